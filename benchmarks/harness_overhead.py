@@ -1,0 +1,101 @@
+"""Harness overhead: `codebench run --model gold` against a hand-written floor, as ratios.
+
+The floor is the least any harness must do per task: one `docker run --network none` that copies
+the repository in, applies the gold patch and the hidden tests with `git apply`, and runs pytest.
+Both are measured in the same run, interleaved, and compared as ratios (machines are noisy).
+
+    .venv/bin/python benchmarks/harness_overhead.py [--suite core] [--rounds 3]
+
+Targets: one worker within 1.25x of the floor; two workers at least 1.6x the throughput of one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+from codebench.grading import test_command
+from codebench.sandbox.image import prepare_images
+from codebench.tasks import Task, load_suite
+from codebench.tasks.loader import iter_tree
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def task_archive(task: Task) -> bytes:
+    """The repository plus both patches, as a tar stream for `docker run -i`."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        files = {f"repo/{name}": data for name, data in iter_tree(task.repo_dir)}
+        files["gold.patch"] = task.gold_patch.encode()
+        files["tests.patch"] = task.tests_patch.encode()
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def floor_seconds(tasks: list[Task], image: str) -> float:
+    """Wall time of the hand-written floor over all tasks, one after another."""
+    start = time.monotonic()
+    for task in tasks:
+        command = test_command(task.spec, "/tmp/junit.xml")
+        script = (
+            "cd /tmp && tar x && cd repo && git apply ../gold.patch && git apply ../tests.patch"
+            f" && {command} >/dev/null"
+        )
+        subprocess.run(
+            ["docker", "run", "--rm", "-i", "--network", "none", image, "sh", "-c", script],
+            input=task_archive(task),
+            check=True,
+            capture_output=True,
+        )
+    return time.monotonic() - start
+
+
+def harness_seconds(suite: str, workers: int) -> float:
+    """Wall time of a fresh `codebench run --model gold` (nothing reused)."""
+    with tempfile.TemporaryDirectory() as run_dir:
+        start = time.monotonic()
+        subprocess.run(
+            [sys.executable, "-m", "codebench", "run", "--suite", suite, "--model", "gold"]
+            + ["--workers", str(workers), "--run-dir", run_dir],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        return time.monotonic() - start
+
+
+def main() -> None:
+    """Measure interleaved rounds and print medians and ratios."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--suite", default="core")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    tasks = load_suite(args.suite, ROOT / "tasks")
+    image = prepare_images({"python"}, ROOT / "sandboxes", print)["python"]
+    floor, one, two = [], [], []
+    for round_number in range(1, args.rounds + 1):
+        floor.append(floor_seconds(tasks, image))
+        one.append(harness_seconds(args.suite, 1))
+        two.append(harness_seconds(args.suite, 2))
+        print(f"round {round_number}: floor {floor[-1]:.1f}s, 1 worker {one[-1]:.1f}s, 2 workers {two[-1]:.1f}s")
+    n = len(tasks)
+    f, o, t = (statistics.median(x) for x in (floor, one, two))
+    print(f"\n{n} tasks, median of {args.rounds} rounds")
+    print(f"floor           {f / n:.3f} s/task")
+    print(f"codebench, 1 w  {o / n:.3f} s/task   ratio to floor {o / f:.2f}x  (target <= 1.25x)")
+    print(f"codebench, 2 w  {t / n:.3f} s/task   throughput vs 1 worker {o / t:.2f}x  (target >= 1.6x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""`python -m codebench` = the `codebench` command."""
+
+from codebench.cli import main
+
+main()

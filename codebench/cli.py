@@ -1,0 +1,226 @@
+"""The `codebench` command line. It only wires the packages together."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from pathlib import Path
+from types import FrameType
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from codebench.errors import CodebenchError
+from codebench.paths import default_sandboxes_root, default_tasks_root
+
+app = typer.Typer(
+    no_args_is_help=True, add_completion=False, help="A benchmark for models that edit code."
+)
+tasks_app = typer.Typer(no_args_is_help=True, help="List and validate task suites.")
+app.add_typer(tasks_app, name="tasks")
+console = Console(stderr=True)
+out = Console()
+
+SuiteOpt = Annotated[
+    str, typer.Option("--suite", help="Task suite: a folder under the tasks root.")
+]
+TasksRootOpt = Annotated[
+    Path | None, typer.Option("--tasks-dir", help="Tasks root (default: ./tasks).")
+]
+WorkersOpt = Annotated[int, typer.Option("--workers", min=1, help="Sandboxes at once.")]
+BackendOpt = Annotated[
+    str, typer.Option("--backend", help="docker, or local (UNSAFE: runs patches on the host).")
+]
+TaskOpt = Annotated[
+    list[str] | None, typer.Option("--task", help="Only this task id (repeatable).")
+]
+
+
+def _log(message: str) -> None:
+    console.print(f"[dim]{message}[/]")
+
+
+def _backend(name: str) -> object:
+    from codebench.sandbox import Backend
+
+    try:
+        backend = Backend(name)
+    except ValueError:
+        raise CodebenchError(f"--backend must be docker or local, not {name!r}") from None
+    if backend is Backend.LOCAL:
+        console.print(
+            "[bold red]WARNING: --backend local runs model-written code on this host "
+            "without isolation. Use it for development only.[/]"
+        )
+    return backend
+
+
+def _images(keys: set[str]) -> dict[str, str]:
+    from codebench.sandbox.image import prepare_images
+
+    return prepare_images(keys, default_sandboxes_root(), _log)
+
+
+@app.command()
+def setup(
+    allow_no_docker: Annotated[
+        bool, typer.Option(help="Warn instead of failing when no Docker engine can be had.")
+    ] = False,
+    install: Annotated[bool, typer.Option(help="Allow installing docker.io / debootstrap.")] = True,
+) -> None:
+    """Get a Docker engine (start or install one if root) and build every sandbox image."""
+    from codebench.errors import EngineUnavailableError
+    from codebench.sandbox.engine import ensure_engine
+    from codebench.sandbox.image import prepare_images
+
+    try:
+        ensure_engine(_log, install=install)
+        names = {p.name for p in default_sandboxes_root().iterdir() if (p / "Dockerfile").is_file()}
+        images = prepare_images(names, default_sandboxes_root(), _log)
+    except EngineUnavailableError as exc:
+        if not allow_no_docker:
+            raise
+        console.print(
+            f"[bold red]WARNING: NO DOCKER ENGINE: {exc}\nDocker tests will be SKIPPED.[/]"
+        )
+        return
+    for name, image_id in sorted(images.items()):
+        out.print(f"sandbox {name}: {image_id}")
+
+
+@app.command("run")
+def run_command(
+    model: Annotated[
+        list[str], typer.Option("--model", help="Model spec (repeatable): gold, noop.")
+    ],
+    suite: SuiteOpt = "core",
+    samples: Annotated[int, typer.Option(min=1, help="Attempts per task and model.")] = 1,
+    workers: WorkersOpt = 2,
+    run_dir: Annotated[
+        Path | None, typer.Option(help="Run directory (default: runs/<suite>).")
+    ] = None,
+    backend: BackendOpt = "docker",
+    task: TaskOpt = None,
+    tasks_dir: TasksRootOpt = None,
+) -> None:
+    """Run models on a suite; print the results table and the leaderboard's path."""
+    from codebench.report import results_table
+    from codebench.runner import RunSettings, run
+
+    settings = RunSettings(
+        suite=suite,
+        tasks_root=tasks_dir or default_tasks_root(),
+        run_dir=run_dir or Path("runs") / suite,
+        model_specs=tuple(dict.fromkeys(model)),
+        sandboxes_root=default_sandboxes_root(),
+        samples=samples,
+        workers=workers,
+        backend=_backend(backend),  # type: ignore[arg-type]
+        task_ids=tuple(task or ()),
+    )
+    outcome = run(settings, _images, console)
+    out.print(results_table(outcome.leaderboard))
+    out.print(f"{outcome.computed} attempt(s) evaluated, {outcome.reused} reused from earlier runs")
+    out.print(f"leaderboard: {outcome.leaderboard_path}", soft_wrap=True, highlight=False)
+
+
+@app.command()
+def leaderboard(
+    run_dir: Annotated[Path, typer.Argument(help="A run directory.")],
+    output: Annotated[
+        Path | None,
+        typer.Option("--out", help="Where to write (default: RUN_DIR/leaderboard.json)."),
+    ] = None,
+) -> None:
+    """Write leaderboard.json from a run directory's results."""
+    from codebench.report import build_leaderboard, results_table, write_leaderboard
+    from codebench.runner import ResultStore
+
+    results = list(ResultStore(run_dir))
+    if not results:
+        raise CodebenchError(f"{run_dir} holds no results (expected {run_dir}/results/...)")
+    board = build_leaderboard(results)
+    path = write_leaderboard(board, output or run_dir / "leaderboard.json")
+    out.print(results_table(board))
+    out.print(f"leaderboard: {path}", soft_wrap=True, highlight=False)
+
+
+@tasks_app.command("list")
+def tasks_list(
+    suite: SuiteOpt = "core",
+    markdown: Annotated[bool, typer.Option(help="Print a Markdown table.")] = False,
+    tasks_dir: TasksRootOpt = None,
+) -> None:
+    """List a suite's tasks with scope and category."""
+    from codebench.tasks import load_suite
+
+    tasks = load_suite(suite, tasks_dir or default_tasks_root())
+    if markdown:
+        out.print("| task | scope | category | repo | title |", markup=False, highlight=False)
+        out.print("|---|---|---|---|---|", markup=False)
+        for t in tasks:
+            cells = [f"`{t.id}`", t.scope.value, t.category.value, t.repo_dir.name, t.spec.title]
+            out.print(
+                "| " + " | ".join(cells) + " |", markup=False, highlight=False, soft_wrap=True
+            )
+        return
+    for t in tasks:
+        out.print(
+            f"{t.id:48} {t.scope.value:7} {t.category.value:24} {t.spec.title}",
+            markup=False,
+            soft_wrap=True,
+        )
+
+
+@tasks_app.command("validate")
+def tasks_validate(
+    suite: SuiteOpt = "core",
+    workers: WorkersOpt = 2,
+    gold_runs: Annotated[
+        int, typer.Option(min=1, help="Gold patch runs per task (flakiness).")
+    ] = 1,
+    backend: BackendOpt = "docker",
+    task: TaskOpt = None,
+    tasks_dir: TasksRootOpt = None,
+) -> None:
+    """Prove each task gradable; exit 0 only if every task is valid."""
+    from codebench.runner.evaluate import SandboxSettings
+    from codebench.tasks import load_suite
+    from codebench.tasks.validate_suite import validate_suite
+
+    tasks = load_suite(suite, tasks_dir or default_tasks_root())
+    if task:
+        tasks = [t for t in tasks if t.id in set(task)]
+    chosen = _backend(backend)
+    images = {} if str(chosen) == "local" else _images({t.spec.image for t in tasks})
+    settings = SandboxSettings(chosen, images)  # type: ignore[arg-type]
+    verdicts = validate_suite(
+        tasks, settings, workers=workers, gold_runs=gold_runs, console=console
+    )
+    for verdict in verdicts:
+        mark = "[green]valid[/]" if verdict.ok else "[red]INVALID[/]"
+        out.print(f"{mark} {verdict.task_id}")
+        for problem in verdict.problems:
+            out.print(f"    - {problem}", markup=False, soft_wrap=True)
+    bad = sum(not v.ok for v in verdicts)
+    out.print(f"{len(verdicts) - bad}/{len(verdicts)} tasks valid ({gold_runs} gold run(s) each)")
+    if bad:
+        raise typer.Exit(1)
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def main() -> None:
+    """Entry point: run the app, turning codebench errors into a message and exit status 2."""
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        app()
+    except CodebenchError as exc:
+        console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        console.print("[yellow]interrupted[/]")
+        sys.exit(130)

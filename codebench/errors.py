@@ -1,0 +1,44 @@
+"""The one exception hierarchy of codebench.
+
+Bad inputs (task files, patches, model replies, config) raise a subclass of `CodebenchError`
+whose message names the file and says how to fix it. Expected per-task outcomes (a malformed
+patch, a failed apply) are result values, not exceptions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class CodebenchError(Exception):
+    """Base class of every error codebench raises on purpose."""
+
+
+class TaskError(CodebenchError):
+    """A task folder or `task.toml` is invalid."""
+
+    def __init__(self, path: Path | str, message: str, field: str | None = None) -> None:
+        self.path = Path(path)
+        self.field = field
+        where = f"{self.path}" + (f": field '{field}'" if field else "")
+        super().__init__(f"{where}: {message}")
+
+
+class ConfigError(CodebenchError):
+    """A command-line option or configuration value is invalid."""
+
+
+class SandboxError(CodebenchError):
+    """The sandbox could not be created or used (an infrastructure failure, not the model's)."""
+
+
+class EngineUnavailableError(SandboxError):
+    """No Docker engine can be had on this machine; the message says why and what to do."""
+
+
+class ModelError(CodebenchError):
+    """A model could not produce a proposal (provider error, bad reply after retries)."""
+
+
+class ResultStoreError(CodebenchError):
+    """A run directory cannot be read or written."""

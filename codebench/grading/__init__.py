@@ -1,0 +1,14 @@
+"""Grading: run a task's tests, read JUnit XML, resolve FAIL_TO_PASS / PASS_TO_PASS."""
+
+from codebench.grading.grade import GradeReport, TestOutcome, grade, test_command
+from codebench.grading.junit import TestStatus, junit_key, parse_junit
+
+__all__ = [
+    "GradeReport",
+    "TestOutcome",
+    "TestStatus",
+    "grade",
+    "junit_key",
+    "parse_junit",
+    "test_command",
+]

@@ -1,0 +1,90 @@
+"""Running a task's tests in a sandbox and deciding FAIL_TO_PASS / PASS_TO_PASS."""
+
+from __future__ import annotations
+
+import secrets
+import shlex
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+
+from codebench.errors import SandboxError
+from codebench.grading.junit import TestStatus, parse_junit, statuses_for
+from codebench.sandbox import ExecResult, Sandbox
+from codebench.tasks import TaskSpec
+
+
+@dataclass(frozen=True)
+class TestOutcome:
+    """One listed test and how it ended."""
+
+    __test__ = False  # not a pytest test class
+
+    test_id: str
+    status: TestStatus
+    fail_to_pass: bool  # True for a FAIL_TO_PASS test, False for PASS_TO_PASS
+
+
+@dataclass(frozen=True)
+class GradeReport:
+    """The outcome of running a task's tests once."""
+
+    outcomes: tuple[TestOutcome, ...]
+    timed_out: bool
+    exit_code: int
+    log_tail: str  # the end of the test command's output, for a person to read
+    seconds: float
+
+    @property
+    def resolved(self) -> bool:
+        """Every FAIL_TO_PASS and PASS_TO_PASS test passed (missing counts as failed)."""
+        return not self.timed_out and all(o.status is TestStatus.PASSED for o in self.outcomes)
+
+    def statuses(self, *, fail_to_pass: bool) -> dict[str, TestStatus]:
+        """Status per test id of one group."""
+        return {o.test_id: o.status for o in self.outcomes if o.fail_to_pass is fail_to_pass}
+
+
+def test_command(spec: TaskSpec, junit_path: str) -> str:
+    """The task's command, reporting to `junit_path`, limited to the files of its listed tests."""
+    files = dict.fromkeys(test_id.split("::", 1)[0] for test_id in spec.test_ids)
+    # --rootdir pins node ids to the repository root whatever config files it has (or lacks);
+    # one test file that fails to import must not hide the results of the others.
+    extra = ["--rootdir=.", "--continue-on-collection-errors", f"--junitxml={junit_path}", *files]
+    return f"{spec.test_command} {shlex.join(extra)}"
+
+
+def grade(sandbox: Sandbox, spec: TaskSpec) -> GradeReport:
+    """Run the task's tests in `sandbox` and grade every listed test from the JUnit report.
+
+    Only the JUnit XML decides: what the tests print to stdout cannot fake a pass. The report
+    goes to a fresh random name in the scratch directory, outside the repository.
+    """
+    junit_path = f"{sandbox.scratch}/junit-{secrets.token_hex(8)}.xml"
+    result = sandbox.sh(test_command(spec, junit_path), timeout=spec.timeout)
+    report = {} if result.timed_out else _read_report(sandbox, junit_path)
+    outcomes = [
+        TestOutcome(test_id, status, group)
+        for group, ids in ((True, spec.fail_to_pass), (False, spec.pass_to_pass))
+        for test_id, status in statuses_for(ids, report).items()
+    ]
+    return GradeReport(
+        outcomes=tuple(outcomes),
+        timed_out=result.timed_out,
+        exit_code=result.exit_code,
+        log_tail=_tail(result),
+        seconds=result.seconds,
+    )
+
+
+def _read_report(sandbox: Sandbox, junit_path: str) -> dict[tuple[str, str], TestStatus]:
+    try:
+        return parse_junit(sandbox.read_file(junit_path).decode(errors="replace"))
+    except SandboxError:
+        return {}  # no report (collection crashed before writing one): every test is missing
+    except ET.ParseError:
+        return {}
+
+
+def _tail(result: ExecResult, limit: int = 4000) -> str:
+    text = (result.stdout + ("\n" + result.stderr if result.stderr else "")).strip()
+    return text[-limit:]

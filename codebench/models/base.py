@@ -1,0 +1,52 @@
+"""The `Model` interface: given what a model may see of a task, propose a patch."""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class TaskView:
+    """What a model may see of a task: never the gold patch or the hidden tests."""
+
+    task_id: str
+    instruction: str
+    repo_dir: Path  # the starting tree; read it, never write it
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Tokens a proposal cost."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cached_tokens: int = 0
+    reasoning_tokens: int = 0
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A model's answer to a task: a unified diff (possibly empty) and what it cost."""
+
+    patch: str
+    seconds: float = 0.0
+    usage: Usage = field(default_factory=Usage)
+    cost_usd: float = 0.0
+
+
+class Model(ABC):
+    """Anything that proposes patches. `spec` is the string that chose it (`--model SPEC`)."""
+
+    spec: str
+
+    @abstractmethod
+    def propose(self, view: TaskView) -> Proposal:
+        """Propose a patch for one task; raise `ModelError` when no proposal can be had."""
+
+    @property
+    def slug(self) -> str:
+        """A file-name-safe form of the spec, for result paths."""
+        return re.sub(r"[^A-Za-z0-9._-]+", "_", self.spec).strip("_") or "model"

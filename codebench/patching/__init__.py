@@ -1,0 +1,36 @@
+"""Patching: parse and validate unified diffs, apply them through a fallback chain, and guard
+the paths a patch must not change."""
+
+from codebench.patching.apply import (
+    AppliedPatch,
+    ApplyFailure,
+    ApplyStep,
+    apply_patch,
+    stage_patches,
+)
+from codebench.patching.parse import (
+    FileChange,
+    ParsedPatch,
+    PatchRejection,
+    is_empty_patch,
+    parse_patch,
+    patch_sha256,
+)
+from codebench.patching.protect import find_tampering, is_test_path, revert_paths
+
+__all__ = [
+    "AppliedPatch",
+    "ApplyFailure",
+    "ApplyStep",
+    "FileChange",
+    "ParsedPatch",
+    "PatchRejection",
+    "apply_patch",
+    "find_tampering",
+    "is_empty_patch",
+    "is_test_path",
+    "parse_patch",
+    "patch_sha256",
+    "revert_paths",
+    "stage_patches",
+]

@@ -1,0 +1,19 @@
+"""Reports: the leaderboard schema and aggregation, and the results table."""
+
+from codebench.report.leaderboard import (
+    Leaderboard,
+    ModelEntry,
+    build_leaderboard,
+    load_leaderboard,
+    write_leaderboard,
+)
+from codebench.report.table import results_table
+
+__all__ = [
+    "Leaderboard",
+    "ModelEntry",
+    "build_leaderboard",
+    "load_leaderboard",
+    "results_table",
+    "write_leaderboard",
+]

@@ -1,0 +1,145 @@
+"""Leaderboard v1: a versioned aggregate of a run's results, per model and per scope."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from codebench import HARNESS_VERSION, __version__
+from codebench.results import INFRA_STATUSES, Status, TaskResult
+from codebench.tasks import Category, Scope
+
+SCHEMA_VERSION = 1
+
+
+class ScopeStats(BaseModel):
+    """Resolved counts of one model on one slice of the tasks."""
+
+    model_config = ConfigDict(frozen=True)
+
+    samples: int
+    resolved: int
+    resolved_rate: float | None  # None when the slice has no samples
+
+
+class ResolvedRates(BaseModel):
+    """The resolved rate overall and split by task scope."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    overall: ScopeStats
+    local: ScopeStats
+    global_: ScopeStats = Field(alias="global")
+
+
+class ModelEntry(BaseModel):
+    """One model's row."""
+
+    model_config = ConfigDict(frozen=True)
+
+    model: str
+    tasks: int
+    samples: int
+    resolved: ResolvedRates
+    status_counts: dict[Status, int]
+    model_failures: int  # model_error: the provider or the reply failed
+    infra_failures: int  # timeout or sandbox_error: the harness or the machine failed
+    mean_seconds_per_task: float
+    per_task: dict[str, list[Status]]  # task id -> status of each sample, in sample order
+
+
+class TaskEntry(BaseModel):
+    """A task the leaderboard covers."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    scope: Scope
+    category: Category
+
+
+class Leaderboard(BaseModel):
+    """The leaderboard file (`leaderboard.json`), schema version 1."""
+
+    model_config = ConfigDict(frozen=True)
+
+    schema_version: Literal[1] = 1
+    codebench_version: str = __version__
+    harness_version: str = HARNESS_VERSION
+    suite: str | None = None
+    created_at: datetime
+    tasks: list[TaskEntry]
+    models: list[ModelEntry]
+
+
+def build_leaderboard(
+    results: Iterable[TaskResult], suite: str | None = None, created_at: datetime | None = None
+) -> Leaderboard:
+    """Aggregate results into a leaderboard; models keep their first-seen order."""
+    by_model: dict[str, list[TaskResult]] = defaultdict(list)
+    tasks: dict[str, TaskEntry] = {}
+    for result in results:
+        by_model[result.model].append(result)
+        tasks[result.task_id] = TaskEntry(
+            id=result.task_id, scope=result.scope, category=result.category
+        )
+    return Leaderboard(
+        suite=suite,
+        created_at=created_at or datetime.now(UTC),
+        tasks=sorted(tasks.values(), key=lambda t: t.id),
+        models=[_model_entry(model, rows) for model, rows in by_model.items()],
+    )
+
+
+def _model_entry(model: str, rows: list[TaskResult]) -> ModelEntry:
+    rows = sorted(rows, key=lambda r: (r.task_id, r.sample))
+    counts = dict.fromkeys(Status, 0)
+    per_task: dict[str, list[Status]] = defaultdict(list)
+    for row in rows:
+        counts[row.status] += 1
+        per_task[row.task_id].append(row.status)
+    return ModelEntry(
+        model=model,
+        tasks=len(per_task),
+        samples=len(rows),
+        resolved=ResolvedRates.model_validate(
+            {
+                "overall": _stats(rows),
+                "local": _stats([r for r in rows if r.scope is Scope.LOCAL]),
+                "global": _stats([r for r in rows if r.scope is Scope.GLOBAL]),
+            }
+        ),
+        status_counts=counts,
+        model_failures=counts[Status.MODEL_ERROR],
+        infra_failures=sum(counts[s] for s in INFRA_STATUSES if s is not Status.MODEL_ERROR),
+        mean_seconds_per_task=round(sum(r.seconds for r in rows) / len(rows), 3) if rows else 0.0,
+        per_task=dict(per_task),
+    )
+
+
+def _stats(rows: list[TaskResult]) -> ScopeStats:
+    resolved = sum(r.status is Status.RESOLVED for r in rows)
+    rate = round(resolved / len(rows), 4) if rows else None
+    return ScopeStats(samples=len(rows), resolved=resolved, resolved_rate=rate)
+
+
+def write_leaderboard(leaderboard: Leaderboard, path: Path) -> Path:
+    """Write the leaderboard atomically as indented JSON (keys by alias: `global`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".leaderboard-", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(leaderboard.model_dump_json(indent=2, by_alias=True) + "\n")
+    os.replace(tmp, path)
+    return path
+
+
+def load_leaderboard(path: Path) -> Leaderboard:
+    """Read a leaderboard file."""
+    return Leaderboard.model_validate_json(path.read_bytes())

@@ -1,0 +1,99 @@
+"""One attempt: a model proposes, the proposal is keyed, then reused or evaluated and stored."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from codebench import HARNESS_VERSION
+from codebench.errors import ModelError
+from codebench.models import Model, Proposal, TaskView
+from codebench.patching import patch_sha256
+from codebench.results import RETRIED_STATUSES, ResultKey, Status, TaskResult, TestRecord
+from codebench.runner.evaluate import Evaluation, SandboxSettings, evaluate_patch
+from codebench.runner.store import ResultStore
+from codebench.tasks import Task
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One (task, model, sample) to attempt."""
+
+    task: Task
+    model: Model
+    sample: int
+
+
+@dataclass(frozen=True)
+class AttemptOutcome:
+    """A finished attempt and whether its stored result was reused."""
+
+    result: TaskResult
+    reused: bool
+
+
+class RunCancelledError(Exception):
+    """The run was interrupted; the attempt's result must not be written."""
+
+
+def attempt(
+    item: WorkItem, store: ResultStore, settings: SandboxSettings, stop: threading.Event
+) -> AttemptOutcome:
+    """Propose, then reuse the stored result if its key matches, else evaluate and store."""
+    task, model = item.task, item.model
+    start = time.monotonic()
+    error: str | None = None
+    try:
+        proposal = model.propose(TaskView(task.id, task.spec.instruction, task.repo_dir))
+    except ModelError as exc:
+        proposal, error = Proposal(patch=""), str(exc)
+    model_seconds = proposal.seconds or time.monotonic() - start
+    key = ResultKey(
+        task_hash=task.content_hash,
+        patch_sha256=patch_sha256(proposal.patch),
+        image_id=settings.image_for(task),
+        harness_version=HARNESS_VERSION,
+    )
+    stored = store.load(task.id, model.slug, item.sample)
+    reusable = stored is not None and stored.key == key and stored.status not in RETRIED_STATUSES
+    if error is None and stored is not None and reusable:
+        return AttemptOutcome(stored, reused=True)
+    if error is not None:
+        evaluation = Evaluation(Status.MODEL_ERROR, error)
+    else:
+        evaluation = evaluate_patch(task, proposal.patch, settings)
+    if stop.is_set():
+        raise RunCancelledError
+    result = _result(item, key, proposal, evaluation, model_seconds)
+    store.save(result, model.slug)
+    return AttemptOutcome(result, reused=False)
+
+
+def _result(
+    item: WorkItem, key: ResultKey, proposal: Proposal, evaluation: Evaluation, model_seconds: float
+) -> TaskResult:
+    return TaskResult(
+        task_id=item.task.id,
+        scope=item.task.scope,
+        category=item.task.category,
+        model=item.model.spec,
+        sample=item.sample,
+        key=key,
+        status=evaluation.status,
+        reason=evaluation.reason,
+        apply_step=evaluation.apply_step,
+        tampered_paths=evaluation.tampered_paths,
+        tests=tuple(
+            TestRecord(test_id=t.test_id, status=t.status, fail_to_pass=t.fail_to_pass)
+            for t in evaluation.tests
+        ),
+        patch=proposal.patch,
+        usage=proposal.usage,
+        cost_usd=proposal.cost_usd,
+        model_seconds=model_seconds,
+        eval_seconds=evaluation.seconds,
+        log_tail=evaluation.log_tail,
+        finished_at=datetime.now(UTC),
+    )

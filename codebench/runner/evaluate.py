@@ -1,0 +1,128 @@
+"""Evaluating one patch for one task: sandbox -> apply -> guard tests -> grade.
+
+This is the flow of DESIGN.md for a single attempt; the run loop and `tasks validate` share it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+
+from codebench.errors import SandboxError
+from codebench.grading import GradeReport, TestOutcome, TestStatus, grade
+from codebench.patching import (
+    AppliedPatch,
+    ApplyStep,
+    ParsedPatch,
+    PatchRejection,
+    apply_patch,
+    find_tampering,
+    is_empty_patch,
+    parse_patch,
+    revert_paths,
+    stage_patches,
+)
+from codebench.results import Status
+from codebench.sandbox import Backend, Limits, Sandbox, open_sandbox
+from codebench.tasks import Task
+
+
+@dataclass(frozen=True)
+class SandboxSettings:
+    """Where and how attempts run."""
+
+    backend: Backend
+    images: dict[str, str]  # task image key -> image id (unused by the local backend)
+    limits: Limits = field(default_factory=Limits)
+
+    def image_for(self, task: Task) -> str:
+        """The image id a task runs in."""
+        if self.backend is Backend.LOCAL:
+            return "local-unsafe"
+        return self.images[task.spec.image]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """What evaluating one patch found."""
+
+    status: Status
+    reason: str | None = None
+    apply_step: ApplyStep | None = None
+    tampered_paths: tuple[str, ...] = ()
+    tests: tuple[TestOutcome, ...] = ()
+    log_tail: str = ""
+    seconds: float = 0.0
+
+
+def evaluate_patch(
+    task: Task, patch_text: str, settings: SandboxSettings, *, grade_empty: bool = False
+) -> Evaluation:
+    """Apply `patch_text` to the task's starting tree in a fresh sandbox and grade it.
+
+    An empty patch is `empty_patch` without a sandbox unless `grade_empty` (used to check that
+    FAIL_TO_PASS tests fail on the starting tree).
+    """
+    start = time.monotonic()
+    empty = is_empty_patch(patch_text)
+    if empty and not grade_empty:
+        return Evaluation(Status.EMPTY_PATCH, "the patch changes nothing")
+    parsed = None if empty else parse_patch(patch_text, task.repo_dir)
+    if isinstance(parsed, PatchRejection):
+        return Evaluation(Status.MALFORMED_PATCH, parsed.reason)
+    hidden = parse_patch(task.tests_patch, task.repo_dir)
+    if isinstance(hidden, PatchRejection):
+        return Evaluation(Status.SANDBOX_ERROR, f"{task.task_dir}/tests.patch: {hidden.reason}")
+    try:
+        with open_sandbox(
+            settings.backend, task.repo_dir, settings.image_for(task), settings.limits
+        ) as box:
+            evaluation = _evaluate_in(box, task, parsed, hidden)
+    except SandboxError as exc:
+        evaluation = Evaluation(Status.SANDBOX_ERROR, str(exc))
+    return replace(evaluation, seconds=time.monotonic() - start)
+
+
+def _evaluate_in(
+    box: Sandbox, task: Task, patch: ParsedPatch | None, hidden: ParsedPatch
+) -> Evaluation:
+    step: ApplyStep | None = None
+    changed: tuple[str, ...] = ()
+    stage_patches(box, {"hidden-tests": hidden} | ({"model": patch} if patch else {}))
+    if patch is not None:
+        applied = apply_patch(box, patch, "model", staged=True)
+        if not isinstance(applied, AppliedPatch):
+            return Evaluation(Status.APPLY_FAILED, applied.reason)
+        step, changed = applied.step, applied.changed_paths
+    tampered = find_tampering(box, changed, hidden.paths)
+    revert_paths(box, tampered)
+    restored = apply_patch(box, hidden, "hidden-tests", staged=True)
+    if not isinstance(restored, AppliedPatch):
+        raise SandboxError(f"{task.task_dir}/tests.patch does not apply: {restored.reason}")
+    report = grade(box, task.spec)
+    return Evaluation(
+        status=_status(report),
+        reason=_reason(report, tampered),
+        apply_step=step,
+        tampered_paths=tampered,
+        tests=report.outcomes,
+        log_tail=report.log_tail,
+    )
+
+
+def _status(report: GradeReport) -> Status:
+    if report.timed_out:
+        return Status.TIMEOUT
+    return Status.RESOLVED if report.resolved else Status.UNRESOLVED
+
+
+def _reason(report: GradeReport, tampered: tuple[str, ...]) -> str | None:
+    notes = []
+    if report.timed_out:
+        notes.append("the test command timed out and was killed")
+    failing = [o.test_id for o in report.outcomes if o.status is not TestStatus.PASSED]
+    if failing and not report.timed_out:
+        notes.append(f"{len(failing)} listed test(s) did not pass: {', '.join(failing[:5])}")
+    if tampered:
+        notes.append(f"reverted edits to protected paths: {', '.join(tampered)}")
+    return "; ".join(notes) or None

@@ -1,0 +1,139 @@
+"""The run loop: tasks x models x samples over a bounded pool of sandboxes, resumable."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from codebench.models import get_model
+from codebench.report import Leaderboard, build_leaderboard, write_leaderboard
+from codebench.results import TaskResult
+from codebench.runner.attempt import AttemptOutcome, RunCancelledError, WorkItem, attempt
+from codebench.runner.evaluate import SandboxSettings
+from codebench.runner.store import ResultStore
+from codebench.sandbox import LIVE, Backend, Limits, finish_closing
+from codebench.tasks import Task, load_suite
+
+LEADERBOARD_FILE = "leaderboard.json"
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Everything one `codebench run` needs."""
+
+    suite: str
+    tasks_root: Path
+    run_dir: Path
+    model_specs: tuple[str, ...]
+    sandboxes_root: Path
+    samples: int = 1
+    workers: int = 2
+    backend: Backend = Backend.DOCKER
+    limits: Limits = field(default_factory=Limits)
+    task_ids: tuple[str, ...] = ()  # empty: every task of the suite
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What a run produced."""
+
+    results: tuple[TaskResult, ...]
+    reused: int
+    computed: int
+    leaderboard: Leaderboard
+    leaderboard_path: Path
+
+
+ImagePreparer = Callable[[set[str]], dict[str, str]]
+
+
+def run(settings: RunSettings, prepare_images: ImagePreparer, console: Console) -> RunOutcome:
+    """Run every (task, model, sample), reusing stored results whose key still matches.
+
+    `prepare_images` turns the image keys the tasks need into image ids (building if needed).
+    Ctrl-C (or SIGTERM turned into KeyboardInterrupt) destroys every open sandbox and leaves
+    finished results on disk for the next run.
+    """
+    tasks = _select(load_suite(settings.suite, settings.tasks_root), settings.task_ids)
+    gold = {task.id: task.gold_patch for task in tasks}
+    models = [get_model(spec, gold) for spec in settings.model_specs]
+    images = (
+        {} if settings.backend is Backend.LOCAL else prepare_images({t.spec.image for t in tasks})
+    )
+    sandbox = SandboxSettings(settings.backend, images, settings.limits)
+    items = [WorkItem(t, m, s) for m in models for t in tasks for s in range(settings.samples)]
+    outcomes = _execute(items, ResultStore(settings.run_dir), sandbox, settings.workers, console)
+    results = tuple(o.result for o in outcomes)
+    leaderboard = build_leaderboard(results, suite=settings.suite)
+    path = write_leaderboard(leaderboard, settings.run_dir / LEADERBOARD_FILE)
+    reused = sum(o.reused for o in outcomes)
+    return RunOutcome(results, reused, len(outcomes) - reused, leaderboard, path)
+
+
+def _select(tasks: list[Task], wanted: tuple[str, ...]) -> list[Task]:
+    if not wanted:
+        return tasks
+    known = {t.id for t in tasks}
+    missing = sorted(set(wanted) - known)
+    if missing:
+        from codebench.errors import ConfigError
+
+        raise ConfigError(f"no such task(s) in the suite: {', '.join(missing)}")
+    return [t for t in tasks if t.id in wanted]
+
+
+def _execute(
+    items: list[WorkItem],
+    store: ResultStore,
+    sandbox: SandboxSettings,
+    workers: int,
+    console: Console,
+) -> list[AttemptOutcome]:
+    stop = threading.Event()
+    outcomes: list[AttemptOutcome] = []
+    pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="attempt")
+    with _progress(console) as progress:
+        bar = progress.add_task("attempts", total=len(items), last="")
+        futures: list[Future[AttemptOutcome]] = [
+            pool.submit(attempt, item, store, sandbox, stop) for item in items
+        ]
+        try:
+            for future in as_completed(futures):
+                outcome = future.result()
+                outcomes.append(outcome)
+                note = "reused" if outcome.reused else outcome.result.status.value
+                last = f"{outcome.result.model} {outcome.result.task_id}: {note}"
+                progress.update(bar, advance=1, last=last)
+        except (KeyboardInterrupt, RunCancelledError):
+            stop.set()
+            closed = LIVE.shut_down()
+            # in-flight attempts fail fast now that their sandboxes are gone; wait for them so
+            # that none is still creating a container when the process exits
+            pool.shutdown(wait=True, cancel_futures=True)
+            finish_closing()
+            console.print(
+                f"[yellow]interrupted: removed {closed} open sandbox(es); "
+                "finished results are kept, rerun to resume[/]"
+            )
+            raise KeyboardInterrupt from None
+    pool.shutdown(wait=True)
+    finish_closing()
+    return outcomes
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[last]}"),
+        console=console,
+        transient=False,
+    )

@@ -1,0 +1,44 @@
+"""Sandboxes: the small `Sandbox` interface, a Docker backend and an unsafe local backend.
+
+`open_sandbox()` is the one entry point; heavy imports (the docker SDK) load only when the Docker
+backend is used.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from codebench.sandbox.base import LIVE, Backend, ExecResult, Limits, Sandbox
+
+__all__ = [
+    "LIVE",
+    "Backend",
+    "ExecResult",
+    "Limits",
+    "Sandbox",
+    "finish_closing",
+    "open_sandbox",
+]
+
+
+def finish_closing() -> None:
+    """Block until every closed sandbox is really gone (Docker removes containers in the
+    background); a no-op when no Docker sandbox was ever opened."""
+    backend = sys.modules.get("codebench.sandbox.docker_backend")
+    if backend is not None:
+        backend.wait_for_removals()
+
+
+def open_sandbox(backend: Backend, repo_dir: Path, image: str, limits: Limits) -> Sandbox:
+    """Check `repo_dir` out into a new sandbox with a git base commit; close it when done.
+
+    `image` is the Docker image id or tag (ignored by the local backend).
+    """
+    if backend is Backend.LOCAL:
+        from codebench.sandbox.local import LocalSandbox
+
+        return LocalSandbox(repo_dir)
+    from codebench.sandbox.docker_backend import DockerSandbox
+
+    return DockerSandbox(repo_dir, image, limits)

@@ -1,0 +1,252 @@
+"""The Docker sandbox: one locked-down container per task attempt, removed when done."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import socket
+import tarfile
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_futures
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import docker
+import docker.errors
+
+from codebench.errors import SandboxError
+from codebench.sandbox.base import LIVE, ExecResult, Limits, Sandbox, clip
+from codebench.sandbox.checkout import repo_archive, tar_of
+
+LABEL = "codebench.sandbox"
+OWNER_LABEL = "codebench.owner"  # "<hostname>:<pid>" of the process that created it
+SANDBOX_UID = 1000  # the image's non-root `bench` user
+WORKDIR = "/workspace"
+SCRATCH = "/codebench"  # made by the image, owned by the sandbox user, outside the repo
+KILL_GRACE_SECONDS = 5
+# Beyond the in-container `timeout`, the host kills the container if a command still hangs.
+WATCHDOG_SLACK_SECONDS = 30
+TIMEOUT_EXIT_CODES = (124, 137)
+
+
+def owner_tag() -> str:
+    """Identify this process on this host in container labels."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def docker_client() -> Any:
+    """A docker SDK client for the environment's engine (DOCKER_HOST or the default socket)."""
+    try:
+        return docker.from_env(timeout=300)
+    except docker.errors.DockerException as exc:
+        raise SandboxError(f"cannot reach the Docker engine: {exc}") from exc
+
+
+class DockerSandbox(Sandbox):
+    """A container with no network, a non-root user, no capabilities, and resource limits."""
+
+    def __init__(self, repo_dir: Path, image: str, limits: Limits) -> None:
+        self.workdir, self.scratch = WORKDIR, SCRATCH
+        self._client = docker_client()
+        self._closed = False
+        self._container: Any = None
+        LIVE.add(self)
+        try:
+            self._container = self._client.containers.create(image, **_create_options(limits))
+            if self._closed:  # shut down while the engine was creating it
+                raise SandboxError("sandbox closed while it was being created")
+            self.image_id = str(self._container.attrs["Image"])
+            # copied in before start: the archive already holds the base commit
+            self._put_archive(WORKDIR, repo_archive(repo_dir, SANDBOX_UID))
+            self._container.start()
+        except docker.errors.DockerException as exc:
+            self._remove()
+            raise SandboxError(f"could not start a sandbox from image {image!r}: {exc}") from exc
+        except BaseException:
+            self._remove()
+            raise
+
+    def exec(
+        self, argv: Sequence[str], *, timeout: float, env: Mapping[str, str] | None = None
+    ) -> ExecResult:
+        """Run under `timeout -k` in the container; a host watchdog kills the container too."""
+        wrapped = ["timeout", "-k", str(KILL_GRACE_SECONDS), f"{timeout:g}", *argv]
+        watchdog = threading.Timer(timeout + WATCHDOG_SLACK_SECONDS, self._kill)
+        start = time.monotonic()
+        watchdog.start()
+        try:
+            result = self._container.exec_run(
+                wrapped, workdir=WORKDIR, environment=dict(env or {}), demux=True
+            )
+        except docker.errors.DockerException as exc:
+            raise SandboxError(f"command failed to run in the sandbox: {exc}") from exc
+        finally:
+            watchdog.cancel()
+        seconds = time.monotonic() - start
+        out, err = result.output
+        code = -1 if result.exit_code is None else int(result.exit_code)
+        return ExecResult(
+            exit_code=code,
+            stdout=clip((out or b"").decode(errors="replace")),
+            stderr=clip((err or b"").decode(errors="replace")),
+            timed_out=code in TIMEOUT_EXIT_CODES and seconds >= timeout - 0.5,
+            seconds=seconds,
+        )
+
+    def read_file(self, path: str) -> bytes:
+        """Read one file through the archive API."""
+        full = path if path.startswith("/") else f"{WORKDIR}/{path}"
+        try:
+            stream, _ = self._container.get_archive(full)
+            with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as archive:
+                member = archive.next()
+                extracted = archive.extractfile(member) if member else None
+                if extracted is None:
+                    raise SandboxError(f"{path} in the sandbox is not a regular file")
+                return extracted.read()
+        except docker.errors.NotFound as exc:
+            raise SandboxError(f"{path} does not exist in the sandbox") from exc
+        except docker.errors.DockerException as exc:
+            raise SandboxError(f"cannot read {path} in the sandbox: {exc}") from exc
+
+    def write_files(self, files: Mapping[str, bytes]) -> None:
+        """Write files through the archive API, grouped by their root."""
+        relative = {k: v for k, v in files.items() if not k.startswith("/")}
+        absolute = {k: v for k, v in files.items() if k.startswith("/")}
+        if relative:
+            self._put(relative, WORKDIR)
+        for name, data in absolute.items():
+            posix = PurePosixPath(name)
+            self._put({posix.name: data}, str(posix.parent))
+
+    def _put(self, files: Mapping[str, bytes], directory: str) -> None:
+        self._put_archive(directory, tar_of(files, SANDBOX_UID))
+
+    def _put_archive(self, directory: str, archive: bytes) -> None:
+        if not self._container.put_archive(directory, archive):
+            raise SandboxError(f"could not copy files into {directory} in the sandbox")
+
+    def _kill(self) -> None:
+        with contextlib.suppress(docker.errors.DockerException):  # already gone: nothing to kill
+            self._container.kill()
+
+    def close(self) -> None:
+        """Remove the container (force: it may still be running), off the caller's path.
+
+        `wait_for_removals()` blocks until every closed container is gone.
+        """
+        if not self._closed:
+            self._closed = True
+            REMOVER.submit(self._remove)
+
+    def _remove(self) -> None:
+        self._closed = True
+        try:
+            if self._container is not None:
+                self._container.remove(force=True)
+        except docker.errors.NotFound:
+            pass
+        except docker.errors.DockerException as exc:
+            raise SandboxError(f"could not remove container {self._container.id}: {exc}") from exc
+        finally:
+            LIVE.discard(self)
+            self._client.close()
+
+
+class ContainerRemover:
+    """Removes containers in the background: a finished attempt need not wait for the engine."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="remove-container")
+        self._lock = threading.Lock()
+        self._pending: set[Future[None]] = set()
+        self._errors: list[BaseException] = []
+
+    def submit(self, remove: Callable[[], None]) -> None:
+        """Schedule one removal."""
+        future = self._pool.submit(remove)
+        with self._lock:
+            self._pending.add(future)
+        future.add_done_callback(self._done)
+
+    def _done(self, future: Future[None]) -> None:
+        with self._lock:
+            self._pending.discard(future)
+            if future.exception() is not None:
+                self._errors.append(future.exception())  # type: ignore[arg-type]
+
+    def wait(self) -> None:
+        """Block until every scheduled removal finished; raise the first failure."""
+        with self._lock:
+            pending = list(self._pending)
+        wait_futures(pending)
+        with self._lock:
+            errors, self._errors = self._errors, []
+        if errors:
+            raise SandboxError(f"{len(errors)} container(s) could not be removed: {errors[0]}")
+
+
+REMOVER = ContainerRemover()
+
+
+def wait_for_removals() -> None:
+    """Block until every closed Docker sandbox's container is removed."""
+    REMOVER.wait()
+
+
+def _create_options(limits: Limits) -> dict[str, Any]:
+    return {
+        "command": ["sleep", "infinity"],
+        "network_mode": "none",
+        "network_disabled": True,
+        "user": str(SANDBOX_UID),
+        "cap_drop": ["ALL"],
+        "security_opt": ["no-new-privileges"],
+        "mem_limit": limits.memory,
+        "memswap_limit": limits.memory,
+        "nano_cpus": int(limits.cpus * 1e9),
+        "pids_limit": limits.pids,
+        "working_dir": WORKDIR,
+        "labels": {LABEL: "1", OWNER_LABEL: owner_tag()},
+        "detach": True,
+    }
+
+
+def reap_orphans() -> int:
+    """Remove codebench containers whose creating process on this host is gone (after SIGKILL)."""
+    client = docker_client()
+    host = socket.gethostname()
+    removed = 0
+    try:
+        for container in client.containers.list(all=True, filters={"label": LABEL}):
+            owner_host, _, pid = container.labels.get(OWNER_LABEL, ":").partition(":")
+            if owner_host == host and pid.isdigit() and not _pid_alive(int(pid)):
+                container.remove(force=True)
+                removed += 1
+    finally:
+        client.close()
+    return removed
+
+
+def count_sandboxes() -> int:
+    """How many codebench containers exist on the engine (for tests and diagnostics)."""
+    wait_for_removals()
+    client = docker_client()
+    try:
+        return len(client.containers.list(all=True, filters={"label": LABEL}))
+    finally:
+        client.close()
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

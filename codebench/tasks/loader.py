@@ -1,0 +1,145 @@
+"""Loading tasks from disk: `task.toml` + patches + starting tree -> a frozen `Task`."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from codebench.errors import TaskError
+from codebench.tasks.schema import Category, Scope, TaskSpec
+
+TASK_FILE = "task.toml"
+GOLD_PATCH = "gold.patch"
+TESTS_PATCH = "tests.patch"
+REPOS_DIR = "repos"
+# Never part of a starting tree: interpreter and tool caches that may appear while authoring.
+IGNORED_NAMES = frozenset({"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".git"})
+
+
+@dataclass(frozen=True)
+class Task:
+    """One validated task: its spec, its files, and a content hash that keys its results."""
+
+    spec: TaskSpec
+    task_dir: Path
+    repo_dir: Path
+    gold_patch: str
+    tests_patch: str
+
+    @property
+    def id(self) -> str:
+        """The task id (equal to its folder name)."""
+        return self.spec.id
+
+    @property
+    def scope(self) -> Scope:
+        """Local or global."""
+        return self.spec.scope
+
+    @property
+    def category(self) -> Category:
+        """The kind of edit asked for."""
+        return self.spec.category
+
+    @cached_property
+    def content_hash(self) -> str:
+        """sha256 over everything that can change a result: spec, patches and starting tree."""
+        digest = hashlib.sha256()
+        digest.update(self.spec.model_dump_json().encode())
+        for text in (self.gold_patch, self.tests_patch):
+            digest.update(hashlib.sha256(text.encode()).digest())
+        for relative, data in iter_tree(self.repo_dir):
+            digest.update(relative.encode() + b"\0" + hashlib.sha256(data).digest())
+        return digest.hexdigest()
+
+
+def iter_tree(root: Path) -> Iterator[tuple[str, bytes]]:
+    """Yield (posix relative path, bytes) for every file under `root`, sorted, caches skipped."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in IGNORED_NAMES)
+        for name in sorted(filenames):
+            if name.endswith(".pyc"):
+                continue
+            path = Path(dirpath, name)
+            yield path.relative_to(root).as_posix(), path.read_bytes()
+
+
+def load_task(task_dir: Path, repos_root: Path | None = None) -> Task:
+    """Load and validate one task folder; raise `TaskError` naming the file and field."""
+    task_file = task_dir / TASK_FILE
+    if not task_file.is_file():
+        raise TaskError(task_file, f"missing; every task folder needs a {TASK_FILE}")
+    spec = _read_spec(task_file)
+    if spec.id != task_dir.name:
+        raise TaskError(task_file, f"is {spec.id!r} but the folder is {task_dir.name!r}", "id")
+    repo_dir = _resolve_repo(task_dir, spec, repos_root or task_dir.parent.parent / REPOS_DIR)
+    return Task(
+        spec=spec,
+        task_dir=task_dir,
+        repo_dir=repo_dir,
+        gold_patch=_read_patch(task_dir / GOLD_PATCH),
+        tests_patch=_read_patch(task_dir / TESTS_PATCH),
+    )
+
+
+def load_suite(suite: str, tasks_root: Path) -> list[Task]:
+    """Load every task of `tasks_root/<suite>/`, sorted by id."""
+    suite_dir = tasks_root / suite
+    if not suite_dir.is_dir():
+        known = sorted(p.name for p in tasks_root.iterdir() if p.is_dir()) if tasks_root.is_dir() else []
+        raise TaskError(suite_dir, f"no such suite; suites under {tasks_root}: {known or 'none'}")
+    task_dirs = sorted(p for p in suite_dir.iterdir() if (p / TASK_FILE).is_file())
+    if not task_dirs:
+        raise TaskError(suite_dir, f"holds no task folders (each needs a {TASK_FILE})")
+    return [load_task(d, tasks_root / REPOS_DIR) for d in task_dirs]
+
+
+def _read_spec(task_file: Path) -> TaskSpec:
+    try:
+        raw = tomllib.loads(task_file.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise TaskError(task_file, f"is not valid TOML: {exc}") from exc
+    try:
+        return TaskSpec.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or None
+        message = first["msg"]
+        if first["type"] == "extra_forbidden":
+            message = "unknown key; remove it or fix its spelling"
+        elif first["type"] == "missing":
+            message = "is required but missing"
+        more = f" (and {len(exc.errors()) - 1} more problems)" if len(exc.errors()) > 1 else ""
+        raise TaskError(task_file, message + more, field) from exc
+
+
+def _resolve_repo(task_dir: Path, spec: TaskSpec, repos_root: Path) -> Path:
+    own = task_dir / "repo"
+    if spec.repo is None:
+        if not own.is_dir():
+            raise TaskError(
+                task_dir / TASK_FILE, "no 'repo' key and no repo/ folder beside it", "repo"
+            )
+        return own
+    if own.is_dir():
+        raise TaskError(task_dir / TASK_FILE, "set, but the task also has a repo/ folder", "repo")
+    shared = repos_root / spec.repo
+    if not shared.is_dir():
+        raise TaskError(task_dir / TASK_FILE, f"names {shared}, which does not exist", "repo")
+    return shared
+
+
+def _read_patch(path: Path) -> str:
+    if not path.is_file():
+        raise TaskError(path, "missing; a task needs gold.patch and tests.patch")
+    text = path.read_text(encoding="utf-8")
+    if not text.strip():
+        raise TaskError(path, "is empty")
+    return text

@@ -1,0 +1,68 @@
+"""The `task.toml` schema: a strict pydantic model (unknown keys and bad values are errors)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+TASK_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$"
+DEFAULT_TEST_COMMAND = "python3 -m pytest -p no:cacheprovider -q"
+DEFAULT_IMAGE = "python"
+
+
+class Scope(StrEnum):
+    """Whether a task's change stays inside one file and one or two definitions."""
+
+    LOCAL = "local"
+    GLOBAL = "global"
+
+
+class Category(StrEnum):
+    """What kind of edit a task asks for."""
+
+    BUG_FIX = "bug_fix"
+    FEATURE = "feature"
+    REFACTOR = "refactor"
+    RENAME_SIGNATURE = "rename_signature"
+    API_MIGRATION = "api_migration"
+    CROSS_FILE_TRANSFER = "cross_file_transfer"
+    INSTRUCTION_CONSTRAINT = "instruction_constraint"
+    IN_CONTEXT_KNOWLEDGE = "in_context_knowledge"
+    LONG_CONTEXT = "long_context"
+
+
+class TaskSpec(BaseModel):
+    """The contents of one `task.toml`, validated."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=TASK_ID_PATTERN)
+    title: str = Field(min_length=1)
+    instruction: str = Field(min_length=1)
+    scope: Scope
+    category: Category
+    repo: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.-]+$")
+    image: str = Field(default=DEFAULT_IMAGE, pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    test_command: str = Field(default=DEFAULT_TEST_COMMAND, min_length=1)
+    fail_to_pass: tuple[str, ...] = Field(min_length=1)
+    pass_to_pass: tuple[str, ...] = ()
+    timeout: int = Field(default=120, ge=1, le=3600, strict=True)
+
+    @field_validator("fail_to_pass", "pass_to_pass")
+    @classmethod
+    def _test_ids_are_node_ids(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for test_id in value:
+            path = test_id.split("::", 1)[0]
+            if "::" not in test_id or not path.endswith(".py") or path.startswith("/"):
+                raise ValueError(
+                    f"{test_id!r} is not a pytest node id like 'tests/test_x.py::test_name'"
+                )
+        if len(set(value)) != len(value):
+            raise ValueError("lists a test id twice")
+        return value
+
+    @property
+    def test_ids(self) -> tuple[str, ...]:
+        """Every test the task grades on: FAIL_TO_PASS then PASS_TO_PASS."""
+        return self.fail_to_pass + self.pass_to_pass

@@ -1,0 +1,54 @@
+"""Choosing models by spec string."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from codebench.errors import ConfigError, ModelError
+from codebench.models import TaskView, get_model, parse_spec
+
+VIEW = TaskView("t-1", "do it", Path("."))
+
+
+def test_gold_proposes_the_gold_patch() -> None:
+    model = get_model("gold", {"t-1": "diff --git a/x b/x\n"})
+    assert model.propose(VIEW).patch == "diff --git a/x b/x\n"
+    assert model.slug == "gold"
+
+
+def test_gold_without_a_patch_is_a_model_error() -> None:
+    with pytest.raises(ModelError, match="t-1"):
+        get_model("gold", {}).propose(VIEW)
+
+
+def test_noop_proposes_nothing() -> None:
+    assert get_model("noop", {}).propose(VIEW).patch == ""
+
+
+@pytest.mark.parametrize(
+    ("spec", "parsed"),
+    [
+        ("gold", ("gold", None)),
+        ("openai:gpt-4o-mini", ("openai", "gpt-4o-mini")),
+        ("replay:preds/a:b.jsonl", ("replay", "preds/a:b.jsonl")),
+    ],
+)
+def test_spec_grammar(spec: str, parsed: tuple[str, str | None]) -> None:
+    assert parse_spec(spec) == parsed
+
+
+@pytest.mark.parametrize(
+    ("spec", "words"),
+    [
+        ("", "empty"),
+        ("openai:", "nothing after"),
+        ("gold:x", "takes no argument"),
+        ("gpt4", "unknown model spec"),
+        ("openai:gpt-4o", "not available"),
+    ],
+)
+def test_bad_specs(spec: str, words: str) -> None:
+    with pytest.raises(ConfigError, match=words):
+        get_model(spec, {})

@@ -1,0 +1,155 @@
+"""The apply chain in a real sandbox: which step applies what, and a clean tree on failure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from codebench.patching import (
+    AppliedPatch,
+    ApplyFailure,
+    ApplyStep,
+    ParsedPatch,
+    apply_patch,
+    find_tampering,
+    parse_patch,
+    revert_paths,
+)
+from codebench.runner.evaluate import SandboxSettings
+from codebench.sandbox import Sandbox, open_sandbox
+from codebench.tasks import Task
+
+
+@pytest.fixture
+def box(sandbox_settings: SandboxSettings, mini_tasks: dict[str, Task]) -> Iterator[Sandbox]:
+    task = mini_tasks["mini-div-zero"]
+    image = sandbox_settings.image_for(task)
+    with open_sandbox(
+        sandbox_settings.backend, task.repo_dir, image, sandbox_settings.limits
+    ) as sandbox:
+        yield sandbox
+
+
+def parsed(text: str) -> ParsedPatch:
+    result = parse_patch(text)
+    assert isinstance(result, ParsedPatch), result
+    return result
+
+
+def test_clean_patch_applies_with_git_apply(box: Sandbox, mini_tasks: dict[str, Task]) -> None:
+    applied = apply_patch(box, parsed(mini_tasks["mini-div-zero"].gold_patch))
+    assert applied == AppliedPatch(ApplyStep.GIT_APPLY, ("calc/ops.py",))
+    assert b"raise CalcError" in box.read_file("calc/ops.py")
+
+
+# A context line that no longer matches (the model misremembered it): git apply refuses, and with
+# no matching blob 3-way cannot help, but patch's fuzz finds the place.
+FUZZY = "\n".join(
+    [
+        "--- a/calc/ops.py",
+        "+++ b/calc/ops.py",
+        "@@ -10,6 +10,8 @@",
+        " ",
+        " ",
+        " def div(a, b):",
+        "+    if b == 0:",
+        '+        raise CalcError("division by zero")',
+        "     return a / b",
+        " ",
+        " # this comment is not in the file",
+        "",
+    ]
+)
+
+
+def test_fuzzy_patch_falls_back_to_patch_fuzz(box: Sandbox) -> None:
+    applied = apply_patch(box, parsed(FUZZY))
+    assert applied == AppliedPatch(ApplyStep.PATCH_FUZZ, ("calc/ops.py",))
+    source = box.read_file("calc/ops.py").decode()
+    assert 'raise CalcError("division by zero")' in source
+    assert box.sh("ls calc").stdout.split() == [
+        "__init__.py",
+        "errors.py",
+        "format.py",
+        "ops.py",
+        "report.py",
+    ]
+
+
+UNAPPLIABLE = """\
+--- a/calc/ops.py
++++ b/calc/ops.py
+@@ -1,2 +1,2 @@
+-this line is not in the file
++neither was this
+ nor this one
+"""
+
+
+def test_unappliable_patch_fails_and_leaves_a_clean_tree(box: Sandbox) -> None:
+    failure = apply_patch(box, parsed(UNAPPLIABLE))
+    assert isinstance(failure, ApplyFailure)
+    assert "git apply" in failure.reason
+    assert box.diff() == ""
+
+
+TAMPER = """\
+--- a/tests/test_ops.py
++++ b/tests/test_ops.py
+@@ -2,7 +2,7 @@
+ 
+ 
+ def test_add():
+-    assert add(2, 3) == 5
++    assert True
+ 
+ 
+ def test_mul():
+--- /dev/null
++++ b/conftest.py
+@@ -0,0 +1 @@
++import sys
+--- a/calc/format.py
++++ b/calc/format.py
+@@ -1,2 +1,2 @@
+ def show(x):
+-    return "%.2f" % x
++    return "%.3f" % x
+"""
+
+
+def test_tampering_is_found_and_reverted(box: Sandbox) -> None:
+    applied = apply_patch(box, parsed(TAMPER))
+    assert isinstance(applied, AppliedPatch)
+    assert sorted(applied.changed_paths) == ["calc/format.py", "conftest.py", "tests/test_ops.py"]
+    tampered = find_tampering(box, applied.changed_paths)
+    assert sorted(tampered) == ["conftest.py", "tests/test_ops.py"]
+    revert_paths(box, tampered)
+    assert b"assert add(2, 3) == 5" in box.read_file("tests/test_ops.py")
+    assert box.sh("test -e conftest.py").exit_code == 1
+    assert b"%.3f" in box.read_file("calc/format.py")  # the real edit stays
+    assert box.sh("git add -A && git diff --cached --name-only base").stdout == "calc/format.py\n"
+
+
+PYPROJECT_TAMPER = """\
+--- /dev/null
++++ b/pyproject.toml
+@@ -0,0 +1,2 @@
++[tool.pytest.ini_options]
++addopts = "-k nothing"
+"""
+
+
+def test_new_pytest_config_in_pyproject_is_tampering(box: Sandbox) -> None:
+    applied = apply_patch(box, parsed(PYPROJECT_TAMPER))
+    assert isinstance(applied, AppliedPatch)
+    assert find_tampering(box, applied.changed_paths) == ("pyproject.toml",)
+
+
+def test_hidden_test_paths_are_protected_whatever_their_name(box: Sandbox) -> None:
+    applied = apply_patch(box, parsed(PYPROJECT_TAMPER.replace("pyproject.toml", "checks/spec.py")))
+    assert isinstance(applied, AppliedPatch)
+    assert find_tampering(box, applied.changed_paths, hidden_test_paths=["checks/spec.py"]) == (
+        "checks/spec.py",
+    )

@@ -1,0 +1,85 @@
+"""Parsing and validating unified diffs: paths must stay inside the repository."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from codebench.patching import ParsedPatch, PatchRejection, is_empty_patch, parse_patch
+
+MODIFY = """\
+diff --git a/calc/ops.py b/calc/ops.py
+--- a/calc/ops.py
++++ b/calc/ops.py
+@@ -1,2 +1,2 @@
+-x = 1
++x = 2
+ y = 3
+"""
+
+NEW_FILE = """\
+diff --git a/calc/new.py b/calc/new.py
+new file mode 100644
+--- /dev/null
++++ b/calc/new.py
+@@ -0,0 +1 @@
++z = 1
+"""
+
+
+def with_path(path: str) -> str:
+    return MODIFY.replace("calc/ops.py", path)
+
+
+def test_parses_files_and_counts() -> None:
+    parsed = parse_patch(MODIFY + NEW_FILE)
+    assert isinstance(parsed, ParsedPatch)
+    assert [f.path for f in parsed.files] == ["calc/ops.py", "calc/new.py"]
+    assert parsed.files[1].source_path is None
+    assert (parsed.files[0].added_lines, parsed.files[0].removed_lines) == (1, 1)
+    assert parsed.paths == ("calc/new.py", "calc/ops.py")
+    assert len(parsed.sha256) == 64
+
+
+def test_plain_diff_without_git_header() -> None:
+    parsed = parse_patch(MODIFY.split("\n", 1)[1])
+    assert isinstance(parsed, ParsedPatch)
+    assert parsed.files[0].path == "calc/ops.py"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("I think you should change line 3.", "no file changes"),
+        ("--- a/x.py\n+++ b/x.py\n@@ -1,3 +1,3 @@\n-a\n+b\n", "not a valid unified diff"),
+        (with_path("/etc/passwd"), "absolute"),
+        (with_path("../outside.py"), "leaves the repository"),
+        (with_path("calc/../../outside.py"), "leaves the repository"),
+        (with_path(".git/config"), ".git"),
+        (NEW_FILE.replace("new file mode 100644", "new file mode 120000"), "symlink"),
+    ],
+)
+def test_rejections_say_why(text: str, words: str) -> None:
+    rejected = parse_patch(text)
+    assert isinstance(rejected, PatchRejection)
+    assert words in rejected.reason
+
+
+def test_path_through_a_symlink_is_rejected(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "calc").symlink_to(tmp_path / "real")
+    rejected = parse_patch(MODIFY, tmp_path)
+    assert isinstance(rejected, PatchRejection)
+    assert "symlink" in rejected.reason
+
+
+def test_ordinary_repo_paths_pass_the_symlink_check(tmp_path: Path) -> None:
+    (tmp_path / "calc").mkdir()
+    (tmp_path / "calc" / "ops.py").write_text("x = 1\ny = 3\n")
+    assert isinstance(parse_patch(MODIFY, tmp_path), ParsedPatch)
+
+
+@pytest.mark.parametrize(("text", "empty"), [("", True), ("  \n\n", True), (MODIFY, False)])
+def test_empty_patch(text: str, empty: bool) -> None:
+    assert is_empty_patch(text) is empty

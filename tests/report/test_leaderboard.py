@@ -1,0 +1,86 @@
+"""Leaderboard v1 aggregation, checked against a golden file."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from codebench.report import build_leaderboard, load_leaderboard, write_leaderboard
+from codebench.report.table import results_table
+from codebench.results import ResultKey, Status, TaskResult
+from codebench.tasks import Category, Scope
+
+GOLDEN = Path(__file__).parent / "golden" / "leaderboard_v1.json"
+WHEN = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+KEY = ResultKey(task_hash="t", patch_sha256="p", image_id="i", harness_version="1")
+
+
+def result(
+    task: str, scope: Scope, model: str, status: Status, sample: int = 0, seconds: float = 1.0
+) -> TaskResult:
+    return TaskResult(
+        task_id=task,
+        scope=scope,
+        category=Category.BUG_FIX,
+        model=model,
+        sample=sample,
+        key=KEY,
+        status=status,
+        model_seconds=seconds / 2,
+        eval_seconds=seconds / 2,
+        finished_at=WHEN,
+    )
+
+
+RESULTS = [
+    result("a-local", Scope.LOCAL, "gold", Status.RESOLVED, seconds=2.0),
+    result("b-global", Scope.GLOBAL, "gold", Status.RESOLVED, seconds=4.0),
+    result("a-local", Scope.LOCAL, "m", Status.RESOLVED, sample=0),
+    result("a-local", Scope.LOCAL, "m", Status.UNRESOLVED, sample=1),
+    result("b-global", Scope.GLOBAL, "m", Status.MODEL_ERROR, sample=0),
+    result("b-global", Scope.GLOBAL, "m", Status.SANDBOX_ERROR, sample=1),
+]
+
+
+def test_matches_golden_file(tmp_path: Path) -> None:
+    board = build_leaderboard(RESULTS, suite="core", created_at=WHEN)
+    path = write_leaderboard(board, tmp_path / "leaderboard.json")
+    produced = json.loads(path.read_text())
+    if os.environ.get("CODEBENCH_UPDATE_GOLDEN"):
+        GOLDEN.write_text(path.read_text())
+    produced["codebench_version"] = "X"  # the golden file must not change with every release
+    expected = json.loads(GOLDEN.read_text())
+    expected["codebench_version"] = "X"
+    assert produced == expected
+
+
+def test_rates_split_and_failures_apart() -> None:
+    board = build_leaderboard(RESULTS, created_at=WHEN)
+    gold, other = board.models
+    assert (gold.model, gold.resolved.overall.resolved_rate) == ("gold", 1.0)
+    assert other.resolved.local.resolved_rate == 0.5
+    assert other.resolved.global_.resolved_rate == 0.0
+    assert (other.model_failures, other.infra_failures) == (1, 1)
+    assert other.per_task == {
+        "a-local": [Status.RESOLVED, Status.UNRESOLVED],
+        "b-global": [Status.MODEL_ERROR, Status.SANDBOX_ERROR],
+    }
+    assert gold.mean_seconds_per_task == 3.0
+
+
+def test_round_trip_and_schema_version(tmp_path: Path) -> None:
+    board = build_leaderboard(RESULTS, created_at=WHEN)
+    loaded = load_leaderboard(write_leaderboard(board, tmp_path / "lb.json"))
+    assert loaded == board
+    assert json.loads((tmp_path / "lb.json").read_text())["schema_version"] == 1
+
+
+def test_table_shows_every_model_and_split() -> None:
+    from rich.console import Console
+
+    console = Console(width=160, record=True)
+    console.print(results_table(build_leaderboard(RESULTS, suite="core", created_at=WHEN)))
+    text = console.export_text()
+    assert "100% (2/2)" in text and "50% (1/2)" in text and "model_error 1" in text

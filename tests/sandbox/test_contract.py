@@ -1,0 +1,124 @@
+"""One contract, both backends: every Sandbox behaves the same from the outside."""
+
+from __future__ import annotations
+
+import pytest
+
+from codebench.errors import SandboxError
+from codebench.runner.evaluate import SandboxSettings
+from codebench.sandbox import Backend, Sandbox, open_sandbox
+from codebench.tasks import Task
+
+
+@pytest.fixture
+def box(sandbox_settings: SandboxSettings, mini_tasks: dict[str, Task]) -> Sandbox:
+    task = mini_tasks["mini-div-zero"]
+    sandbox = open_sandbox(
+        sandbox_settings.backend,
+        task.repo_dir,
+        sandbox_settings.image_for(task),
+        sandbox_settings.limits,
+    )
+    yield sandbox  # type: ignore[misc]
+    sandbox.close()
+
+
+def test_repo_is_checked_out_and_committed(box: Sandbox) -> None:
+    assert b"def div(a, b):" in box.read_file("calc/ops.py")
+    result = box.sh("git log --format=%s && git status --porcelain")
+    assert result.ok
+    assert result.stdout.strip() == "starting tree"
+    assert box.diff() == ""
+
+
+def test_exec_reports_exit_code_and_streams(box: Sandbox) -> None:
+    result = box.sh("echo out; echo err >&2; exit 3")
+    assert (result.exit_code, result.stdout, result.stderr) == (3, "out\n", "err\n")
+    assert not result.ok and not result.timed_out
+
+
+def test_pytest_runs_inside(box: Sandbox) -> None:
+    result = box.exec(["python3", "-m", "pytest", "-q", "-p", "no:cacheprovider"], timeout=60)
+    assert result.ok, result.stdout + result.stderr
+    assert "3 passed" in result.stdout
+
+
+def test_write_then_read_and_diff(box: Sandbox) -> None:
+    box.write_files({"calc/new_mod.py": b"VALUE = 1\n", "pkg2/deep/x.py": b"X = 2\n"})
+    box.write_files({f"{box.scratch}/note.txt": b"scratch"})
+    assert box.read_file("calc/new_mod.py") == b"VALUE = 1\n"
+    assert box.read_file(f"{box.scratch}/note.txt") == b"scratch"
+    diff = box.diff()
+    assert "+++ b/calc/new_mod.py" in diff and "+++ b/pkg2/deep/x.py" in diff
+    assert "note.txt" not in diff  # the scratch directory is outside the repository
+
+
+def test_written_directories_are_writable(box: Sandbox) -> None:
+    box.write_files({"newpkg/a.py": b"A = 1\n"})
+    assert box.sh("echo B = 2 > newpkg/b.py && cat newpkg/b.py").stdout == "B = 2\n"
+
+
+def test_reading_a_missing_file_raises(box: Sandbox) -> None:
+    with pytest.raises(SandboxError):
+        box.read_file("calc/nope.py")
+
+
+def test_timeout_kills_the_command_and_its_children(box: Sandbox) -> None:
+    result = box.sh("sleep 30 & sleep 30; echo never", timeout=1.5)
+    assert result.timed_out
+    assert "never" not in result.stdout
+    assert result.seconds < 20
+    assert box.sh("echo alive").stdout == "alive\n"  # the sandbox itself survives
+
+
+def test_close_is_idempotent(
+    sandbox_settings: SandboxSettings, mini_tasks: dict[str, Task]
+) -> None:
+    task = mini_tasks["mini-div-zero"]
+    box = open_sandbox(
+        sandbox_settings.backend,
+        task.repo_dir,
+        sandbox_settings.image_for(task),
+        sandbox_settings.limits,
+    )
+    box.close()
+    box.close()
+
+
+def test_docker_sandbox_is_locked_down(
+    docker_images: dict[str, str], mini_tasks: dict[str, Task]
+) -> None:
+    task = mini_tasks["mini-div-zero"]
+    settings = SandboxSettings(Backend.DOCKER, docker_images)
+    with open_sandbox(
+        Backend.DOCKER, task.repo_dir, settings.image_for(task), settings.limits
+    ) as box:
+        assert box.sh("id -u").stdout.strip() == "1000"
+        caps = box.sh("grep CapEff /proc/self/status").stdout.split()[-1]
+        assert int(caps, 16) == 0
+        assert box.sh("grep NoNewPrivs /proc/self/status").stdout.split()[-1] == "1"
+        interfaces = box.sh("cat /proc/net/dev").stdout
+        assert "eth0" not in interfaces and "lo" in interfaces
+        probe = "import socket; socket.create_connection(('1.1.1.1', 53), timeout=2)"
+        assert not box.exec(["python3", "-c", probe], timeout=20).ok
+        assert box.sh("touch /etc/x").exit_code != 0
+
+
+def test_docker_sandbox_has_resource_limits(
+    docker_images: dict[str, str], mini_tasks: dict[str, Task]
+) -> None:
+    from codebench.sandbox.docker_backend import OWNER_LABEL, docker_client, owner_tag
+
+    task = mini_tasks["mini-div-zero"]
+    settings = SandboxSettings(Backend.DOCKER, docker_images)
+    with open_sandbox(Backend.DOCKER, task.repo_dir, settings.image_for(task), settings.limits):
+        client = docker_client()
+        (container,) = client.containers.list(filters={"label": f"{OWNER_LABEL}={owner_tag()}"})
+        host = container.attrs["HostConfig"]
+        assert host["NetworkMode"] == "none"
+        assert host["CapDrop"] == ["ALL"]
+        assert host["SecurityOpt"] == ["no-new-privileges"]
+        assert host["Memory"] == 2 * 1024**3
+        assert host["NanoCpus"] == 1_000_000_000
+        assert host["PidsLimit"] == settings.limits.pids
+        client.close()

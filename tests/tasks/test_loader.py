@@ -1,0 +1,115 @@
+"""Loading task folders: strict schema, clear errors naming the file and field."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from codebench.errors import TaskError
+from codebench.tasks import Category, Scope, load_suite, load_task
+from tests.conftest import FIXTURE_TASKS
+
+
+@pytest.fixture
+def suite_copy(tmp_path: Path) -> Path:
+    """A writable copy of the fixture tasks root."""
+    root = tmp_path / "tasks"
+    shutil.copytree(FIXTURE_TASKS, root)
+    return root
+
+
+def edit_toml(root: Path, task: str, old: str, new: str) -> Path:
+    path = root / "mini" / task / "task.toml"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    return path
+
+
+def test_loads_the_fixture_suite() -> None:
+    tasks = load_suite("mini", FIXTURE_TASKS)
+    assert [t.id for t in tasks] == ["mini-div-zero", "mini-rename-show"]
+    local, global_ = tasks
+    assert local.scope is Scope.LOCAL and local.category is Category.BUG_FIX
+    assert global_.scope is Scope.GLOBAL and global_.category is Category.RENAME_SIGNATURE
+    assert local.repo_dir == FIXTURE_TASKS / "repos" / "calc"
+    assert local.spec.fail_to_pass == ("tests/test_div.py::test_div_zero_raises",)
+    assert "diff --git" in local.gold_patch and "test_div_zero_raises" in local.tests_patch
+
+
+def test_content_hash_is_stable_and_tracks_the_repo(suite_copy: Path) -> None:
+    first = load_task(suite_copy / "mini" / "mini-div-zero")
+    again = load_task(suite_copy / "mini" / "mini-div-zero")
+    assert first.content_hash == again.content_hash
+    (suite_copy / "repos" / "calc" / "calc" / "ops.py").write_text("# changed\n")
+    changed = load_task(suite_copy / "mini" / "mini-div-zero")
+    assert changed.content_hash != first.content_hash
+
+
+def test_caches_do_not_change_the_hash(suite_copy: Path) -> None:
+    first = load_task(suite_copy / "mini" / "mini-div-zero").content_hash
+    cache = suite_copy / "repos" / "calc" / "calc" / "__pycache__"
+    cache.mkdir()
+    (cache / "ops.cpython-311.pyc").write_bytes(b"\0")
+    assert load_task(suite_copy / "mini" / "mini-div-zero").content_hash == first
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "words"),
+    [
+        ('timeout = 60', 'timeout = 60\ncolour = "red"', "colour", "unknown key"),
+        ('title = "Refuse division by zero"\n', "", "title", "required"),
+        ('scope = "local"', 'scope = "nearby"', "scope", "local"),
+        ('category = "bug_fix"', 'category = "bugfix"', "category", "bug_fix"),
+        ('fail_to_pass = ["tests/test_div.py::test_div_zero_raises"]', "fail_to_pass = []", "fail_to_pass", "at least 1"),
+        ('fail_to_pass = ["tests/test_div.py::test_div_zero_raises"]', 'fail_to_pass = ["test_div_zero_raises"]', "fail_to_pass", "node id"),
+        ("timeout = 60", 'timeout = "60"', "timeout", "integer"),
+        ('repo = "calc"', 'repo = "nope"', "repo", "does not exist"),
+    ],
+)
+def test_bad_task_toml_names_file_and_field(
+    suite_copy: Path, old: str, new: str, field: str, words: str
+) -> None:
+    path = edit_toml(suite_copy, "mini-div-zero", old, new)
+    with pytest.raises(TaskError) as caught:
+        load_task(path.parent, suite_copy / "repos")
+    assert caught.value.field == field
+    assert str(path) in str(caught.value)
+    assert words in str(caught.value)
+
+
+def test_id_must_match_folder(suite_copy: Path) -> None:
+    path = edit_toml(suite_copy, "mini-div-zero", 'id = "mini-div-zero"', 'id = "mini-other"')
+    with pytest.raises(TaskError, match="folder is 'mini-div-zero'"):
+        load_task(path.parent)
+
+
+def test_bad_id_is_rejected(suite_copy: Path) -> None:
+    source = suite_copy / "mini" / "mini-div-zero"
+    target = suite_copy / "mini" / "Bad_ID"
+    source.rename(target)
+    edit_toml(suite_copy, "Bad_ID", 'id = "mini-div-zero"', 'id = "Bad_ID"')
+    with pytest.raises(TaskError) as caught:
+        load_task(target)
+    assert caught.value.field == "id"
+
+
+@pytest.mark.parametrize("name", ["gold.patch", "tests.patch"])
+def test_missing_patch_is_named(suite_copy: Path, name: str) -> None:
+    task_dir = suite_copy / "mini" / "mini-div-zero"
+    (task_dir / name).unlink()
+    with pytest.raises(TaskError, match=name):
+        load_task(task_dir)
+
+
+def test_invalid_toml_is_named(suite_copy: Path) -> None:
+    path = edit_toml(suite_copy, "mini-div-zero", "timeout = 60", "timeout = = 60")
+    with pytest.raises(TaskError, match="not valid TOML"):
+        load_task(path.parent)
+
+
+def test_unknown_suite_lists_the_known_ones() -> None:
+    with pytest.raises(TaskError, match="mini"):
+        load_suite("nope", FIXTURE_TASKS)

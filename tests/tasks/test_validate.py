@@ -1,0 +1,48 @@
+"""`tasks validate` accepts gradable tasks and rejects broken ones with the reason."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from codebench.runner.evaluate import SandboxSettings
+from codebench.tasks import Task
+from codebench.tasks.validate import validate_task
+
+
+def test_fixture_tasks_are_valid(sandbox_settings: SandboxSettings, mini_tasks: dict[str, Task]) -> None:
+    for task in mini_tasks.values():
+        verdict = validate_task(task, sandbox_settings, gold_runs=2)
+        assert verdict.ok, verdict.problems
+
+
+def test_gold_that_fixes_nothing_is_rejected(
+    sandbox_settings: SandboxSettings, mini_tasks: dict[str, Task]
+) -> None:
+    task = mini_tasks["mini-div-zero"]
+    useless = task.gold_patch.replace('raise CalcError("division by zero")', "return 0")
+    verdict = validate_task(dataclasses.replace(task, gold_patch=useless), sandbox_settings)
+    assert not verdict.ok
+    assert any("gold patch is unresolved" in p for p in verdict.problems)
+
+
+def test_fail_to_pass_that_already_passes_is_rejected(
+    sandbox_settings: SandboxSettings, mini_tasks: dict[str, Task]
+) -> None:
+    task = mini_tasks["mini-div-zero"]
+    spec = task.spec.model_copy(update={"fail_to_pass": ("tests/test_ops.py::test_mul",)})
+    verdict = validate_task(dataclasses.replace(task, spec=spec), sandbox_settings)
+    assert verdict.problems == (
+        "FAIL_TO_PASS tests/test_ops.py::test_mul already passes on the starting tree",
+    )
+
+
+def test_pass_to_pass_failing_on_base_is_rejected(
+    sandbox_settings: SandboxSettings, mini_tasks: dict[str, Task]
+) -> None:
+    task = mini_tasks["mini-div-zero"]
+    spec = task.spec.model_copy(
+        update={"pass_to_pass": ("tests/test_div.py::test_div_zero_raises",), "fail_to_pass": ("tests/test_div.py::test_div",)}
+    )
+    verdict = validate_task(dataclasses.replace(task, spec=spec), sandbox_settings)
+    assert "PASS_TO_PASS tests/test_div.py::test_div_zero_raises is failed on the starting tree" in verdict.problems
+    assert "FAIL_TO_PASS tests/test_div.py::test_div already passes on the starting tree" in verdict.problems
