@@ -1,0 +1,3 @@
+"""Plain-text report generator."""
+
+VERSION = "1.4.2"
