@@ -179,7 +179,7 @@ def tasks_validate(
     workers: WorkersOpt = 2,
     gold_runs: Annotated[
         int, typer.Option(min=1, help="Gold patch runs per task (flakiness).")
-    ] = 1,
+    ] = 3,
     backend: BackendOpt = "docker",
     task: TaskOpt = None,
     tasks_dir: TasksRootOpt = None,

@@ -48,6 +48,9 @@ class TaskSpec(BaseModel):
     fail_to_pass: tuple[str, ...] = Field(min_length=1)
     pass_to_pass: tuple[str, ...] = ()
     timeout: int = Field(default=120, ge=1, le=3600, strict=True)
+    # Files outside the edit that hold what the change needs: what makes a task global when
+    # its gold patch alone looks local (one file, at most two definitions).
+    context_files: tuple[str, ...] = ()
 
     @field_validator("fail_to_pass", "pass_to_pass")
     @classmethod

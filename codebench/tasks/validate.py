@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from codebench.analysis import Entity, changed_entities, classify_scope
 from codebench.grading import TestStatus
+from codebench.patching import ParsedPatch, parse_patch
 from codebench.results import Status
 from codebench.runner.evaluate import Evaluation, SandboxSettings, evaluate_patch
 from codebench.tasks.loader import Task
+from codebench.tasks.schema import Scope
 
 
 @dataclass(frozen=True)
@@ -26,14 +29,48 @@ class TaskValidation:
 
 def validate_task(task: Task, settings: SandboxSettings, gold_runs: int = 1) -> TaskValidation:
     """Check the task against its starting tree once and its gold patch `gold_runs` times."""
-    problems = list(_base_problems(evaluate_patch(task, "", settings, grade_empty=True)))
+    problems = scope_problems(task)
+    problems += _base_problems(evaluate_patch(task, "", settings, grade_empty=True))
     for run in range(1, gold_runs + 1):
         gold = evaluate_patch(task, task.gold_patch, settings)
         problems.extend(f"gold run {run}: {p}" for p in _gold_problems(gold))
     return TaskValidation(task.id, tuple(dict.fromkeys(problems)))
 
 
+def scope_problems(task: Task) -> list[str]:
+    """Disagreements between the declared scope and what the gold patch touches."""
+    entities = gold_entities(task)
+    measured = classify_scope(entities)
+    touched = ", ".join(sorted(str(e) for e in entities))
+    if task.scope is Scope.LOCAL and measured is Scope.GLOBAL:
+        return [f"declared local, but the gold patch touches {len(entities)} entities: {touched}"]
+    if task.scope is Scope.GLOBAL and measured is Scope.LOCAL and not task.spec.context_files:
+        return [
+            f"declared global, but the gold patch only touches {touched}: name the other files "
+            "it needs in context_files, or declare it local"
+        ]
+    edited = {e.path for e in entities}
+    return [
+        f"context_files: {path} does not exist in the repository or is the edited file"
+        for path in task.spec.context_files
+        if path in edited or not (task.repo_dir / path).is_file()
+    ]
+
+
+def gold_entities(task: Task) -> set[Entity]:
+    """The entities (functions, classes, module regions) the gold patch changes."""
+    parsed = parse_patch(task.gold_patch, task.repo_dir)
+    paths = parsed.paths if isinstance(parsed, ParsedPatch) else ()
+    old = {
+        path: (task.repo_dir / path).read_text(encoding="utf-8", errors="replace")
+        for path in paths
+        if (task.repo_dir / path).is_file()
+    }
+    return changed_entities(task.gold_patch, old)
+
+
 def _base_problems(base: Evaluation) -> list[str]:
+    """FAIL_TO_PASS must fail and PASS_TO_PASS must pass on the starting tree."""
     if base.status in (Status.SANDBOX_ERROR, Status.TIMEOUT):
         return [f"starting tree: {base.status.value}: {base.reason}"]
     problems = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from codebench.runner.evaluate import SandboxSettings
-from codebench.tasks import Task
+from codebench.tasks import Scope, Task
 from codebench.tasks.validate import validate_task
 
 
@@ -46,3 +46,27 @@ def test_pass_to_pass_failing_on_base_is_rejected(
     verdict = validate_task(dataclasses.replace(task, spec=spec), sandbox_settings)
     assert "PASS_TO_PASS tests/test_div.py::test_div_zero_raises is failed on the starting tree" in verdict.problems
     assert "FAIL_TO_PASS tests/test_div.py::test_div already passes on the starting tree" in verdict.problems
+
+
+def test_declared_local_but_gold_is_global(mini_tasks: dict[str, Task]) -> None:
+    from codebench.tasks.validate import scope_problems
+
+    task = mini_tasks["mini-rename-show"]
+    spec = task.spec.model_copy(update={"scope": Scope.LOCAL})
+    (problem,) = scope_problems(dataclasses.replace(task, spec=spec))
+    assert problem.startswith("declared local, but the gold patch touches 4 entities")
+    assert "calc/report.py::line" in problem
+
+
+def test_declared_global_needs_context_files(mini_tasks: dict[str, Task]) -> None:
+    from codebench.tasks.validate import scope_problems
+
+    task = mini_tasks["mini-div-zero"]
+    as_global = task.spec.model_copy(update={"scope": Scope.GLOBAL})
+    (problem,) = scope_problems(dataclasses.replace(task, spec=as_global))
+    assert "context_files" in problem
+    with_context = as_global.model_copy(update={"context_files": ("calc/errors.py",)})
+    assert scope_problems(dataclasses.replace(task, spec=with_context)) == []
+    wrong = as_global.model_copy(update={"context_files": ("calc/ops.py", "calc/nope.py")})
+    assert len(scope_problems(dataclasses.replace(task, spec=wrong))) == 2
+    assert scope_problems(task) == []
