@@ -209,6 +209,50 @@ def tasks_validate(
         raise typer.Exit(1)
 
 
+@tasks_app.command("scaffold")
+def tasks_scaffold(
+    task_id: Annotated[str, typer.Argument(help="The new task's id (its folder name).")],
+    before: Annotated[Path, typer.Option(help="Working copy before the change.")],
+    after: Annotated[Path, typer.Option(help="Working copy after: the fix and its tests.")],
+    category: Annotated[str, typer.Option(help="bug_fix, feature, refactor, ...")],
+    repo: Annotated[
+        str | None, typer.Option(help="Share the starting tree as tasks/repos/REPO.")
+    ] = None,
+    suite: SuiteOpt = "core",
+    title: Annotated[str | None, typer.Option(help="The task's title.")] = None,
+    instruction: Annotated[str | None, typer.Option(help="The request the model sees.")] = None,
+    backend: BackendOpt = "docker",
+    tasks_dir: TasksRootOpt = None,
+) -> None:
+    """Write a task folder from a before/after pair; find FAIL_TO_PASS / PASS_TO_PASS."""
+    from codebench.runner.evaluate import SandboxSettings
+    from codebench.tasks import Category
+    from codebench.tasks.scaffold import ScaffoldRequest, scaffold_task
+
+    try:
+        chosen_category = Category(category)
+    except ValueError:
+        known = ", ".join(c.value for c in Category)
+        raise CodebenchError(f"--category must be one of {known}") from None
+    root = tasks_dir or default_tasks_root()
+    chosen = _backend(backend)
+    images = {} if str(chosen) == "local" else _images({"python"})
+    request = ScaffoldRequest(
+        task_id=task_id,
+        before=before,
+        after=after,
+        task_dir=root / suite / task_id,
+        category=chosen_category,
+        repo_dir=root / "repos" / repo if repo else None,
+        title=title,
+        instruction=instruction,
+    )
+    result = scaffold_task(request, SandboxSettings(chosen, images))  # type: ignore[arg-type]
+    out.print(f"wrote {result.task_dir} (scope measured: {result.scope.value})", soft_wrap=True)
+    out.print(f"FAIL_TO_PASS: {len(result.fail_to_pass)}, PASS_TO_PASS: {len(result.pass_to_pass)}")
+    out.print("Now edit title and instruction, then: codebench tasks validate --task " + task_id)
+
+
 def _terminate(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import shlex
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from codebench.errors import SandboxError
@@ -44,24 +45,63 @@ class GradeReport:
         return {o.test_id: o.status for o in self.outcomes if o.fail_to_pass is fail_to_pass}
 
 
-def test_command(spec: TaskSpec, junit_path: str) -> str:
-    """The task's command, reporting to `junit_path`, limited to the files of its listed tests."""
-    files = dict.fromkeys(test_id.split("::", 1)[0] for test_id in spec.test_ids)
+def pytest_command(base_command: str, junit_path: str, files: Iterable[str]) -> str:
+    """A pytest command line reporting to `junit_path`, limited to `files`."""
     # --rootdir pins node ids to the repository root whatever config files it has (or lacks);
     # one test file that fails to import must not hide the results of the others.
-    extra = ["--rootdir=.", "--continue-on-collection-errors", f"--junitxml={junit_path}", *files]
-    return f"{spec.test_command} {shlex.join(extra)}"
+    extra = ["--rootdir=.", "--continue-on-collection-errors", f"--junitxml={junit_path}"]
+    return f"{base_command} {shlex.join([*extra, *dict.fromkeys(files)])}"
+
+
+def test_command(spec: TaskSpec, junit_path: str) -> str:
+    """The task's command, reporting to `junit_path`, limited to the files of its listed tests."""
+    return pytest_command(
+        spec.test_command, junit_path, (i.split("::", 1)[0] for i in spec.test_ids)
+    )
+
+
+def run_pytest(
+    sandbox: Sandbox, base_command: str, files: Iterable[str], timeout: float
+) -> tuple[ExecResult, dict[tuple[str, str], TestStatus]]:
+    """Run pytest on `files` and read its JUnit report: (command result, status per testcase).
+
+    The report goes to a fresh random name in the scratch directory, outside the repository.
+    """
+    junit_path = f"{sandbox.scratch}/junit-{secrets.token_hex(8)}.xml"
+    result = sandbox.sh(pytest_command(base_command, junit_path, files), timeout=timeout)
+    return result, ({} if result.timed_out else _read_report(sandbox, junit_path))
+
+
+def all_test_statuses(
+    sandbox: Sandbox, base_command: str, files: Iterable[str], timeout: float
+) -> dict[str, TestStatus]:
+    """The status of every test in `files`, keyed by pytest node id."""
+    files = tuple(files)
+    _, report = run_pytest(sandbox, base_command, files, timeout)
+    found = {node_id_of(key, files): status for key, status in report.items()}
+    return {node_id: status for node_id, status in found.items() if node_id is not None}
+
+
+def node_id_of(key: tuple[str, str], files: Iterable[str]) -> str | None:
+    """The node id of a JUnit (classname, name) among known test files; None if none matches."""
+    classname, name = key
+    modules = {path: path.removesuffix(".py").replace("/", ".") for path in files}
+    matching = [p for p, m in modules.items() if classname == m or classname.startswith(m + ".")]
+    if not matching:
+        return None
+    path = max(matching, key=lambda p: len(modules[p]))
+    module = modules[path]
+    classes = classname[len(module) + 1 :].split(".") if classname != module else []
+    return "::".join([path, *classes, name])
 
 
 def grade(sandbox: Sandbox, spec: TaskSpec) -> GradeReport:
     """Run the task's tests in `sandbox` and grade every listed test from the JUnit report.
 
-    Only the JUnit XML decides: what the tests print to stdout cannot fake a pass. The report
-    goes to a fresh random name in the scratch directory, outside the repository.
+    Only the JUnit XML decides: what the tests print to stdout cannot fake a pass.
     """
-    junit_path = f"{sandbox.scratch}/junit-{secrets.token_hex(8)}.xml"
-    result = sandbox.sh(test_command(spec, junit_path), timeout=spec.timeout)
-    report = {} if result.timed_out else _read_report(sandbox, junit_path)
+    files = (test_id.split("::", 1)[0] for test_id in spec.test_ids)
+    result, report = run_pytest(sandbox, spec.test_command, files, spec.timeout)
     outcomes = [
         TestOutcome(test_id, status, group)
         for group, ids in ((True, spec.fail_to_pass), (False, spec.pass_to_pass))

@@ -147,9 +147,7 @@ class DockerSandbox(Sandbox):
         self._closed = True
         try:
             if self._container is not None:
-                self._container.remove(force=True)
-        except docker.errors.NotFound:
-            pass
+                force_remove(self._container)
         except docker.errors.DockerException as exc:
             raise SandboxError(f"could not remove container {self._container.id}: {exc}") from exc
         finally:
@@ -216,30 +214,53 @@ def _create_options(limits: Limits) -> dict[str, Any]:
     }
 
 
-def reap_orphans() -> int:
-    """Remove codebench containers whose creating process on this host is gone (after SIGKILL)."""
+def list_sandboxes() -> list[tuple[str, str]]:
+    """(container id, owner label) of every codebench container on the engine.
+
+    Uses the list endpoint alone: inspecting each container would race with removals.
+    """
     client = docker_client()
-    host = socket.gethostname()
-    removed = 0
     try:
-        for container in client.containers.list(all=True, filters={"label": LABEL}):
-            owner_host, _, pid = container.labels.get(OWNER_LABEL, ":").partition(":")
-            if owner_host == host and pid.isdigit() and not _pid_alive(int(pid)):
-                container.remove(force=True)
-                removed += 1
+        listed = client.api.containers(all=True, filters={"label": LABEL})
     finally:
         client.close()
-    return removed
+    return [(c["Id"], (c.get("Labels") or {}).get(OWNER_LABEL, "")) for c in listed]
+
+
+def reap_orphans() -> int:
+    """Remove codebench containers whose creating process on this host is gone (after SIGKILL)."""
+    host = socket.gethostname()
+    orphans = []
+    for container_id, owner in list_sandboxes():
+        owner_host, _, pid = owner.partition(":")
+        if owner_host == host and pid.isdigit() and not _pid_alive(int(pid)):
+            orphans.append(container_id)
+    if not orphans:
+        return 0
+    client = docker_client()
+    try:
+        return sum(force_remove(client.containers.prepare_model({"Id": i})) for i in orphans)
+    finally:
+        client.close()
+
+
+def force_remove(container: Any) -> int:
+    """Remove a container; 1 if this call removed it, 0 if it was already gone or going."""
+    try:
+        container.remove(force=True)
+    except docker.errors.NotFound:
+        return 0
+    except docker.errors.APIError as exc:
+        if exc.status_code == 409:  # removal already in progress (e.g. by a killed run)
+            return 0
+        raise
+    return 1
 
 
 def count_sandboxes() -> int:
     """How many codebench containers exist on the engine (for tests and diagnostics)."""
     wait_for_removals()
-    client = docker_client()
-    try:
-        return len(client.containers.list(all=True, filters={"label": LABEL}))
-    finally:
-        client.close()
+    return len(list_sandboxes())
 
 
 def _pid_alive(pid: int) -> bool:
