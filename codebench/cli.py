@@ -13,6 +13,7 @@ from rich.console import Console
 
 from codebench.errors import CodebenchError
 from codebench.paths import default_sandboxes_root, default_tasks_root
+from codebench.sandbox import Backend
 
 app = typer.Typer(
     no_args_is_help=True, add_completion=False, help="A benchmark for models that edit code."
@@ -41,9 +42,7 @@ def _log(message: str) -> None:
     console.print(f"[dim]{message}[/]")
 
 
-def _backend(name: str) -> object:
-    from codebench.sandbox import Backend
-
+def _backend(name: str) -> Backend:
     try:
         backend = Backend(name)
     except ValueError:
@@ -116,7 +115,7 @@ def run_command(
         sandboxes_root=default_sandboxes_root(),
         samples=samples,
         workers=workers,
-        backend=_backend(backend),  # type: ignore[arg-type]
+        backend=_backend(backend),
         task_ids=tuple(task or ()),
     )
     outcome = run(settings, _images, console)
@@ -186,15 +185,13 @@ def tasks_validate(
 ) -> None:
     """Prove each task gradable; exit 0 only if every task is valid."""
     from codebench.runner.evaluate import SandboxSettings
-    from codebench.tasks import load_suite
+    from codebench.tasks import load_suite, select_tasks
     from codebench.tasks.validate_suite import validate_suite
 
-    tasks = load_suite(suite, tasks_dir or default_tasks_root())
-    if task:
-        tasks = [t for t in tasks if t.id in set(task)]
+    tasks = select_tasks(load_suite(suite, tasks_dir or default_tasks_root()), task or ())
     chosen = _backend(backend)
-    images = {} if str(chosen) == "local" else _images({t.spec.image for t in tasks})
-    settings = SandboxSettings(chosen, images)  # type: ignore[arg-type]
+    images = {} if chosen is Backend.LOCAL else _images({t.spec.image for t in tasks})
+    settings = SandboxSettings(chosen, images)
     verdicts = validate_suite(
         tasks, settings, workers=workers, gold_runs=gold_runs, console=console
     )
@@ -236,7 +233,7 @@ def tasks_scaffold(
         raise CodebenchError(f"--category must be one of {known}") from None
     root = tasks_dir or default_tasks_root()
     chosen = _backend(backend)
-    images = {} if str(chosen) == "local" else _images({"python"})
+    images = {} if chosen is Backend.LOCAL else _images({"python"})
     request = ScaffoldRequest(
         task_id=task_id,
         before=before,
@@ -247,7 +244,7 @@ def tasks_scaffold(
         title=title,
         instruction=instruction,
     )
-    result = scaffold_task(request, SandboxSettings(chosen, images))  # type: ignore[arg-type]
+    result = scaffold_task(request, SandboxSettings(chosen, images))
     out.print(f"wrote {result.task_dir} (scope measured: {result.scope.value})", soft_wrap=True)
     out.print(f"FAIL_TO_PASS: {len(result.fail_to_pass)}, PASS_TO_PASS: {len(result.pass_to_pass)}")
     out.print("Now edit title and instruction, then: codebench tasks validate --task " + task_id)

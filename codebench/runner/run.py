@@ -18,7 +18,7 @@ from codebench.runner.attempt import AttemptOutcome, RunCancelledError, WorkItem
 from codebench.runner.evaluate import SandboxSettings
 from codebench.runner.store import ResultStore
 from codebench.sandbox import LIVE, Backend, Limits, finish_closing
-from codebench.tasks import Task, load_suite
+from codebench.tasks import load_suite, select_tasks
 
 LEADERBOARD_FILE = "leaderboard.json"
 
@@ -60,7 +60,7 @@ def run(settings: RunSettings, prepare_images: ImagePreparer, console: Console) 
     Ctrl-C (or SIGTERM turned into KeyboardInterrupt) destroys every open sandbox and leaves
     finished results on disk for the next run.
     """
-    tasks = _select(load_suite(settings.suite, settings.tasks_root), settings.task_ids)
+    tasks = select_tasks(load_suite(settings.suite, settings.tasks_root), settings.task_ids)
     gold = {task.id: task.gold_patch for task in tasks}
     models = [get_model(spec, gold) for spec in settings.model_specs]
     images = (
@@ -74,18 +74,6 @@ def run(settings: RunSettings, prepare_images: ImagePreparer, console: Console) 
     path = write_leaderboard(leaderboard, settings.run_dir / LEADERBOARD_FILE)
     reused = sum(o.reused for o in outcomes)
     return RunOutcome(results, reused, len(outcomes) - reused, leaderboard, path)
-
-
-def _select(tasks: list[Task], wanted: tuple[str, ...]) -> list[Task]:
-    if not wanted:
-        return tasks
-    known = {t.id for t in tasks}
-    missing = sorted(set(wanted) - known)
-    if missing:
-        from codebench.errors import ConfigError
-
-        raise ConfigError(f"no such task(s) in the suite: {', '.join(missing)}")
-    return [t for t in tasks if t.id in wanted]
 
 
 def _execute(

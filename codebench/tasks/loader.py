@@ -5,14 +5,14 @@ from __future__ import annotations
 import hashlib
 import os
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from codebench.errors import TaskError
+from codebench.errors import ConfigError, TaskError
 from codebench.tasks.schema import Category, Scope, TaskSpec
 
 TASK_FILE = "task.toml"
@@ -99,6 +99,17 @@ def load_suite(suite: str, tasks_root: Path) -> list[Task]:
     if not task_dirs:
         raise TaskError(suite_dir, f"holds no task folders (each needs a {TASK_FILE})")
     return [load_task(d, tasks_root / REPOS_DIR) for d in task_dirs]
+
+
+def select_tasks(tasks: list[Task], wanted: Iterable[str]) -> list[Task]:
+    """The tasks whose ids are wanted (all when none are); an unknown id is an error."""
+    wanted = set(wanted)
+    if not wanted:
+        return tasks
+    missing = sorted(wanted - {t.id for t in tasks})
+    if missing:
+        raise ConfigError(f"no such task(s) in the suite: {', '.join(missing)}")
+    return [t for t in tasks if t.id in wanted]
 
 
 def _read_spec(task_file: Path) -> TaskSpec:

@@ -113,3 +113,14 @@ def test_invalid_toml_is_named(suite_copy: Path) -> None:
 def test_unknown_suite_lists_the_known_ones() -> None:
     with pytest.raises(TaskError, match="mini"):
         load_suite("nope", FIXTURE_TASKS)
+
+
+def test_select_tasks_by_id() -> None:
+    from codebench.errors import ConfigError
+    from codebench.tasks import select_tasks
+
+    tasks = load_suite("mini", FIXTURE_TASKS)
+    assert [t.id for t in select_tasks(tasks, ["mini-rename-show"])] == ["mini-rename-show"]
+    assert select_tasks(tasks, []) == tasks
+    with pytest.raises(ConfigError, match="mini-nope"):
+        select_tasks(tasks, ["mini-nope"])
