@@ -6,7 +6,7 @@ import secrets
 import shlex
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from codebench.errors import SandboxError
 from codebench.grading.junit import TestStatus, parse_junit, statuses_for
@@ -45,6 +45,10 @@ class GradeReport:
         return {o.test_id: o.status for o in self.outcomes if o.fail_to_pass is fail_to_pass}
 
 
+SETUP_FAILED = 97
+REPORT_MARKER = "CODEBENCH-JUNIT-REPORT-FOLLOWS"
+
+
 def pytest_command(base_command: str, junit_path: str, files: Iterable[str]) -> str:
     """A pytest command line reporting to `junit_path`, limited to `files`."""
     # --rootdir pins node ids to the repository root whatever config files it has (or lacks);
@@ -61,15 +65,30 @@ def test_command(spec: TaskSpec, junit_path: str) -> str:
 
 
 def run_pytest(
-    sandbox: Sandbox, base_command: str, files: Iterable[str], timeout: float
+    sandbox: Sandbox,
+    base_command: str,
+    files: Iterable[str],
+    timeout: float,
+    setup: str | None = None,
 ) -> tuple[ExecResult, dict[tuple[str, str], TestStatus]]:
     """Run pytest on `files` and read its JUnit report: (command result, status per testcase).
 
-    The report goes to a fresh random name in the scratch directory, outside the repository.
+    `setup`, a shell snippet, runs first in the same sandbox command (one round trip fewer);
+    if it fails, `SandboxError` carries its output. The report goes to a fresh random name in
+    the scratch directory, outside the repository, and comes back after a marker line.
     """
     junit_path = f"{sandbox.scratch}/junit-{secrets.token_hex(8)}.xml"
-    result = sandbox.sh(pytest_command(base_command, junit_path, files), timeout=timeout)
-    return result, ({} if result.timed_out else _read_report(sandbox, junit_path))
+    script = f"{{ {setup}\n}} >&2 || exit {SETUP_FAILED}\n" if setup else ""
+    script += (
+        f"{pytest_command(base_command, junit_path, files)}\ncode=$?\n"
+        f"printf '\\n%s\\n' {REPORT_MARKER}; cat {junit_path} 2>/dev/null; exit $code"
+    )
+    result = sandbox.sh(script, timeout=timeout)
+    if setup and result.exit_code == SETUP_FAILED and REPORT_MARKER not in result.stdout:
+        raise SandboxError(f"test set-up failed: {result.stderr.strip()[-2000:]}")
+    output, _, report_text = result.stdout.rpartition(f"\n{REPORT_MARKER}\n")
+    result = replace(result, stdout=output) if output or report_text else result
+    return result, ({} if result.timed_out else _parse_report(report_text))
 
 
 def all_test_statuses(
@@ -95,13 +114,15 @@ def node_id_of(key: tuple[str, str], files: Iterable[str]) -> str | None:
     return "::".join([path, *classes, name])
 
 
-def grade(sandbox: Sandbox, spec: TaskSpec) -> GradeReport:
+def grade(sandbox: Sandbox, spec: TaskSpec, setup: str | None = None) -> GradeReport:
     """Run the task's tests in `sandbox` and grade every listed test from the JUnit report.
 
-    Only the JUnit XML decides: what the tests print to stdout cannot fake a pass.
+    Only the JUnit XML decides: what the tests print cannot fake a pass (the report is read
+    after the last marker line, which the harness prints once pytest has exited). `setup` is
+    a shell snippet run first, e.g. adding the hidden tests.
     """
     files = (test_id.split("::", 1)[0] for test_id in spec.test_ids)
-    result, report = run_pytest(sandbox, spec.test_command, files, spec.timeout)
+    result, report = run_pytest(sandbox, spec.test_command, files, spec.timeout, setup)
     outcomes = [
         TestOutcome(test_id, status, group)
         for group, ids in ((True, spec.fail_to_pass), (False, spec.pass_to_pass))
@@ -116,11 +137,11 @@ def grade(sandbox: Sandbox, spec: TaskSpec) -> GradeReport:
     )
 
 
-def _read_report(sandbox: Sandbox, junit_path: str) -> dict[tuple[str, str], TestStatus]:
+def _parse_report(text: str) -> dict[tuple[str, str], TestStatus]:
+    if not text.strip():
+        return {}  # no report (pytest crashed before writing one): every test is missing
     try:
-        return parse_junit(sandbox.read_file(junit_path).decode(errors="replace"))
-    except SandboxError:
-        return {}  # no report (collection crashed before writing one): every test is missing
+        return parse_junit(text)
     except ET.ParseError:
         return {}
 

@@ -6,6 +6,7 @@ from codebench.patching.apply import (
     ApplyFailure,
     ApplyStep,
     apply_patch,
+    patch_file,
     stage_patches,
 )
 from codebench.patching.parse import (
@@ -30,6 +31,7 @@ __all__ = [
     "is_empty_patch",
     "is_test_path",
     "parse_patch",
+    "patch_file",
     "patch_sha256",
     "revert_paths",
     "stage_patches",

@@ -19,6 +19,7 @@ from codebench.patching import (
     find_tampering,
     is_empty_patch,
     parse_patch,
+    patch_file,
     revert_paths,
     stage_patches,
 )
@@ -96,10 +97,12 @@ def _evaluate_in(
         step, changed = applied.step, applied.changed_paths
     tampered = find_tampering(box, changed, hidden.paths)
     revert_paths(box, tampered)
-    restored = apply_patch(box, hidden, "hidden-tests", staged=True)
-    if not isinstance(restored, AppliedPatch):
-        raise SandboxError(f"{task.task_dir}/tests.patch does not apply: {restored.reason}")
-    report = grade(box, task.spec)
+    # the hidden tests go in by the same sandbox command that runs them
+    add_hidden_tests = f"git apply --whitespace=nowarn {patch_file(box, 'hidden-tests')}"
+    try:
+        report = grade(box, task.spec, setup=add_hidden_tests)
+    except SandboxError as exc:
+        raise SandboxError(f"{task.task_dir}/tests.patch does not apply: {exc}") from exc
     return Evaluation(
         status=_status(report),
         reason=_reason(report, tampered),

@@ -18,7 +18,8 @@ INIT_REPO_SCRIPT = (
     "git -c user.name=codebench -c user.email=codebench@localhost "
     "commit -q --no-verify --allow-empty -m 'starting tree'"
 )
-MAX_OUTPUT_CHARS = 64_000
+# Generous: the grading command's output carries the whole JUnit report at its end.
+MAX_OUTPUT_CHARS = 8_000_000
 
 
 class Backend(StrEnum):

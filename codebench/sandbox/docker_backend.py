@@ -47,22 +47,29 @@ def docker_client() -> Any:
 
 
 class DockerSandbox(Sandbox):
-    """A container with no network, a non-root user, no capabilities, and resource limits."""
+    """A container with no network, a non-root user, no capabilities, and resource limits.
+
+    Talks to the engine's low-level API: the high-level models add an inspect round trip to
+    nearly every call, and round trips are most of a sandbox's overhead.
+    """
 
     def __init__(self, repo_dir: Path, image: str, limits: Limits) -> None:
         self.workdir, self.scratch = WORKDIR, SCRATCH
+        self.image_id = image
         self._client = docker_client()
+        self._api = self._client.api
         self._closed = False
-        self._container: Any = None
+        self._id: str | None = None
         LIVE.add(self)
         try:
-            self._container = self._client.containers.create(image, **_create_options(limits))
+            self._id = str(
+                self._api.create_container(image, **_create_options(self._api, limits))["Id"]
+            )
             if self._closed:  # shut down while the engine was creating it
                 raise SandboxError("sandbox closed while it was being created")
-            self.image_id = str(self._container.attrs["Image"])
             # copied in before start: the archive already holds the base commit
             self._put_archive(WORKDIR, repo_archive(repo_dir, SANDBOX_UID))
-            self._container.start()
+            self._api.start(self._id)
         except docker.errors.DockerException as exc:
             self._remove()
             raise SandboxError(f"could not start a sandbox from image {image!r}: {exc}") from exc
@@ -79,16 +86,17 @@ class DockerSandbox(Sandbox):
         start = time.monotonic()
         watchdog.start()
         try:
-            result = self._container.exec_run(
-                wrapped, workdir=WORKDIR, environment=dict(env or {}), demux=True
-            )
+            exec_id = self._api.exec_create(
+                self._id, wrapped, workdir=WORKDIR, environment=dict(env or {})
+            )["Id"]
+            out, err = self._api.exec_start(exec_id, demux=True)
+            exit_code = self._api.exec_inspect(exec_id).get("ExitCode")
         except docker.errors.DockerException as exc:
             raise SandboxError(f"command failed to run in the sandbox: {exc}") from exc
         finally:
             watchdog.cancel()
         seconds = time.monotonic() - start
-        out, err = result.output
-        code = -1 if result.exit_code is None else int(result.exit_code)
+        code = -1 if exit_code is None else int(exit_code)
         return ExecResult(
             exit_code=code,
             stdout=clip((out or b"").decode(errors="replace")),
@@ -101,7 +109,7 @@ class DockerSandbox(Sandbox):
         """Read one file through the archive API."""
         full = path if path.startswith("/") else f"{WORKDIR}/{path}"
         try:
-            stream, _ = self._container.get_archive(full)
+            stream, _ = self._api.get_archive(self._id, full)
             with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as archive:
                 member = archive.next()
                 extracted = archive.extractfile(member) if member else None
@@ -118,21 +126,21 @@ class DockerSandbox(Sandbox):
         relative = {k: v for k, v in files.items() if not k.startswith("/")}
         absolute = {k: v for k, v in files.items() if k.startswith("/")}
         if relative:
-            self._put(relative, WORKDIR)
+            self._put_archive(WORKDIR, tar_of(relative, SANDBOX_UID))
+        by_directory: dict[str, dict[str, bytes]] = {}
         for name, data in absolute.items():
             posix = PurePosixPath(name)
-            self._put({posix.name: data}, str(posix.parent))
-
-    def _put(self, files: Mapping[str, bytes], directory: str) -> None:
-        self._put_archive(directory, tar_of(files, SANDBOX_UID))
+            by_directory.setdefault(str(posix.parent), {})[posix.name] = data
+        for directory, group in by_directory.items():
+            self._put_archive(directory, tar_of(group, SANDBOX_UID))
 
     def _put_archive(self, directory: str, archive: bytes) -> None:
-        if not self._container.put_archive(directory, archive):
+        if not self._api.put_archive(self._id, directory, archive):
             raise SandboxError(f"could not copy files into {directory} in the sandbox")
 
     def _kill(self) -> None:
         with contextlib.suppress(docker.errors.DockerException):  # already gone: nothing to kill
-            self._container.kill()
+            self._api.kill(self._id)
 
     def close(self) -> None:
         """Remove the container (force: it may still be running), off the caller's path.
@@ -146,10 +154,10 @@ class DockerSandbox(Sandbox):
     def _remove(self) -> None:
         self._closed = True
         try:
-            if self._container is not None:
-                force_remove(self._container)
+            if self._id is not None:
+                force_remove(self._api, self._id)
         except docker.errors.DockerException as exc:
-            raise SandboxError(f"could not remove container {self._container.id}: {exc}") from exc
+            raise SandboxError(f"could not remove container {self._id}: {exc}") from exc
         finally:
             LIVE.discard(self)
             self._client.close()
@@ -196,21 +204,23 @@ def wait_for_removals() -> None:
     REMOVER.wait()
 
 
-def _create_options(limits: Limits) -> dict[str, Any]:
+def _create_options(api: Any, limits: Limits) -> dict[str, Any]:
+    host_config = api.create_host_config(
+        network_mode="none",
+        cap_drop=["ALL"],
+        security_opt=["no-new-privileges"],
+        mem_limit=limits.memory,
+        memswap_limit=limits.memory,
+        nano_cpus=int(limits.cpus * 1e9),
+        pids_limit=limits.pids,
+    )
     return {
         "command": ["sleep", "infinity"],
-        "network_mode": "none",
         "network_disabled": True,
         "user": str(SANDBOX_UID),
-        "cap_drop": ["ALL"],
-        "security_opt": ["no-new-privileges"],
-        "mem_limit": limits.memory,
-        "memswap_limit": limits.memory,
-        "nano_cpus": int(limits.cpus * 1e9),
-        "pids_limit": limits.pids,
         "working_dir": WORKDIR,
         "labels": {LABEL: "1", OWNER_LABEL: owner_tag()},
-        "detach": True,
+        "host_config": host_config,
     }
 
 
@@ -239,15 +249,15 @@ def reap_orphans() -> int:
         return 0
     client = docker_client()
     try:
-        return sum(force_remove(client.containers.prepare_model({"Id": i})) for i in orphans)
+        return sum(force_remove(client.api, container_id) for container_id in orphans)
     finally:
         client.close()
 
 
-def force_remove(container: Any) -> int:
+def force_remove(api: Any, container_id: str) -> int:
     """Remove a container; 1 if this call removed it, 0 if it was already gone or going."""
     try:
-        container.remove(force=True)
+        api.remove_container(container_id, force=True)
     except docker.errors.NotFound:
         return 0
     except docker.errors.APIError as exc:
