@@ -8,6 +8,7 @@ from codebench.patching.apply import (
     apply_patch,
     patch_file,
     stage_patches,
+    staged_patch_files,
 )
 from codebench.patching.parse import (
     FileChange,
@@ -35,4 +36,5 @@ __all__ = [
     "patch_sha256",
     "revert_paths",
     "stage_patches",
+    "staged_patch_files",
 ]

@@ -65,13 +65,18 @@ def patch_file(sandbox: Sandbox, name: str) -> str:
     return f"{sandbox.scratch}/{name}.patch"
 
 
+def staged_patch_files(patches: Mapping[str, ParsedPatch]) -> dict[str, bytes]:
+    """Scratch-directory files holding patches (for `open_sandbox(scratch_files=...)`)."""
+    return {
+        f"{name}.patch": (patch.text if patch.text.endswith("\n") else patch.text + "\n").encode()
+        for name, patch in patches.items()
+    }
+
+
 def stage_patches(sandbox: Sandbox, patches: Mapping[str, ParsedPatch]) -> None:
-    """Copy several patches into the sandbox in one go, for `apply_patch(..., staged=True)`."""
-    files = {}
-    for name, patch in patches.items():
-        text = patch.text if patch.text.endswith("\n") else patch.text + "\n"
-        files[patch_file(sandbox, name)] = text.encode()
-    sandbox.write_files(files)
+    """Copy patches into an open sandbox in one go, for `apply_patch(..., staged=True)`."""
+    files = staged_patch_files(patches)
+    sandbox.write_files({f"{sandbox.scratch}/{name}": data for name, data in files.items()})
 
 
 def apply_patch(

@@ -21,7 +21,7 @@ from codebench.patching import (
     parse_patch,
     patch_file,
     revert_paths,
-    stage_patches,
+    staged_patch_files,
 )
 from codebench.results import Status
 from codebench.sandbox import Backend, Limits, Sandbox, open_sandbox
@@ -74,10 +74,11 @@ def evaluate_patch(
     hidden = parse_patch(task.tests_patch, task.repo_dir)
     if isinstance(hidden, PatchRejection):
         return Evaluation(Status.SANDBOX_ERROR, f"{task.task_dir}/tests.patch: {hidden.reason}")
+    # both patches travel with the starting tree: one copy into the sandbox, not three
+    staged = staged_patch_files({"hidden-tests": hidden} | ({"model": parsed} if parsed else {}))
+    image = settings.image_for(task)
     try:
-        with open_sandbox(
-            settings.backend, task.repo_dir, settings.image_for(task), settings.limits
-        ) as box:
+        with open_sandbox(settings.backend, task.repo_dir, image, settings.limits, staged) as box:
             evaluation = _evaluate_in(box, task, parsed, hidden)
     except SandboxError as exc:
         evaluation = Evaluation(Status.SANDBOX_ERROR, str(exc))
@@ -89,7 +90,6 @@ def _evaluate_in(
 ) -> Evaluation:
     step: ApplyStep | None = None
     changed: tuple[str, ...] = ()
-    stage_patches(box, {"hidden-tests": hidden} | ({"model": patch} if patch else {}))
     if patch is not None:
         applied = apply_patch(box, patch, "model", staged=True)
         if not isinstance(applied, AppliedPatch):

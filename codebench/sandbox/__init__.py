@@ -7,6 +7,7 @@ backend is used.
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from codebench.sandbox.base import LIVE, Backend, ExecResult, Limits, Sandbox
@@ -30,15 +31,22 @@ def finish_closing() -> None:
         backend.wait_for_removals()
 
 
-def open_sandbox(backend: Backend, repo_dir: Path, image: str, limits: Limits) -> Sandbox:
+def open_sandbox(
+    backend: Backend,
+    repo_dir: Path,
+    image: str,
+    limits: Limits,
+    scratch_files: Mapping[str, bytes] | None = None,
+) -> Sandbox:
     """Check `repo_dir` out into a new sandbox with a git base commit; close it when done.
 
-    `image` is the Docker image id or tag (ignored by the local backend).
+    `image` is the Docker image id (ignored by the local backend). `scratch_files` (name ->
+    bytes) are placed in the scratch directory from the start.
     """
     if backend is Backend.LOCAL:
         from codebench.sandbox.local import LocalSandbox
 
-        return LocalSandbox(repo_dir)
+        return LocalSandbox(repo_dir, scratch_files)
     from codebench.sandbox.docker_backend import DockerSandbox
 
-    return DockerSandbox(repo_dir, image, limits)
+    return DockerSandbox(repo_dir, image, limits, scratch_files)

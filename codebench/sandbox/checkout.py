@@ -28,7 +28,7 @@ GIT_ENV = {
     "GIT_CONFIG_NOSYSTEM": "1",
     "HOME": "/nonexistent",
 }
-_cache: dict[str, bytes] = {}
+_cache: dict[str, dict[str, bytes]] = {}
 _lock = threading.Lock()
 
 
@@ -51,17 +51,17 @@ def tar_of(files: Mapping[str, bytes], uid: int) -> bytes:
     return buffer.getvalue()
 
 
-def repo_archive(repo_dir: Path, uid: int) -> bytes:
-    """The starting tree plus a `.git` whose `base` branch commits it, as a tar archive."""
+def checkout_files(repo_dir: Path) -> dict[str, bytes]:
+    """The starting tree plus a `.git` whose `base` branch commits it (cached per content)."""
     files = dict(iter_tree(repo_dir))
-    digest = hashlib.sha256(str(uid).encode())
+    digest = hashlib.sha256()
     for name, data in files.items():
         digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
     key = digest.hexdigest()
     with _lock:
         cached = _cache.get(key)
     if cached is None:
-        cached = tar_of({**files, **_git_dir(files)}, uid)
+        cached = {**files, **_git_dir(files)}
         with _lock:
             _cache[key] = cached
     return cached

@@ -20,7 +20,7 @@ import docker.errors
 
 from codebench.errors import SandboxError
 from codebench.sandbox.base import LIVE, ExecResult, Limits, Sandbox, clip
-from codebench.sandbox.checkout import repo_archive, tar_of
+from codebench.sandbox.checkout import checkout_files, tar_of
 
 LABEL = "codebench.sandbox"
 OWNER_LABEL = "codebench.owner"  # "<hostname>:<pid>" of the process that created it
@@ -53,7 +53,13 @@ class DockerSandbox(Sandbox):
     nearly every call, and round trips are most of a sandbox's overhead.
     """
 
-    def __init__(self, repo_dir: Path, image: str, limits: Limits) -> None:
+    def __init__(
+        self,
+        repo_dir: Path,
+        image: str,
+        limits: Limits,
+        scratch_files: Mapping[str, bytes] | None = None,
+    ) -> None:
         self.workdir, self.scratch = WORKDIR, SCRATCH
         self.image_id = image
         self._client = docker_client()
@@ -67,8 +73,9 @@ class DockerSandbox(Sandbox):
             )
             if self._closed:  # shut down while the engine was creating it
                 raise SandboxError("sandbox closed while it was being created")
-            # copied in before start: the archive already holds the base commit
-            self._put_archive(WORKDIR, repo_archive(repo_dir, SANDBOX_UID))
+            # one archive, copied in before start: the tree with its base commit, and the
+            # scratch files (e.g. the patches to apply)
+            self._put_archive("/", start_archive(repo_dir, scratch_files or {}))
             self._api.start(self._id)
         except docker.errors.DockerException as exc:
             self._remove()
@@ -202,6 +209,14 @@ REMOVER = ContainerRemover()
 def wait_for_removals() -> None:
     """Block until every closed Docker sandbox's container is removed."""
     REMOVER.wait()
+
+
+def start_archive(repo_dir: Path, scratch_files: Mapping[str, bytes]) -> bytes:
+    """The archive a sandbox starts from, rooted at `/`: workspace and scratch files."""
+    workspace, scratch = WORKDIR.lstrip("/"), SCRATCH.lstrip("/")
+    files = {f"{workspace}/{name}": data for name, data in checkout_files(repo_dir).items()}
+    files.update({f"{scratch}/{name}": data for name, data in scratch_files.items()})
+    return tar_of(files, SANDBOX_UID)
 
 
 def _create_options(api: Any, limits: Limits) -> dict[str, Any]:

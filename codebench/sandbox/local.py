@@ -25,7 +25,7 @@ LOCAL_IMAGE_ID = "local-unsafe"
 class LocalSandbox(Sandbox):
     """A task repository copied into a temporary directory on the host."""
 
-    def __init__(self, repo_dir: Path) -> None:
+    def __init__(self, repo_dir: Path, scratch_files: Mapping[str, bytes] | None = None) -> None:
         self._root = Path(tempfile.mkdtemp(prefix="codebench-local-"))
         self.workdir = str(self._root / "workspace")
         self.scratch = str(self._root / "scratch")
@@ -35,6 +35,7 @@ class LocalSandbox(Sandbox):
         try:
             shutil.copytree(repo_dir, self.workdir, ignore=shutil.ignore_patterns(*IGNORED_NAMES))
             os.makedirs(self.scratch)
+            self.write_files({f"{self.scratch}/{n}": d for n, d in (scratch_files or {}).items()})
             self.init_repository()
         except BaseException:
             self.close()
