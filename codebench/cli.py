@@ -145,6 +145,43 @@ def leaderboard(
     out.print(f"leaderboard: {path}", soft_wrap=True, highlight=False)
 
 
+@app.command("analyze")
+def analyze_command(
+    repo: Annotated[Path, typer.Option(help="The repository the patch applies to.")],
+    patch: Annotated[Path, typer.Option(help="The patch (unified diff) to analyse.")],
+    gold: Annotated[Path | None, typer.Option(help="A reference patch to score against.")] = None,
+    scope: Annotated[
+        str | None, typer.Option(help="The task's declared scope (local/global), without --gold.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Analyse how a patch edits a Python repository: scope, churn, style drift, cross-file."""
+    from codebench.analysis import AnalysisInputError, RepoTree, analyze
+    from codebench.report.analysis_view import analysis_table
+    from codebench.tasks import Scope
+
+    if not repo.is_dir():
+        raise CodebenchError(f"--repo {repo} is not a directory")
+    texts = {}
+    for option, path in (("--patch", patch), ("--gold", gold)):
+        if path is not None:
+            if not path.is_file():
+                raise CodebenchError(f"{option} {path} does not exist")
+            texts[option] = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        declared = Scope(scope) if scope else None
+    except ValueError:
+        raise CodebenchError(f"--scope must be local or global, not {scope!r}") from None
+    try:
+        analysis = analyze(RepoTree.from_dir(repo), texts["--patch"], texts.get("--gold"), declared)
+    except AnalysisInputError as exc:
+        raise CodebenchError(f"{patch}: {exc}") from exc
+    if as_json:
+        out.print_json(analysis.model_dump_json())
+    else:
+        out.print(analysis_table(analysis))
+
+
 @tasks_app.command("list")
 def tasks_list(
     suite: SuiteOpt = "core",

@@ -1,5 +1,18 @@
-"""Analysis of patches against the starting tree (edited entities and the scope rule so far)."""
+"""Analysis of how a patch edits: edited entities and scope, irrelevant edits against the gold
+patch, style drift against the repository's own conventions, and cross-file context."""
 
+from codebench.analysis.analyze import ANALYSIS_VERSION, EditAnalysis, analyze
+from codebench.analysis.diffs import AnalysisInputError
 from codebench.analysis.entities import Entity, changed_entities, classify_scope
+from codebench.analysis.repo import RepoTree
 
-__all__ = ["Entity", "changed_entities", "classify_scope"]
+__all__ = [
+    "ANALYSIS_VERSION",
+    "AnalysisInputError",
+    "EditAnalysis",
+    "Entity",
+    "RepoTree",
+    "analyze",
+    "changed_entities",
+    "classify_scope",
+]

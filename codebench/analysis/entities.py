@@ -11,11 +11,12 @@ import ast
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from unidiff.patch import PatchedFile, PatchSet
-
+from codebench.analysis.diffs import FileDiff, file_diffs
+from codebench.analysis.parsing import parse_python
 from codebench.tasks.schema import Scope
 
 MODULE = "<module>"
+FILE = "<file>"  # a non-Python file counts as one entity
 LOCAL_MAX_DEFINITIONS = 2
 
 
@@ -41,9 +42,8 @@ class Span:
 
 def definition_spans(source: str) -> list[Span] | None:
     """Every function and class definition of a module; None if it does not parse."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError):
+    tree = parse_python(source).tree
+    if tree is None:
         return None
     spans: list[Span] = []
 
@@ -67,53 +67,23 @@ def innermost(spans: list[Span], line: int) -> str:
     return min(holding, key=lambda s: s.end - s.start).qualname if holding else MODULE
 
 
-def apply_hunks(old: str, patched: PatchedFile) -> str:
-    """The new text of a file from its old text and its (exactly applying) hunks."""
-    old_lines = old.splitlines(keepends=True)
-    new_lines: list[str] = []
-    cursor = 0
-    for hunk in patched:
-        start = max(hunk.source_start - 1, 0)
-        new_lines.extend(old_lines[cursor:start])
-        cursor = start
-        for line in hunk:
-            if line.is_context:
-                new_lines.append(old_lines[cursor])
-                cursor += 1
-            elif line.is_removed:
-                cursor += 1
-            elif line.is_added:
-                new_lines.append(line.value)
-    new_lines.extend(old_lines[cursor:])
-    return "".join(new_lines)
+def entity_lines(diff: FileDiff) -> dict[Entity, int]:
+    """How many changed lines of a file fall in each entity (non-Python: one `<file>` entity)."""
+    if not diff.is_python:
+        return {Entity(diff.path, FILE): diff.changed_line_count}
+    counts: dict[Entity, int] = {}
+    for source, lines in ((diff.old, diff.removed), (diff.new, diff.added)):
+        spans = definition_spans(source) or []
+        for line in lines:
+            entity = Entity(diff.path, innermost(spans, line))
+            counts[entity] = counts.get(entity, 0) + 1
+    return counts
 
 
 def changed_entities(patch_text: str, old_sources: Mapping[str, str]) -> set[Entity]:
     """The entities a patch changes, given the old text of every file it modifies."""
-    entities: set[Entity] = set()
-    for patched in PatchSet(patch_text):
-        path = patched.path
-        if not path.endswith(".py"):
-            entities.add(Entity(path, "<file>"))
-            continue
-        old = "" if patched.is_added_file else old_sources.get(path, "")
-        entities |= _python_entities(path, old, patched)
-    return entities
-
-
-def _python_entities(path: str, old: str, patched: PatchedFile) -> set[Entity]:
-    new = "" if patched.is_removed_file else apply_hunks(old, patched)
-    old_spans, new_spans = definition_spans(old) or [], definition_spans(new) or []
-    names = set()
-    for hunk in patched:
-        for line in hunk:
-            if not line.value.strip():
-                continue
-            if line.is_removed and line.source_line_no is not None:
-                names.add(innermost(old_spans, line.source_line_no))
-            elif line.is_added and line.target_line_no is not None:
-                names.add(innermost(new_spans, line.target_line_no))
-    return {Entity(path, name) for name in names}
+    diffs = file_diffs(patch_text, old_sources.get)
+    return {entity for diff in diffs for entity in entity_lines(diff)}
 
 
 def classify_scope(entities: set[Entity]) -> Scope:

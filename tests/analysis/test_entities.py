@@ -8,7 +8,8 @@ import pytest
 from unidiff.patch import PatchSet
 
 from codebench.analysis import Entity, changed_entities, classify_scope
-from codebench.analysis.entities import apply_hunks, definition_spans, innermost
+from codebench.analysis.diffs import apply_hunks
+from codebench.analysis.entities import definition_spans, innermost
 from codebench.tasks import Scope
 
 BEFORE = '''\

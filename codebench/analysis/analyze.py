@@ -1,0 +1,135 @@
+"""`analyze()`: every metric of one patch against its starting tree and, if known, the gold."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from codebench.analysis.crossfile import (
+    new_trees,
+    reinvented_helpers,
+    stale_call_sites,
+    undefined_names,
+)
+from codebench.analysis.diffs import FileDiff, file_diffs
+from codebench.analysis.entities import LOCAL_MAX_DEFINITIONS, Entity, classify_scope, entity_lines
+from codebench.analysis.hygiene import cosmetic_entities, docstring_comment_loss, renamed_names
+from codebench.analysis.parsing import cst_syntax_error
+from codebench.analysis.repo import RepoTree
+from codebench.analysis.scope import excess_edit_distance, out_of_scope_churn, precision_recall
+from codebench.analysis.style import ConventionDrift, style_drift
+from codebench.tasks.schema import Scope
+
+# Bumped whenever a metric's definition changes: stored analyses of another version are redone.
+ANALYSIS_VERSION = 1
+
+
+class EditAnalysis(BaseModel):
+    """How a patch edits: scope, irrelevant edits, style drift, cross-file context."""
+
+    model_config = ConfigDict(frozen=True)
+
+    analysis_version: int = ANALYSIS_VERSION
+    scope: Scope
+    files_changed: list[str]
+    entities_changed: list[str]
+    entity_precision: float | None
+    entity_recall: float | None
+    file_precision: float | None
+    file_recall: float | None
+    out_of_scope_churn: float | None
+    excess_edit_distance: float | None
+    cosmetic_entities: list[str]
+    docstring_comment_loss: list[str]
+    renamed_names: list[str]
+    style_drift: float | None
+    style_detail: list[ConventionDrift]
+    stale_call_sites: list[str]
+    undefined_names: list[str]
+    reinvented_helpers: list[str]
+    syntax_errors: list[str]
+
+
+def _lines(diffs: list[FileDiff]) -> dict[Entity, int]:
+    merged: dict[Entity, int] = {}
+    for diff in diffs:
+        for entity, count in entity_lines(diff).items():
+            merged[entity] = merged.get(entity, 0) + count
+    return merged
+
+
+def analyze(
+    repo: RepoTree, patch: str, gold: str | None = None, declared_scope: Scope | None = None
+) -> EditAnalysis:
+    """Analyse `patch` against `repo`; with `gold`, score it against the reference patch.
+
+    Raises `AnalysisInputError` when the patch is not a diff that applies to `repo`.
+    """
+    diffs = file_diffs(patch, repo.files.get)
+    lines = _lines(diffs)
+    entities = set(lines)
+    files = {d.path for d in diffs}
+    gold_diffs = file_diffs(gold, repo.files.get) if gold is not None else None
+    gold_entities = set(_lines(gold_diffs)) if gold_diffs is not None else set()
+    entity_p, entity_r, file_p, file_r = _reference(
+        entities, files, gold_diffs, gold_entities, declared_scope
+    )
+    after = new_trees(repo, diffs)
+    drift, detail = style_drift(repo, diffs)
+    gold_renames = renamed_names(gold_diffs, gold_entities) if gold_diffs else set()
+    return EditAnalysis(
+        scope=classify_scope(entities),
+        files_changed=sorted(files),
+        entities_changed=sorted(str(e) for e in entities),
+        entity_precision=entity_p,
+        entity_recall=entity_r,
+        file_precision=file_p,
+        file_recall=file_r,
+        out_of_scope_churn=out_of_scope_churn(lines, gold_entities)
+        if gold_diffs is not None
+        else None,
+        excess_edit_distance=excess_edit_distance(diffs, gold_diffs)
+        if gold_diffs is not None
+        else None,
+        cosmetic_entities=cosmetic_entities(diffs, entities),
+        docstring_comment_loss=docstring_comment_loss(diffs, gold_entities),
+        renamed_names=sorted(renamed_names(diffs, entities) - gold_renames),
+        style_drift=drift,
+        style_detail=detail,
+        stale_call_sites=stale_call_sites(diffs, after),
+        undefined_names=undefined_names(diffs, after),
+        reinvented_helpers=reinvented_helpers(repo, diffs, after),
+        syntax_errors=_syntax_errors(diffs),
+    )
+
+
+def _reference(
+    entities: set[Entity],
+    files: set[str],
+    gold_diffs: list[FileDiff] | None,
+    gold_entities: set[Entity],
+    declared: Scope | None,
+) -> tuple[float | None, float | None, float | None, float | None]:
+    """(entity precision, entity recall, file precision, file recall) against the gold, else
+    against a declared local scope's budget, else all None."""
+    if gold_diffs is not None:
+        entity_p, entity_r = precision_recall(
+            {str(e) for e in entities}, {str(e) for e in gold_entities}
+        )
+        file_p, file_r = precision_recall(files, {d.path for d in gold_diffs})
+    elif declared is Scope.LOCAL and entities:
+        # a local task's budget: one file, at most two definitions
+        entity_p = round(min(1.0, LOCAL_MAX_DEFINITIONS / len(entities)), 4)
+        file_p, entity_r, file_r = round(1 / len(files), 4), 1.0, 1.0
+    else:
+        entity_p = entity_r = file_p = file_r = None
+    return entity_p, entity_r, file_p, file_r
+
+
+def _syntax_errors(diffs: list[FileDiff]) -> list[str]:
+    errors = []
+    for diff in diffs:
+        if diff.is_python and diff.new:
+            error = cst_syntax_error(diff.new)
+            if error:
+                errors.append(f"{diff.path}: {error}")
+    return errors

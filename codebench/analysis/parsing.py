@@ -1,0 +1,87 @@
+"""Guarded parsing: a file that does not parse, or is too deep to parse safely, never crashes.
+
+libcst's native parser can overflow its stack on deeply nested input, which kills the process
+rather than raising; so libcst only sees files under a nesting limit, on a thread with a large
+stack, and anything else falls back to `ast` (whose recursion errors are catchable).
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import threading
+import tokenize
+from dataclasses import dataclass
+
+MAX_BRACKET_DEPTH = 100
+MAX_INDENT_DEPTH = 100
+MAX_SOURCE_BYTES = 5_000_000
+PARSER_STACK_BYTES = 512 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ParseOutcome:
+    """An `ast` tree, or the reason there is none."""
+
+    tree: ast.Module | None
+    error: str | None = None
+
+
+def nesting_depth(source: str) -> int:
+    """The deepest bracket or indentation nesting of a source text (tokens, no parsing)."""
+    depth = indent = deepest = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type == tokenize.OP and token.string in "([{":
+                depth += 1
+            elif token.type == tokenize.OP and token.string in ")]}":
+                depth -= 1
+            elif token.type == tokenize.INDENT:
+                indent += 1
+            elif token.type == tokenize.DEDENT:
+                indent -= 1
+            deepest = max(deepest, depth, indent)
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        pass  # the parsers report the error itself
+    return deepest
+
+
+def parse_python(source: str) -> ParseOutcome:
+    """Parse with `ast`, turning every failure (syntax, recursion, memory) into an error."""
+    try:
+        return ParseOutcome(ast.parse(source))
+    except SyntaxError as exc:
+        return ParseOutcome(None, f"line {exc.lineno}: {exc.msg}")
+    except (RecursionError, MemoryError, ValueError) as exc:
+        return ParseOutcome(None, f"cannot parse: {type(exc).__name__}")
+
+
+def cst_syntax_error(source: str) -> str | None:
+    """libcst's verdict on a file (None: it parses), guarded against stack overflow.
+
+    Files too large or too deeply nested for libcst are judged by `ast` alone.
+    """
+    too_big = len(source) > MAX_SOURCE_BYTES
+    if too_big or nesting_depth(source) > max(MAX_BRACKET_DEPTH, MAX_INDENT_DEPTH):
+        return parse_python(source).error
+    verdict: list[str | None] = []
+
+    def run() -> None:
+        import libcst
+
+        try:
+            libcst.parse_module(source)
+            verdict.append(None)
+        except libcst.ParserSyntaxError as exc:
+            verdict.append(f"line {exc.raw_line}: {exc.message}")
+        except Exception as exc:  # libcst raises assorted errors on odd input
+            verdict.append(f"cannot parse: {type(exc).__name__}")
+
+    previous = threading.stack_size(PARSER_STACK_BYTES)
+    try:
+        worker = threading.Thread(target=run, name="libcst-parse")
+        worker.start()
+    finally:
+        threading.stack_size(previous)
+    worker.join()
+    return verdict[0] if verdict else "cannot parse"

@@ -1,0 +1,90 @@
+"""A repository's starting tree as read-only texts, and per-repository work cached once."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TypeVar
+
+from codebench.analysis.parsing import parse_python
+from codebench.patching import is_test_path
+from codebench.tasks.loader import iter_tree
+
+T = TypeVar("T")
+_cache: dict[tuple[str, str], object] = {}
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class RepoTree:
+    """Path -> text of every file of a starting tree (binary files left out)."""
+
+    files: Mapping[str, str] = field(hash=False)
+
+    @classmethod
+    def from_dir(cls, root: Path) -> RepoTree:
+        """Read a directory: a git work tree's tracked files, else every file under it."""
+        tracked = _git_tracked(root)
+        pairs = (
+            ((p, (root / p).read_bytes()) for p in tracked if (root / p).is_file())
+            if tracked is not None
+            else iter_tree(root)
+        )
+        texts = {}
+        for path, data in pairs:
+            try:
+                texts[path] = data.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+        return cls(texts)
+
+    @cached_property
+    def digest(self) -> str:
+        """A content hash: the key of everything cached per repository."""
+        sha = hashlib.sha256()
+        for path in sorted(self.files):
+            sha.update(path.encode() + b"\0" + hashlib.sha256(self.files[path].encode()).digest())
+        return sha.hexdigest()
+
+    def python_sources(self, *, include_tests: bool = True) -> dict[str, str]:
+        """The Python files, optionally without test files."""
+        return {
+            p: t
+            for p, t in self.files.items()
+            if p.endswith(".py") and (include_tests or not is_test_path(p))
+        }
+
+    def cached(self, kind: str, compute: Callable[[RepoTree], T]) -> T:
+        """Per-repository work, computed once per process for this content."""
+        key = (kind, self.digest)
+        with _lock:
+            if key in _cache:
+                return _cache[key]  # type: ignore[return-value]
+        value = compute(self)
+        with _lock:
+            _cache[key] = value
+        return value
+
+
+def _git_tracked(root: Path) -> list[str] | None:
+    if not (root / ".git").exists():
+        return None
+    done = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=root, capture_output=True, text=True, check=False
+    )
+    return [p for p in done.stdout.split("\0") if p] if done.returncode == 0 else None
+
+
+def parsed_modules(tree: RepoTree) -> dict[str, object]:
+    """`ast` trees of the repository's Python files (unparsable ones left out), cached."""
+
+    def compute(repo: RepoTree) -> dict[str, object]:
+        parsed = {p: parse_python(t).tree for p, t in repo.python_sources().items()}
+        return {p: t for p, t in parsed.items() if t is not None}
+
+    return tree.cached("ast", compute)

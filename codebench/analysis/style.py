@@ -1,0 +1,258 @@
+"""Style drift: the repository's own conventions, and how much of a patch's added code breaks them.
+
+A profile counts, over the repository's non-test Python files, the values each convention takes
+(quote character, indentation unit, naming case per kind of name, import form, docstring style,
+type hints, string formatting, line length). A convention's consistency is the share of its
+dominant value. The drift of added code is the consistency-weighted mean, over the conventions
+the added code exercises, of the share of its observations that differ from the dominant value;
+weight = max(0, 2 x consistency - 1), so a convention followed half the time costs nothing.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import math
+import re
+import tokenize
+from collections import Counter
+from collections.abc import Iterable, Iterator
+
+from pydantic import BaseModel, ConfigDict
+
+from codebench.analysis.diffs import FileDiff
+from codebench.analysis.parsing import parse_python
+from codebench.analysis.repo import RepoTree
+
+MIN_OBSERVATIONS = 3  # a convention seen fewer times in the repository is not a convention
+LONG_LINE = "line_length"
+Observation = tuple[str, str]  # (convention, value)
+
+
+class ConventionProfile(BaseModel):
+    """One convention of the repository."""
+
+    model_config = ConfigDict(frozen=True)
+
+    convention: str
+    dominant: str
+    consistency: float
+    observations: int
+    note: str = ""
+
+
+class ConventionDrift(BaseModel):
+    """How the added code stands against one convention."""
+
+    model_config = ConfigDict(frozen=True)
+
+    convention: str
+    repo_value: str
+    consistency: float
+    added_observations: int
+    breaking_share: float
+
+
+def case_of(name: str) -> str:
+    """snake, upper, pascal, camel or other."""
+    bare = name.strip("_")
+    if not bare or bare.isdigit():
+        return "other"
+    if bare.isupper() or re.fullmatch(r"[A-Z0-9_]+", bare):
+        return "upper" if "_" in bare or len(bare) > 1 else "other"
+    if re.fullmatch(r"[a-z0-9_]+", bare):
+        return "snake"
+    if re.fullmatch(r"[A-Z][A-Za-z0-9]*", bare):
+        return "pascal"
+    if re.fullmatch(r"[a-z][A-Za-z0-9]*", bare):
+        return "camel"
+    return "other"
+
+
+def _docstring_style(doc: str) -> str:
+    if re.search(r"^\s*:(param|returns?|raises)\b", doc, re.M):
+        return "sphinx"
+    if re.search(r"^\s*(Parameters|Returns|Raises)\s*\n\s*-{3,}", doc, re.M):
+        return "numpy"
+    if re.search(r"^\s*(Args|Returns|Raises|Yields):\s*$", doc, re.M):
+        return "google"
+    return "plain"
+
+
+def _token_observations(source: str, keep: set[int] | None) -> Iterator[Observation]:
+    previous_indent = ""
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            line = token.start[0]
+            if token.type == tokenize.INDENT:
+                unit = (
+                    token.string[len(previous_indent) :]
+                    if token.string.startswith(previous_indent)
+                    else token.string
+                )
+                previous_indent = token.string
+                if keep is None or line in keep:
+                    yield "indentation", "tab" if "\t" in unit else f"{len(unit)} spaces"
+            elif token.type == tokenize.DEDENT:
+                previous_indent = token.line[: len(token.line) - len(token.line.lstrip())]
+            elif token.type == tokenize.STRING and (keep is None or line in keep):
+                quote = _quote_of(token.string)
+                if quote:
+                    yield "quotes", quote
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return
+
+
+def _quote_of(literal: str) -> str | None:
+    body = literal.lstrip("rbufRBUF")
+    if body[:3] in ('"""', "'''"):
+        return None  # docstrings and block strings follow their own habit
+    quote = body[:1]
+    inner = body[1:-1]
+    if quote == "'" and '"' not in inner:
+        return "single"
+    if quote == '"' and "'" not in inner:
+        return "double"
+    return None
+
+
+def _function_observations(node: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[Observation]:
+    if not (node.name.startswith("__") and node.name.endswith("__")):
+        yield "naming.function", case_of(node.name)
+    every = (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)
+    params = [a for a in every if a.arg not in ("self", "cls")]
+    for param in params:
+        yield "naming.parameter", case_of(param.arg)
+    hinted = all(p.annotation is not None for p in params) and node.returns is not None
+    yield "type_hints", "annotated" if hinted else "unannotated"
+
+
+def _node_observations(node: ast.AST) -> Iterator[Observation]:
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        yield from _function_observations(node)
+    elif isinstance(node, ast.ClassDef):
+        yield "naming.class", case_of(node.name)
+    elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+        case = case_of(node.id)
+        yield ("naming.constant", case) if case == "upper" else ("naming.variable", case)
+    elif isinstance(node, ast.Import):
+        yield "imports.form", "import module"
+    elif isinstance(node, ast.ImportFrom):
+        yield "imports.form", "from module import name"
+        yield "imports.relative", "relative" if node.level else "absolute"
+    elif isinstance(node, ast.JoinedStr):
+        yield "string_format", "f-string"
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and _is_str(node.left):
+        yield "string_format", "percent"
+    elif _is_str_format_call(node):
+        yield "string_format", "str.format"
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Module):
+        doc = ast.get_docstring(node, clean=False)
+        if doc and "\n" in doc.strip():
+            yield "docstrings", _docstring_style(doc)
+
+
+def _is_str_format_call(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "format"
+        and _is_str(node.func.value)
+    )
+
+
+def _is_str(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+def observations(source: str, keep: set[int] | None = None) -> list[Observation]:
+    """Every convention observation of a file; with `keep`, only those on those lines."""
+    found = list(_token_observations(source, keep))
+    tree = parse_python(source).tree
+    if tree is not None:
+        for node in ast.walk(tree):
+            line = getattr(node, "lineno", 1)
+            if keep is None or line in keep:
+                found.extend(_node_observations(node))
+    return found
+
+
+def repo_profile(repo: RepoTree) -> dict[str, ConventionProfile]:
+    """The repository's conventions (cached per repository content)."""
+    return repo.cached("style-profile", _compute_profile)
+
+
+def _compute_profile(repo: RepoTree) -> dict[str, ConventionProfile]:
+    counts: dict[str, Counter[str]] = {}
+    lengths: list[int] = []
+    for source in repo.python_sources(include_tests=False).values():
+        for convention, value in observations(source):
+            counts.setdefault(convention, Counter())[value] += 1
+        lengths.extend(len(line) for line in source.splitlines() if line.strip())
+    profile = {}
+    for convention, counter in counts.items():
+        value, top = counter.most_common(1)[0]
+        total = sum(counter.values())
+        profile[convention] = ConventionProfile(
+            convention=convention,
+            dominant=value,
+            consistency=round(top / total, 4),
+            observations=total,
+        )
+    if lengths:
+        # p95 describes the habit; the longest line is the limit the repository never crossed
+        ordered = sorted(lengths)
+        p95 = ordered[math.ceil(0.95 * len(ordered)) - 1]
+        profile[LONG_LINE] = ConventionProfile(
+            convention=LONG_LINE,
+            dominant=f"<= {ordered[-1]}",
+            consistency=1.0,
+            observations=len(lengths),
+            note=f"p95 {p95}",
+        )
+    return profile
+
+
+def _weight(profile: ConventionProfile) -> float:
+    if profile.observations < MIN_OBSERVATIONS:
+        return 0.0
+    return max(0.0, 2 * profile.consistency - 1)
+
+
+def style_drift(
+    repo: RepoTree, diffs: Iterable[FileDiff]
+) -> tuple[float | None, list[ConventionDrift]]:
+    """(drift in [0, 1] or None when the added code exercises no weighted convention, detail)."""
+    profile = repo_profile(repo)
+    added: dict[str, Counter[str]] = {}
+    for diff in diffs:
+        if not diff.is_python or not diff.added:
+            continue
+        for convention, value in observations(diff.new, set(diff.added)):
+            added.setdefault(convention, Counter())[value] += 1
+        limit = profile.get(LONG_LINE)
+        if limit is not None:
+            bound = int(limit.dominant.split()[-1])
+            lines = diff.new.splitlines()
+            for number in diff.added:
+                fits = len(lines[number - 1]) <= bound if number <= len(lines) else True
+                added.setdefault(LONG_LINE, Counter())[limit.dominant if fits else "longer"] += 1
+    detail, weighted, weights = [], 0.0, 0.0
+    for convention, counter in sorted(added.items()):
+        known = profile.get(convention)
+        if known is None:
+            continue
+        total = sum(counter.values())
+        breaking = round(1 - counter[known.dominant] / total, 4)
+        detail.append(
+            ConventionDrift(
+                convention=convention,
+                repo_value=known.dominant,
+                consistency=known.consistency,
+                added_observations=total,
+                breaking_share=breaking,
+            )
+        )
+        weighted += _weight(known) * breaking
+        weights += _weight(known)
+    return (round(weighted / weights, 4) if weights else None), detail
