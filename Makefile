@@ -19,10 +19,12 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 	$(BIN)/codebench setup
 
+REFERENCE_MODELS := gold noop gold+reformat gold+rename gold+style partial
+
 ## bench: run the core suite with the reference models (and BENCH_MODELS)
 bench: setup
-	$(BIN)/codebench run --suite core --model gold --model noop \
-		$(foreach m,$(BENCH_MODELS),--model $(m)) --workers $(WORKERS)
+	$(BIN)/codebench run --suite core $(foreach m,$(REFERENCE_MODELS) $(BENCH_MODELS),--model $(m)) \
+		--workers $(WORKERS)
 
 ## test: lint, type-check and the whole test suite (Docker tests included)
 test: $(STAMP)

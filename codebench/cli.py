@@ -22,6 +22,8 @@ tasks_app = typer.Typer(no_args_is_help=True, help="List and validate task suite
 app.add_typer(tasks_app, name="tasks")
 console = Console(stderr=True)
 out = Console()
+if not out.is_terminal:  # logs and pipes: wide enough for the tables, never truncated
+    out = Console(width=120)
 
 SuiteOpt = Annotated[
     str, typer.Option("--suite", help="Task suite: a folder under the tasks root.")
@@ -104,7 +106,7 @@ def run_command(
     tasks_dir: TasksRootOpt = None,
 ) -> None:
     """Run models on a suite; print the results table and the leaderboard's path."""
-    from codebench.report import results_table
+    from codebench.report import analysis_summary_table, results_table
     from codebench.runner import RunSettings, run
 
     settings = RunSettings(
@@ -120,6 +122,7 @@ def run_command(
     )
     outcome = run(settings, _images, console)
     out.print(results_table(outcome.leaderboard))
+    out.print(analysis_summary_table(outcome.leaderboard))
     out.print(f"{outcome.computed} attempt(s) evaluated, {outcome.reused} reused from earlier runs")
     out.print(f"leaderboard: {outcome.leaderboard_path}", soft_wrap=True, highlight=False)
 
@@ -133,7 +136,12 @@ def leaderboard(
     ] = None,
 ) -> None:
     """Write leaderboard.json from a run directory's results."""
-    from codebench.report import build_leaderboard, results_table, write_leaderboard
+    from codebench.report import (
+        analysis_summary_table,
+        build_leaderboard,
+        results_table,
+        write_leaderboard,
+    )
     from codebench.runner import ResultStore
 
     results = list(ResultStore(run_dir))
@@ -142,6 +150,7 @@ def leaderboard(
     board = build_leaderboard(results)
     path = write_leaderboard(board, output or run_dir / "leaderboard.json")
     out.print(results_table(board))
+    out.print(analysis_summary_table(board))
     out.print(f"leaderboard: {path}", soft_wrap=True, highlight=False)
 
 

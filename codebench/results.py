@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from codebench.analysis import EditAnalysis
 from codebench.grading import TestStatus
 from codebench.models import Usage
 from codebench.patching import ApplyStep
@@ -78,6 +79,9 @@ class TaskResult(BaseModel):
     model_seconds: float = 0.0
     eval_seconds: float = 0.0
     log_tail: str = ""
+    effective_patch: str = ""  # the patch as applied in the sandbox; what the analysis reads
+    analysis: EditAnalysis | None = None
+    analysis_error: str | None = None
     finished_at: datetime
 
     @property

@@ -1,4 +1,5 @@
-"""Choosing models by spec string: `gold`, `noop`; later `openai:<name>`, `replay:<file>`.
+"""Choosing models by spec string: `gold`, `noop`, `partial`, `gold+reformat`, `gold+rename`,
+`gold+style`; later `openai:<name>`, `replay:<file>`.
 
 Grammar: `KIND` or `KIND:ARGUMENT`, where KIND names a model family and ARGUMENT (everything
 after the first colon) is that family's own parameter: a model name, a file path.
@@ -10,9 +11,10 @@ from collections.abc import Mapping
 
 from codebench.errors import ConfigError
 from codebench.models.base import Model
+from codebench.models.perturb import PERTURBATIONS, PartialGoldModel, PerturbedGoldModel
 from codebench.models.reference import GoldModel, NoopModel
 
-REFERENCE_KINDS = ("gold", "noop")
+REFERENCE_KINDS = ("gold", "noop", "partial", *PERTURBATIONS)
 PLANNED_KINDS = ("openai", "replay")
 
 
@@ -35,6 +37,10 @@ def get_model(spec: str, gold_patches: Mapping[str, str]) -> Model:
         return GoldModel(gold_patches)
     if kind == "noop":
         return NoopModel()
+    if kind == "partial":
+        return PartialGoldModel(gold_patches)
+    if kind in PERTURBATIONS:
+        return PerturbedGoldModel(kind, gold_patches, PERTURBATIONS[kind])
     if kind in PLANNED_KINDS:
         raise ConfigError(f"model kind {kind!r} ({spec!r}) is not available in this version yet")
     known = ", ".join([*REFERENCE_KINDS, *(f"{k}:..." for k in PLANNED_KINDS)])

@@ -12,14 +12,17 @@ from codebench.sandbox import Sandbox
 APPLY_TIMEOUT_SECONDS = 60
 STEP_MARKER = "CODEBENCH_APPLY_STEP="
 CHANGED_MARKER = "CODEBENCH_CHANGED_PATHS:"
+DIFF_MARKER = "CODEBENCH_EFFECTIVE_DIFF:"
 
 # One sandbox command for the whole chain (each step starts from the clean starting tree); on
-# success it also lists every path that now differs from the starting tree, NUL-separated.
+# success it also lists every path that now differs from the starting tree (NUL-separated) and
+# prints the change as applied, whatever step applied it.
 APPLY_CHAIN_SCRIPT = f"""
 p="$1"
 reset() {{ git reset -q --hard && git clean -qfd; }}
 changed() {{
   echo "$1"; echo {CHANGED_MARKER}; git add -A && git diff --cached --name-only --no-renames -z base
+  echo; echo {DIFF_MARKER}; git diff --cached --no-renames base
 }}
 if git apply --whitespace=nowarn "$p" 2>"$p.err1"; then changed {STEP_MARKER}git_apply; exit 0; fi
 if git apply --3way --whitespace=nowarn "$p" 2>"$p.err2"; then
@@ -51,6 +54,7 @@ class AppliedPatch:
 
     step: ApplyStep
     changed_paths: tuple[str, ...] = ()
+    effective_diff: str = ""  # the change as applied (offsets and fuzz resolved), vs the base
 
 
 @dataclass(frozen=True)
@@ -88,10 +92,11 @@ def apply_patch(
     result = sandbox.sh(
         APPLY_CHAIN_SCRIPT, patch_file(sandbox, name), timeout=APPLY_TIMEOUT_SECONDS
     )
-    head, _, listing = result.stdout.partition(CHANGED_MARKER + "\n")
+    head, _, rest = result.stdout.partition(CHANGED_MARKER + "\n")
+    listing, _, diff = rest.partition(f"\n{DIFF_MARKER}\n")
     for line in head.splitlines():
         if line.startswith(STEP_MARKER) and result.ok:
             changed = tuple(path for path in listing.split("\0") if path.strip())
-            return AppliedPatch(ApplyStep(line.removeprefix(STEP_MARKER)), changed)
+            return AppliedPatch(ApplyStep(line.removeprefix(STEP_MARKER)), changed, diff)
     reason = result.stderr.strip() or f"apply chain exited {result.exit_code}"
     return ApplyFailure(reason=reason)

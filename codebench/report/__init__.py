@@ -7,11 +7,12 @@ from codebench.report.leaderboard import (
     load_leaderboard,
     write_leaderboard,
 )
-from codebench.report.table import results_table
+from codebench.report.table import analysis_summary_table, results_table
 
 __all__ = [
     "Leaderboard",
     "ModelEntry",
+    "analysis_summary_table",
     "build_leaderboard",
     "load_leaderboard",
     "results_table",

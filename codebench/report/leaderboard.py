@@ -39,6 +39,33 @@ class ResolvedRates(BaseModel):
     global_: ScopeStats = Field(alias="global")
 
 
+class AnalysisStats(BaseModel):
+    """Means and counts of the edit analysis over one slice of a model's analysed attempts."""
+
+    model_config = ConfigDict(frozen=True)
+
+    analysed: int  # attempts whose patch applied and was analysed
+    out_of_scope_churn: float | None
+    entity_precision: float | None
+    style_drift: float | None
+    file_recall: float | None  # cross-file recall against the gold patch
+    cosmetic_entities: int
+    docstring_comment_loss: int
+    renamed_names: int
+    stale_call_sites: int
+    undefined_names: int
+
+
+class AnalysisSplit(BaseModel):
+    """Analysis statistics overall and by task scope."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    overall: AnalysisStats
+    local: AnalysisStats
+    global_: AnalysisStats = Field(alias="global")
+
+
 class ModelEntry(BaseModel):
     """One model's row."""
 
@@ -52,6 +79,7 @@ class ModelEntry(BaseModel):
     model_failures: int  # model_error: the provider or the reply failed
     infra_failures: int  # timeout or sandbox_error: the harness or the machine failed
     mean_seconds_per_task: float
+    analysis: AnalysisSplit
     per_task: dict[str, list[Status]]  # task id -> status of each sample, in sample order
 
 
@@ -120,7 +148,35 @@ def _model_entry(model: str, rows: list[TaskResult]) -> ModelEntry:
         model_failures=counts[Status.MODEL_ERROR],
         infra_failures=sum(counts[s] for s in INFRA_STATUSES if s is not Status.MODEL_ERROR),
         mean_seconds_per_task=round(sum(r.seconds for r in rows) / len(rows), 3) if rows else 0.0,
+        analysis=AnalysisSplit.model_validate(
+            {
+                "overall": _analysis_stats(rows),
+                "local": _analysis_stats([r for r in rows if r.scope is Scope.LOCAL]),
+                "global": _analysis_stats([r for r in rows if r.scope is Scope.GLOBAL]),
+            }
+        ),
         per_task=dict(per_task),
+    )
+
+
+def _mean(values: list[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return round(sum(present) / len(present), 4) if present else None
+
+
+def _analysis_stats(rows: list[TaskResult]) -> AnalysisStats:
+    analyses = [r.analysis for r in rows if r.analysis is not None]
+    return AnalysisStats(
+        analysed=len(analyses),
+        out_of_scope_churn=_mean([a.out_of_scope_churn for a in analyses]),
+        entity_precision=_mean([a.entity_precision for a in analyses]),
+        style_drift=_mean([a.style_drift for a in analyses]),
+        file_recall=_mean([a.file_recall for a in analyses]),
+        cosmetic_entities=sum(len(a.cosmetic_entities) for a in analyses),
+        docstring_comment_loss=sum(len(a.docstring_comment_loss) for a in analyses),
+        renamed_names=sum(len(a.renamed_names) for a in analyses),
+        stale_call_sites=sum(len(a.stale_call_sites) for a in analyses),
+        undefined_names=sum(len(a.undefined_names) for a in analyses),
     )
 
 

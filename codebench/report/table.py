@@ -1,10 +1,10 @@
-"""The results table printed at the end of a run: model x overall / local / global."""
+"""The tables printed at the end of a run: resolved rates, and how each model edits."""
 
 from __future__ import annotations
 
 from rich.table import Table
 
-from codebench.report.leaderboard import Leaderboard, ScopeStats
+from codebench.report.leaderboard import AnalysisStats, Leaderboard, ScopeStats
 from codebench.results import Status
 
 
@@ -14,9 +14,14 @@ def _cell(stats: ScopeStats) -> str:
     return f"{stats.resolved_rate:.0%} ({stats.resolved}/{stats.samples})"
 
 
+def _number(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
 def results_table(leaderboard: Leaderboard) -> Table:
-    """A rich table of resolved rates, split by scope, with the other statuses counted."""
-    table = Table(title=f"codebench - suite {leaderboard.suite or '?'}", title_justify="left")
+    """Resolved rates split by scope, with the other statuses counted."""
+    suite = f" - suite {leaderboard.suite}" if leaderboard.suite else ""
+    table = Table(title=f"codebench{suite}", title_justify="left")
     for column in ("model", "resolved", "local", "global", "other statuses", "s/task"):
         table.add_column(
             column, justify="left" if column in ("model", "other statuses") else "right"
@@ -36,3 +41,29 @@ def results_table(leaderboard: Leaderboard) -> Table:
             f"{entry.mean_seconds_per_task:.2f}",
         )
     return table
+
+
+def analysis_summary_table(leaderboard: Leaderboard) -> Table:
+    """Per model and scope: mean churn, entity precision, style drift, file recall; counts."""
+    table = Table(title="how they edit (means over applied patches)", title_justify="left")
+    columns = ("model", "scope", "churn", "entity P", "drift", "file R")
+    for column in (*columns, "cosmetic", "lost docs", "renames"):
+        table.add_column(column, justify="left" if column in ("model", "scope") else "right")
+    for entry in leaderboard.models:
+        split = entry.analysis
+        for scope, stats in (("local", split.local), ("global", split.global_)):
+            if stats.analysed:
+                table.add_row(entry.model, scope, *_analysis_cells(stats))
+    return table
+
+
+def _analysis_cells(stats: AnalysisStats) -> list[str]:
+    return [
+        _number(stats.out_of_scope_churn),
+        _number(stats.entity_precision),
+        _number(stats.style_drift),
+        _number(stats.file_recall),
+        str(stats.cosmetic_entities),
+        str(stats.docstring_comment_loss),
+        str(stats.renamed_names),
+    ]

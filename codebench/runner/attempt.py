@@ -12,6 +12,7 @@ from codebench.errors import ModelError
 from codebench.models import Model, Proposal, TaskView
 from codebench.patching import patch_sha256
 from codebench.results import RETRIED_STATUSES, ResultKey, Status, TaskResult, TestRecord
+from codebench.runner.analysis_step import needs_analysis, with_analysis
 from codebench.runner.evaluate import Evaluation, SandboxSettings, evaluate_patch
 from codebench.runner.store import ResultStore
 from codebench.tasks import Task
@@ -59,6 +60,9 @@ def attempt(
     stored = store.load(task.id, model.slug, item.sample)
     reusable = stored is not None and stored.key == key and stored.status not in RETRIED_STATUSES
     if error is None and stored is not None and reusable:
+        if needs_analysis(stored):  # graded already: only the analysis is new
+            stored = with_analysis(task, stored)
+            store.save(stored, model.slug)
         return AttemptOutcome(stored, reused=True)
     if error is not None:
         evaluation = Evaluation(Status.MODEL_ERROR, error)
@@ -66,7 +70,7 @@ def attempt(
         evaluation = evaluate_patch(task, proposal.patch, settings)
     if stop.is_set():
         raise RunCancelledError
-    result = _result(item, key, proposal, evaluation, model_seconds)
+    result = with_analysis(task, _result(item, key, proposal, evaluation, model_seconds))
     store.save(result, model.slug)
     return AttemptOutcome(result, reused=False)
 
@@ -95,5 +99,6 @@ def _result(
         model_seconds=model_seconds,
         eval_seconds=evaluation.seconds,
         log_tail=evaluation.log_tail,
+        effective_patch=evaluation.effective_patch,
         finished_at=datetime.now(UTC),
     )

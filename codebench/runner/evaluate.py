@@ -54,6 +54,7 @@ class Evaluation:
     tests: tuple[TestOutcome, ...] = ()
     log_tail: str = ""
     seconds: float = 0.0
+    effective_patch: str = ""  # the model's change as applied in the sandbox
 
 
 def evaluate_patch(
@@ -90,11 +91,12 @@ def _evaluate_in(
 ) -> Evaluation:
     step: ApplyStep | None = None
     changed: tuple[str, ...] = ()
+    effective = ""
     if patch is not None:
         applied = apply_patch(box, patch, "model", staged=True)
         if not isinstance(applied, AppliedPatch):
             return Evaluation(Status.APPLY_FAILED, applied.reason)
-        step, changed = applied.step, applied.changed_paths
+        step, changed, effective = applied.step, applied.changed_paths, applied.effective_diff
     tampered = find_tampering(box, changed, hidden.paths)
     revert_paths(box, tampered)
     # the hidden tests go in by the same sandbox command that runs them
@@ -110,6 +112,7 @@ def _evaluate_in(
         tampered_paths=tampered,
         tests=report.outcomes,
         log_tail=report.log_tail,
+        effective_patch=effective,
     )
 
 

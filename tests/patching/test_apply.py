@@ -38,8 +38,11 @@ def parsed(text: str) -> ParsedPatch:
 
 
 def test_clean_patch_applies_with_git_apply(box: Sandbox, mini_tasks: dict[str, Task]) -> None:
-    applied = apply_patch(box, parsed(mini_tasks["mini-div-zero"].gold_patch))
-    assert applied == AppliedPatch(ApplyStep.GIT_APPLY, ("calc/ops.py",))
+    gold = mini_tasks["mini-div-zero"].gold_patch
+    applied = apply_patch(box, parsed(gold))
+    assert isinstance(applied, AppliedPatch)
+    assert (applied.step, applied.changed_paths) == (ApplyStep.GIT_APPLY, ("calc/ops.py",))
+    assert applied.effective_diff.split("@@", 1)[1] == gold.split("@@", 1)[1]
     assert b"raise CalcError" in box.read_file("calc/ops.py")
 
 
@@ -65,7 +68,11 @@ FUZZY = "\n".join(
 
 def test_fuzzy_patch_falls_back_to_patch_fuzz(box: Sandbox) -> None:
     applied = apply_patch(box, parsed(FUZZY))
-    assert applied == AppliedPatch(ApplyStep.PATCH_FUZZ, ("calc/ops.py",))
+    assert isinstance(applied, AppliedPatch)
+    assert (applied.step, applied.changed_paths) == (ApplyStep.PATCH_FUZZ, ("calc/ops.py",))
+    # the change as applied: its context is the file's real text, not the patch's
+    assert "# this comment is not in the file" not in applied.effective_diff
+    assert '+        raise CalcError("division by zero")' in applied.effective_diff
     source = box.read_file("calc/ops.py").decode()
     assert 'raise CalcError("division by zero")' in source
     assert box.sh("ls calc").stdout.split() == [
