@@ -97,3 +97,52 @@ def test_leaderboard_of_an_empty_dir_is_an_error(tmp_path: Path) -> None:
     done = codebench("leaderboard", str(tmp_path))
     assert done.returncode == 2
     assert "holds no results" in done.stderr
+
+
+ANALYZE_KEYS = {
+    "scope",
+    "files_changed",
+    "entities_changed",
+    "entity_precision",
+    "entity_recall",
+    "file_precision",
+    "file_recall",
+    "out_of_scope_churn",
+    "excess_edit_distance",
+    "cosmetic_entities",
+    "docstring_comment_loss",
+    "renamed_names",
+    "style_drift",
+    "stale_call_sites",
+    "undefined_names",
+    "reinvented_helpers",
+    "syntax_errors",
+}
+
+
+def test_analyze_json_on_a_git_repository(tmp_path: Path) -> None:
+    import shutil
+
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURE_TASKS / "repos" / "calc", repo)
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    gold = FIXTURE_TASKS / "mini" / "mini-rename-show" / "gold.patch"
+    done = codebench(
+        "analyze", "--repo", str(repo), "--patch", str(gold), "--gold", str(gold), "--json"
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result.keys() >= ANALYZE_KEYS
+    assert result["scope"] == "global"
+    assert result["entity_precision"] == 1.0 and result["out_of_scope_churn"] == 0.0
+    assert result["files_changed"] == ["calc/format.py", "calc/report.py"]
+
+
+def test_analyze_rejects_a_patch_that_does_not_apply(tmp_path: Path) -> None:
+    patch = tmp_path / "p.diff"
+    patch.write_text("--- a/calc/ops.py\n+++ b/calc/ops.py\n@@ -1,1 +1,1 @@\n-nope\n+new\n")
+    done = codebench(
+        "analyze", "--repo", str(FIXTURE_TASKS / "repos" / "calc"), "--patch", str(patch)
+    )
+    assert done.returncode == 2
+    assert str(patch) in done.stderr and "does not apply" in done.stderr

@@ -17,7 +17,7 @@ from codebench.patching import is_test_path
 
 BUILTINS = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__", "__path__"}
 HELPER_SIMILARITY = 0.9
-HELPER_MIN_NODES = 25  # smaller functions are too generic to call re-implemented
+HELPER_MIN_NODES = 15  # smaller functions are too generic to call re-implemented
 
 
 @dataclass(frozen=True)
@@ -103,16 +103,29 @@ def stale_call_sites(diffs: list[FileDiff], after: Mapping[str, ast.Module]) -> 
                 changed[name] = None  # gone: every remaining call is stale
             elif qualname in new_sigs and new_sigs[qualname] != signature:
                 changed[name] = new_sigs[qualname]
-    stale = []
+    stale: list[str] = []
     for path, tree in sorted(after.items()):
         if is_test_path(path):
             continue  # tests are not the patch's to change (edits to them are reverted)
+        stale.extend(
+            f"{path}:{node.lineno} import {alias.name}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom)
+            for alias in node.names
+            if alias.name in changed and changed[alias.name] is None
+        )
         for name, call in _calls(tree):
             if name in changed:
                 now = changed[name]
                 if now is None or not now.accepts(call):
                     stale.append(f"{path}:{call.lineno} {name}()")
-    return stale
+    return sorted(stale, key=_by_line)
+
+
+def _by_line(site: str) -> tuple[str, int]:
+    location = site.split(" ", 1)[0]
+    path, _, line = location.rpartition(":")
+    return path, int(line)
 
 
 def _bound_names(tree: ast.AST) -> set[str]:
@@ -213,6 +226,13 @@ def _bound_names_top(tree: ast.Module) -> set[str]:
     return names
 
 
+def _is_helper(node: ast.AST) -> bool:
+    """A function that could be a reusable helper (dunder protocol methods are not)."""
+    if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return False
+    return not (node.name.startswith("__") and node.name.endswith("__"))
+
+
 def _shape(node: ast.AST) -> list[str]:
     """A function's structure with its own names erased: node types, attributes, called names."""
     shape = []
@@ -230,7 +250,7 @@ def _function_shapes(repo: RepoTree) -> list[tuple[str, list[str]]]:
         shapes = []
         for path, module in parsed_modules(tree).items():
             for qualname, node in definitions(module):  # type: ignore[arg-type]
-                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                if _is_helper(node):
                     shape = _shape(node)
                     if len(shape) >= HELPER_MIN_NODES:
                         shapes.append((f"{path}::{qualname}", shape))
@@ -255,9 +275,7 @@ def reinvented_helpers(
         old_tree = parse_python(diff.old).tree if diff.old else None
         old_names = {q for q, _ in definitions(old_tree)} if old_tree else set()
         for qualname, node in definitions(tree):
-            is_new = qualname not in old_names and isinstance(
-                node, ast.FunctionDef | ast.AsyncFunctionDef
-            )
+            is_new = qualname not in old_names and _is_helper(node)
             shape = _shape(node) if is_new else []
             if len(shape) < HELPER_MIN_NODES:
                 continue

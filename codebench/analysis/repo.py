@@ -28,7 +28,7 @@ class RepoTree:
 
     @classmethod
     def from_dir(cls, root: Path) -> RepoTree:
-        """Read a directory: a git work tree's tracked files, else every file under it."""
+        """Read a directory: a git work tree's files (.gitignore honoured), else every file."""
         tracked = _git_tracked(root)
         pairs = (
             ((p, (root / p).read_bytes()) for p in tracked if (root / p).is_file())
@@ -75,7 +75,11 @@ def _git_tracked(root: Path) -> list[str] | None:
     if not (root / ".git").exists():
         return None
     done = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=root, capture_output=True, text=True, check=False
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     return [p for p in done.stdout.split("\0") if p] if done.returncode == 0 else None
 

@@ -26,6 +26,7 @@ from codebench.analysis.repo import RepoTree
 
 MIN_OBSERVATIONS = 3  # a convention seen fewer times in the repository is not a convention
 LONG_LINE = "line_length"
+LINE_LENGTH_FLOOR = 79  # a line within PEP 8's limit never counts as too long
 Observation = tuple[str, str]  # (convention, value)
 
 
@@ -200,12 +201,12 @@ def _compute_profile(repo: RepoTree) -> dict[str, ConventionProfile]:
             observations=total,
         )
     if lengths:
-        # p95 describes the habit; the longest line is the limit the repository never crossed
+        # p95 describes the habit; the limit is the longest line the repository has (or 79)
         ordered = sorted(lengths)
         p95 = ordered[math.ceil(0.95 * len(ordered)) - 1]
         profile[LONG_LINE] = ConventionProfile(
             convention=LONG_LINE,
-            dominant=f"<= {ordered[-1]}",
+            dominant=f"<= {max(ordered[-1], LINE_LENGTH_FLOOR)}",
             consistency=1.0,
             observations=len(lengths),
             note=f"p95 {p95}",

@@ -170,3 +170,25 @@ def test_ctrl_c_removes_every_container(tmp_path: Path, docker_images: dict[str,
     assert _no_orphans_of(process.pid)
     kept = list(tmp_path.glob("results/*/*/sample-*.json"))
     assert kept, "finished results must survive Ctrl-C"
+
+
+def test_results_carry_their_analysis_and_reanalyse_on_a_new_version(
+    tmp_path: Path, docker_images: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = settings_for(tmp_path, model_specs=("gold",))
+    first = run(settings, lambda keys: docker_images, quiet())
+    by_task = {r.task_id: r for r in first.results}
+    analysis = by_task["mini-rename-show"].analysis
+    assert analysis is not None
+    assert analysis.entity_precision == 1.0 and analysis.scope.value == "global"
+    assert "calc/report.py" in by_task["mini-rename-show"].effective_patch
+    board = json.loads((tmp_path / "leaderboard.json").read_text())
+    assert board["models"][0]["analysis"]["global"]["analysed"] == 1
+
+    import codebench.runner.analysis_step as step
+
+    monkeypatch.setattr(step, "ANALYSIS_VERSION", 999)
+    again = run(settings, lambda keys: docker_images, quiet())
+    assert (again.computed, again.reused) == (0, 2)  # no sandbox ran again
+    stored = ResultStore(tmp_path).load("mini-rename-show", "gold", 0)
+    assert stored is not None and stored.analysis is not None

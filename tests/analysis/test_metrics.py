@@ -1,0 +1,208 @@
+"""Every analyzer metric on small before/after sources, in LibCST's test style."""
+
+from __future__ import annotations
+
+import pytest
+
+from codebench.analysis import EditAnalysis, RepoTree, analyze
+from codebench.analysis.scope import tokens
+from codebench.models.perturb import render_diff
+from codebench.tasks import Scope
+
+BASE = {
+    "pkg/__init__.py": "",
+    "pkg/calc.py": (
+        "def total(items):\n"
+        "    # sum the prices\n"
+        "    acc = 0\n"
+        "    for item in items:\n"
+        "        acc += item\n"
+        "    return acc\n"
+        "\n"
+        "\n"
+        "def double(x):\n"
+        '    """Twice x."""\n'
+        "    return x * 2\n"
+    ),
+    "pkg/report.py": (
+        "from pkg.calc import total\n"
+        "\n"
+        "\n"
+        "def line(items):\n"
+        "    return 'total: ' + str(total(items))\n"
+    ),
+}
+
+
+def edit(files: dict[str, str], path: str, old: str, new: str) -> dict[str, str]:
+    assert old in files[path], old
+    return {**files, path: files[path].replace(old, new, 1)}
+
+
+def run(
+    model: dict[str, str],
+    gold: dict[str, str] | None = None,
+    base: dict[str, str] = BASE,
+    **kw: object,
+) -> EditAnalysis:
+    repo = RepoTree(base)
+    gold_patch = render_diff(base, gold) if gold is not None else None
+    return analyze(repo, render_diff(base, model), gold_patch, **kw)  # type: ignore[arg-type]
+
+
+FIX = edit(BASE, "pkg/calc.py", "    acc = 0\n", "    acc = 0.0\n")
+
+
+def test_gold_against_itself_is_perfect() -> None:
+    result = run(FIX, FIX)
+    assert result.entities_changed == ["pkg/calc.py::total"]
+    assert (result.entity_precision, result.entity_recall) == (1.0, 1.0)
+    assert (result.out_of_scope_churn, result.excess_edit_distance) == (0.0, 0.0)
+    assert result.scope is Scope.LOCAL
+
+
+def test_extra_entity_lowers_precision_and_adds_churn() -> None:
+    model = edit(FIX, "pkg/calc.py", "    return x * 2\n", "    return x + x\n")
+    result = run(model, FIX)
+    assert result.entities_changed == ["pkg/calc.py::double", "pkg/calc.py::total"]
+    assert (result.entity_precision, result.entity_recall) == (0.5, 1.0)
+    assert result.out_of_scope_churn == 0.5  # 2 of 4 changed lines are in `double`
+    assert result.excess_edit_distance is not None and result.excess_edit_distance > 0
+
+
+def test_file_precision_and_recall() -> None:
+    gold = edit(FIX, "pkg/report.py", "'total: '", "'sum: '")
+    result = run(FIX, gold)
+    assert (result.file_precision, result.file_recall) == (1.0, 0.5)
+    assert result.entity_recall == 0.5
+
+
+def test_excess_edit_distance_is_normalised_by_base_tokens() -> None:
+    model = edit(FIX, "pkg/calc.py", "    return acc\n", "    return acc + 0\n")
+    result = run(model, FIX)
+    base_tokens = len(tokens("pkg/calc.py", BASE["pkg/calc.py"]))
+    assert base_tokens == 31
+    assert result.excess_edit_distance == round(2 / base_tokens, 4)  # "+ 0" is 2 tokens
+
+
+def test_cosmetic_entity_same_ast_new_layout() -> None:
+    model = edit(FIX, "pkg/calc.py", "    return x * 2\n", "    return (x*2)\n")
+    assert run(model, FIX).cosmetic_entities == ["pkg/calc.py::double"]
+
+
+def test_comment_and_docstring_loss_outside_gold_only() -> None:
+    model = edit(FIX, "pkg/calc.py", '    """Twice x."""\n', "")
+    model = edit(model, "pkg/calc.py", "    # sum the prices\n", "")
+    result = run(model, FIX)
+    assert result.docstring_comment_loss == ['pkg/calc.py::double: """Twice x.']
+    assert run(model).docstring_comment_loss == [  # without gold, every loss counts
+        "pkg/calc.py::double: " + '"""Twice x.',
+        "pkg/calc.py::total: # sum the prices",
+    ]
+
+
+def test_unasked_rename_is_reported_but_not_the_golds() -> None:
+    model = FIX
+    for old in ("acc = 0.0", "acc += item", "return acc"):
+        model = edit(model, "pkg/calc.py", old, old.replace("acc", "running"))
+    assert run(model, FIX).renamed_names == ["pkg/calc.py::total: acc -> running"]
+    assert run(model, model).renamed_names == []
+
+
+STYLED = {
+    "pkg/__init__.py": "",
+    "pkg/a.py": "A = 'x'\nB = 'y'\nC = 'z'\n\n\ndef f(name):\n    return 'hi ' + name\n",
+}
+
+
+def test_style_drift_counts_broken_consistent_conventions() -> None:
+    model = edit(STYLED, "pkg/a.py", "    return 'hi ' + name\n", '    return "hi " + name\n')
+    result = run(model, base=STYLED)
+    drifts = {d.convention: d.breaking_share for d in result.style_detail}
+    assert drifts == {"quotes": 1.0, "line_length": 0.0, "indentation": 0.0}
+    # indentation is seen once in the repository: too rarely to weigh; of the two weighed
+    # conventions the added line exercises, one is broken
+    assert result.style_drift == 0.5
+    same = edit(STYLED, "pkg/a.py", "'hi '", "'hello '")
+    assert run(same, base=STYLED).style_drift == 0.0
+
+
+def test_inconsistent_convention_costs_nothing() -> None:
+    mixed = edit(STYLED, "pkg/a.py", "B = 'y'\nC = 'z'", 'B = "y"\nC = "z"')
+    model = edit(mixed, "pkg/a.py", "    return 'hi ' + name\n", '    return "hi " + name\n')
+    result = run(model, base=mixed)
+    (quotes,) = [d for d in result.style_detail if d.convention == "quotes"]
+    assert quotes.consistency == 0.5
+    assert result.style_drift == 0.0  # only line length is weighed, and it holds
+
+
+def test_stale_call_site_after_rename() -> None:
+    gold = edit(BASE, "pkg/calc.py", "def total(", "def grand_total(")
+    gold = edit(gold, "pkg/report.py", "import total", "import grand_total")
+    gold = edit(gold, "pkg/report.py", "str(total(", "str(grand_total(")
+    result = run(edit(BASE, "pkg/calc.py", "def total(", "def grand_total("), gold)
+    assert result.stale_call_sites == ["pkg/report.py:1 import total", "pkg/report.py:5 total()"]
+    assert run(gold, gold).stale_call_sites == []
+
+
+def test_stale_call_site_after_signature_change() -> None:
+    model = edit(BASE, "pkg/calc.py", "def total(items):", "def total(items, tax):")
+    assert run(model).stale_call_sites == ["pkg/report.py:5 total()"]
+    optional = edit(BASE, "pkg/calc.py", "def total(items):", "def total(items, tax=0):")
+    assert run(optional).stale_call_sites == []
+
+
+def test_new_undefined_name() -> None:
+    model = edit(BASE, "pkg/calc.py", "    return x * 2\n", "    return scale(x, 2)\n")
+    assert run(model).undefined_names == ["pkg/calc.py:11 scale"]
+
+
+def test_reinvented_helper() -> None:
+    copy = (
+        "\n\ndef add_up(values):\n    # again\n    result = 0\n    for value in values:\n"
+        "        result += value\n    return result\n"
+    )
+    model = {**BASE, "pkg/report.py": BASE["pkg/report.py"] + copy}
+    assert run(model).reinvented_helpers == ["pkg/report.py::add_up ~ pkg/calc.py::total (1.00)"]
+
+
+def test_syntax_error_is_reported_not_raised() -> None:
+    model = edit(BASE, "pkg/calc.py", "    return x * 2\n", "    return x *\n")
+    result = run(model, FIX)
+    assert len(result.syntax_errors) == 1 and result.syntax_errors[0].startswith("pkg/calc.py:")
+    assert result.entities_changed  # the rest of the analysis still ran
+
+
+def test_deeply_nested_file_does_not_crash() -> None:
+    deep = "X = " + "[" * 3000 + "]" * 3000 + "\n"
+    model = {**BASE, "pkg/deep.py": deep}
+    result = run(model)
+    assert result.files_changed == ["pkg/deep.py"]
+    assert result.syntax_errors  # too deep for Python itself: reported, not fatal
+
+
+def test_huge_file_is_analysed() -> None:
+    big = "".join(f"def f{i}(x):\n    return x + {i}\n\n\n" for i in range(3000))
+    base = {**BASE, "pkg/big.py": big}
+    model = edit(base, "pkg/big.py", "return x + 2999", "return x - 2999")
+    assert run(model, base=base).entities_changed == ["pkg/big.py::f2999"]
+
+
+def test_non_python_files_count_by_lines() -> None:
+    base = {**BASE, "README.md": "one\ntwo\n"}
+    model = edit(base, "README.md", "two", "three")
+    model = edit(model, "pkg/calc.py", "    acc = 0\n", "    acc = 0.0\n")
+    result = run(model, FIX, base=base)
+    assert "README.md::<file>" in result.entities_changed
+    assert result.out_of_scope_churn == 0.5  # README's 2 changed lines of 4
+
+
+@pytest.mark.parametrize(("declared", "precision"), [(Scope.LOCAL, 0.6667), (Scope.GLOBAL, None)])
+def test_without_gold_precision_uses_the_declared_scope(
+    declared: Scope, precision: float | None
+) -> None:
+    model = edit(FIX, "pkg/calc.py", "    return x * 2\n", "    return x + x\n")
+    model = edit(model, "pkg/calc.py", "def total(", "import math\n\n\ndef total(")
+    result = run(model, declared_scope=declared)
+    assert result.entity_precision == precision
+    assert run(model).entity_precision is None
