@@ -5,13 +5,14 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from codebench.analysis.crossfile import (
-    new_trees,
+    new_facts,
     reinvented_helpers,
     stale_call_sites,
     undefined_names,
 )
 from codebench.analysis.diffs import FileDiff, file_diffs
 from codebench.analysis.entities import LOCAL_MAX_DEFINITIONS, Entity, classify_scope, entity_lines
+from codebench.analysis.facts import facts
 from codebench.analysis.hygiene import cosmetic_entities, docstring_comment_loss, renamed_names
 from codebench.analysis.parsing import cst_syntax_error
 from codebench.analysis.repo import RepoTree
@@ -20,7 +21,7 @@ from codebench.analysis.style import ConventionDrift, style_drift
 from codebench.tasks.schema import Scope
 
 # Bumped whenever a metric's definition changes: stored analyses of another version are redone.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 
 
 class EditAnalysis(BaseModel):
@@ -73,7 +74,7 @@ def analyze(
     entity_p, entity_r, file_p, file_r = _reference(
         entities, files, gold_diffs, gold_entities, declared_scope
     )
-    after = new_trees(repo, diffs)
+    after = new_facts(repo, diffs)
     drift, detail = style_drift(repo, diffs)
     gold_renames = renamed_names(gold_diffs, gold_entities) if gold_diffs else set()
     return EditAnalysis(
@@ -129,7 +130,7 @@ def _syntax_errors(diffs: list[FileDiff]) -> list[str]:
     errors = []
     for diff in diffs:
         if diff.is_python and diff.new:
-            error = cst_syntax_error(diff.new)
+            error = cst_syntax_error(diff.new, facts(diff.new).tokens)
             if error:
                 errors.append(f"{diff.path}: {error}")
     return errors

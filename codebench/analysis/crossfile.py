@@ -1,4 +1,4 @@
-"""Cross-file context: call sites left on an old signature, new undefined names, broken
+"""Cross-file context: call sites left on an old name or signature, new undefined names, broken
 intra-repository imports, and helpers re-implemented instead of reused."""
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from codebench.analysis.diffs import FileDiff
-from codebench.analysis.hygiene import definitions
-from codebench.analysis.parsing import parse_python
-from codebench.analysis.repo import RepoTree, parsed_modules
+from codebench.analysis.facts import SourceFacts, facts
+from codebench.analysis.repo import RepoTree, python_facts
 from codebench.patching import is_test_path
 
 BUILTINS = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__", "__path__"}
 HELPER_SIMILARITY = 0.9
 HELPER_MIN_NODES = 15  # smaller functions are too generic to call re-implemented
+After = Mapping[str, SourceFacts]  # path -> facts of every Python file after the patch
 
 
 @dataclass(frozen=True)
@@ -30,10 +30,10 @@ class Signature:
     variadic: bool
 
     @classmethod
-    def of(cls, node: ast.FunctionDef | ast.AsyncFunctionDef, method: bool) -> Signature:
-        """The signature as callers see it (a method's self/cls left out)."""
+    def of(cls, node: ast.FunctionDef | ast.AsyncFunctionDef, bound: bool) -> Signature:
+        """The signature as callers see it (`bound`: a method's self/cls is left out)."""
         args = node.args
-        positional = [*args.posonlyargs, *args.args][1 if method else 0 :]
+        positional = [*args.posonlyargs, *args.args][1 if bound else 0 :]
         required = len(positional) - len(args.defaults)
         keywords = {a.arg for a in (*args.args, *args.kwonlyargs)}
         kw_required = [
@@ -45,7 +45,7 @@ class Signature:
         )
 
     def accepts(self, call: ast.Call) -> bool:
-        """Whether a call's arguments fit (calls with * or ** unpacking are given the benefit)."""
+        """Whether a call's arguments fit (calls with * or ** unpacking get the benefit)."""
         if self.variadic or any(isinstance(a, ast.Starred) for a in call.args):
             return True
         if any(k.arg is None for k in call.keywords):
@@ -56,69 +56,87 @@ class Signature:
         return len(call.args) + len(names) >= self.required
 
 
-def _signatures(tree: ast.AST) -> dict[str, Signature]:
+@dataclass(frozen=True)
+class CallableDef:
+    """A function or method as callers reach it."""
+
+    name: str
+    is_method: bool  # reached as `obj.name(...)`; a module function as `name(...)`
+    signature: Signature
+
+
+def _callables(known: SourceFacts) -> dict[str, CallableDef]:
     found = {}
-    for qualname, node in definitions(tree):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            found[qualname] = Signature.of(node, method="." in qualname)
+    for qualname, node in known.definitions:
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        parent = known.nodes.get(qualname.rpartition(".")[0])
+        in_class = isinstance(parent, ast.ClassDef)
+        static = any(
+            isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list
+        )
+        if parent is not None and not in_class:
+            continue  # nested functions are private to their parent
+        signature = Signature.of(node, bound=in_class and not static)
+        found[qualname] = CallableDef(node.name, in_class, signature)
     return found
 
 
-def _calls(tree: ast.AST) -> Iterator[tuple[str, ast.Call]]:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            if isinstance(node.func, ast.Name):
-                yield node.func.id, node
-            elif isinstance(node.func, ast.Attribute):
-                yield node.func.attr, node
-
-
-def new_trees(repo: RepoTree, diffs: Iterable[FileDiff]) -> dict[str, ast.Module]:
-    """`ast` trees of every Python file after the patch (unchanged files from the cache)."""
-    trees: dict[str, ast.Module] = dict(parsed_modules(repo))  # type: ignore[arg-type]
+def new_facts(repo: RepoTree, diffs: Iterable[FileDiff]) -> dict[str, SourceFacts]:
+    """Facts of every Python file after the patch (unchanged files from the repository cache)."""
+    after = dict(python_facts(repo))
     for diff in diffs:
-        if not diff.is_python:
-            continue
-        trees.pop(diff.path, None)
-        tree = parse_python(diff.new).tree if diff.new else None
-        if tree is not None:
-            trees[diff.path] = tree
-    return trees
+        if diff.is_python:
+            after.pop(diff.path, None)
+            if diff.new and facts(diff.new).tree is not None:
+                after[diff.path] = facts(diff.new)
+    return after
 
 
-def stale_call_sites(diffs: list[FileDiff], after: Mapping[str, ast.Module]) -> list[str]:
-    """Calls anywhere in the repository to a function the patch removed, renamed or re-signed,
-    that still use the old name or no longer fit the new signature."""
-    defined_after = {q.rsplit(".", 1)[-1] for t in after.values() for q, _ in definitions(t)}
-    changed: dict[str, Signature | None] = {}
+def _changed_callables(
+    diffs: list[FileDiff], after: After
+) -> dict[str, tuple[CallableDef, Signature | None]]:
+    """Callables the patch removed (None) or re-signed (the new signature), by name."""
+    defined_after = {q.rsplit(".", 1)[-1] for f in after.values() for q, _ in f.definitions}
+    changed: dict[str, tuple[CallableDef, Signature | None]] = {}
     for diff in diffs:
-        old_tree = parse_python(diff.old).tree if diff.is_python and diff.old else None
-        if old_tree is None:
+        if not diff.is_python or not diff.old or facts(diff.old).tree is None:
             continue
-        new_tree = after.get(diff.path)
-        old_sigs, new_sigs = _signatures(old_tree), _signatures(new_tree) if new_tree else {}
-        for qualname, signature in old_sigs.items():
-            name = qualname.rsplit(".", 1)[-1]
-            if qualname not in new_sigs and name not in defined_after:
-                changed[name] = None  # gone: every remaining call is stale
-            elif qualname in new_sigs and new_sigs[qualname] != signature:
-                changed[name] = new_sigs[qualname]
+        old = _callables(facts(diff.old))
+        new = _callables(after[diff.path]) if diff.path in after else {}
+        for qualname, before in old.items():
+            if qualname not in new and before.name not in defined_after:
+                changed[before.name] = (before, None)
+            elif qualname in new and new[qualname].signature != before.signature:
+                changed[before.name] = (before, new[qualname].signature)
+    return changed
+
+
+def stale_call_sites(diffs: list[FileDiff], after: After) -> list[str]:
+    """Calls and imports anywhere outside the tests that still use a removed name, or call a
+    re-signed function in a way its new signature no longer accepts."""
+    changed = _changed_callables(diffs, after)
     stale: list[str] = []
-    for path, tree in sorted(after.items()):
+    for path, known in sorted(after.items()):
         if is_test_path(path):
             continue  # tests are not the patch's to change (edits to them are reverted)
         stale.extend(
             f"{path}:{node.lineno} import {alias.name}"
-            for node in ast.walk(tree)
+            for node in known.walked
             if isinstance(node, ast.ImportFrom)
             for alias in node.names
-            if alias.name in changed and changed[alias.name] is None
+            if alias.name in changed and changed[alias.name][1] is None
         )
-        for name, call in _calls(tree):
-            if name in changed:
-                now = changed[name]
-                if now is None or not now.accepts(call):
-                    stale.append(f"{path}:{call.lineno} {name}()")
+        for name, call in known.calls:
+            if name not in changed:
+                continue
+            before, now = changed[name]
+            # a method is called as obj.name(); a module function as name() or module.name()
+            via_attribute = isinstance(call.func, ast.Attribute)
+            if before.is_method and not via_attribute:
+                continue
+            if now is None or not now.accepts(call):
+                stale.append(f"{path}:{call.lineno} {name}()")
     return sorted(stale, key=_by_line)
 
 
@@ -128,9 +146,9 @@ def _by_line(site: str) -> tuple[str, int]:
     return path, int(line)
 
 
-def _bound_names(tree: ast.AST) -> set[str]:
+def _bound_names(nodes: Iterable[ast.AST]) -> set[str]:
     bound = set()
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
             bound.add(node.id)
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
@@ -148,33 +166,32 @@ def _bound_names(tree: ast.AST) -> set[str]:
     return bound
 
 
-def _undefined(tree: ast.AST) -> set[tuple[int, str]]:
-    bound = _bound_names(tree) | BUILTINS
+def _undefined(known: SourceFacts) -> set[tuple[int, str]]:
+    bound = _bound_names(known.walked) | BUILTINS
     return {
         (node.lineno, node.id)
-        for node in ast.walk(tree)
+        for node in known.walked
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in bound
     }
 
 
-def undefined_names(diffs: list[FileDiff], after: Mapping[str, ast.Module]) -> list[str]:
+def undefined_names(diffs: list[FileDiff], after: After) -> list[str]:
     """Names the added lines use that nothing defines, and imports of repository modules or
     names that do not exist after the patch."""
     found = []
     for diff in diffs:
-        tree = after.get(diff.path)
-        if tree is None or not diff.added:
+        known = after.get(diff.path)
+        if known is None or not diff.added:
             continue
-        old_tree = parse_python(diff.old).tree if diff.old else None
-        before = {name for _, name in _undefined(old_tree)} if old_tree else set()
-        for line, name in sorted(_undefined(tree)):
+        before = {name for _, name in _undefined(facts(diff.old))} if diff.old else set()
+        for line, name in sorted(_undefined(known)):
             if line in diff.added and name not in before:
                 found.append(f"{diff.path}:{line} {name}")
-        found.extend(_broken_imports(diff, tree, after))
+        found.extend(_broken_imports(diff, known, after))
     return found
 
 
-def _module_path(module: str, after: Mapping[str, ast.Module]) -> str | None:
+def _module_path(module: str, after: After) -> str | None:
     base = module.replace(".", "/")
     for candidate in (f"{base}.py", f"{base}/__init__.py"):
         if candidate in after:
@@ -189,40 +206,42 @@ def _resolve(path: str, node: ast.ImportFrom) -> str:
     return ".".join([*package, *(node.module.split(".") if node.module else [])])
 
 
-def _broken_imports(
-    diff: FileDiff, tree: ast.Module, after: Mapping[str, ast.Module]
-) -> Iterator[str]:
-    packages = {p.split("/")[0] for p in after}
-    for node in ast.walk(tree):
+def _top_level_names(after: After) -> set[str]:
+    """The importable top-level names of the repository: packages and top-level modules."""
+    return {p.split("/")[0].removesuffix(".py") for p in after}
+
+
+def _broken_imports(diff: FileDiff, known: SourceFacts, after: After) -> Iterator[str]:
+    roots = _top_level_names(after)
+    for node in known.walked:
         if getattr(node, "lineno", 0) not in diff.added:
             continue
         if isinstance(node, ast.Import):
             for alias in node.names:
-                if alias.name.split(".")[0] in packages and not _module_path(alias.name, after):
+                if alias.name.split(".")[0] in roots and not _module_path(alias.name, after):
                     yield f"{diff.path}:{node.lineno} import {alias.name}"
         elif isinstance(node, ast.ImportFrom):
             module = _resolve(diff.path, node)
-            if module.split(".")[0] not in packages:
+            if module.split(".")[0] not in roots:
                 continue
             target = _module_path(module, after)
             if target is None:
                 yield f"{diff.path}:{node.lineno} from {module} import ..."
                 continue
-            defined = _bound_names_top(after[target])
+            defined = _module_names(after[target])
             for alias in node.names:
                 submodule = _module_path(f"{module}.{alias.name}", after)
                 if alias.name != "*" and alias.name not in defined and submodule is None:
                     yield f"{diff.path}:{node.lineno} from {module} import {alias.name}"
 
 
-def _bound_names_top(tree: ast.Module) -> set[str]:
+def _module_names(known: SourceFacts) -> set[str]:
     names = set()
-    for node in tree.body:
-        names |= (
-            _bound_names(node)
-            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
-            else {node.name}
-        )
+    for node in known.tree.body if known.tree else ():
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        else:
+            names |= _bound_names(ast.walk(node))
     return names
 
 
@@ -234,7 +253,7 @@ def _is_helper(node: ast.AST) -> bool:
 
 
 def _shape(node: ast.AST) -> list[str]:
-    """A function's structure with its own names erased: node types, attributes, called names."""
+    """A function's structure with its own names erased: node types, attributes, constants."""
     shape = []
     for child in ast.walk(node):
         shape.append(type(child).__name__)
@@ -248,40 +267,47 @@ def _shape(node: ast.AST) -> list[str]:
 def _function_shapes(repo: RepoTree) -> list[tuple[str, list[str]]]:
     def compute(tree: RepoTree) -> list[tuple[str, list[str]]]:
         shapes = []
-        for path, module in parsed_modules(tree).items():
-            for qualname, node in definitions(module):  # type: ignore[arg-type]
-                if _is_helper(node):
-                    shape = _shape(node)
-                    if len(shape) >= HELPER_MIN_NODES:
-                        shapes.append((f"{path}::{qualname}", shape))
+        for path, known in python_facts(tree).items():
+            for qualname, node in known.definitions:
+                shape = _shape(node) if _is_helper(node) else []
+                if len(shape) >= HELPER_MIN_NODES:
+                    shapes.append((f"{path}::{qualname}", shape))
         return shapes
 
     return repo.cached("function-shapes", compute)
 
 
-def reinvented_helpers(
-    repo: RepoTree, diffs: list[FileDiff], after: Mapping[str, ast.Module]
-) -> list[str]:
+def reinvented_helpers(repo: RepoTree, diffs: list[FileDiff], after: After) -> list[str]:
     """Functions the patch adds that are near-copies of a function that still exists."""
-    still_there = {
-        f"{path}::{qualname}" for path, tree in after.items() for qualname, _ in definitions(tree)
-    }
-    existing = [(name, shape) for name, shape in _function_shapes(repo) if name in still_there]
+    existing = _function_shapes(repo)
     found = []
     for diff in diffs:
-        tree = after.get(diff.path)
-        if tree is None:
+        known = after.get(diff.path)
+        if known is None:
             continue
-        old_tree = parse_python(diff.old).tree if diff.old else None
-        old_names = {q for q, _ in definitions(old_tree)} if old_tree else set()
-        for qualname, node in definitions(tree):
-            is_new = qualname not in old_names and _is_helper(node)
-            shape = _shape(node) if is_new else []
+        old_names = set(facts(diff.old).nodes) if diff.old else set()
+        for qualname, node in known.definitions:
+            shape = _shape(node) if qualname not in old_names and _is_helper(node) else []
             if len(shape) < HELPER_MIN_NODES:
                 continue
-            for name, other in existing:
-                ratio = difflib.SequenceMatcher(None, shape, other, autojunk=False).ratio()
-                if ratio >= HELPER_SIMILARITY:
-                    found.append(f"{diff.path}::{qualname} ~ {name} ({ratio:.2f})")
-                    break
+            match = _closest(shape, existing, after)
+            if match:
+                found.append(f"{diff.path}::{qualname} ~ {match}")
     return found
+
+
+def _closest(shape: list[str], existing: list[tuple[str, list[str]]], after: After) -> str | None:
+    for name, other in existing:
+        if not 0.8 <= len(shape) / len(other) <= 1.25:
+            continue  # too different in size to reach the threshold
+        matcher = difflib.SequenceMatcher(None, shape, other, autojunk=False)
+        if (
+            matcher.real_quick_ratio() < HELPER_SIMILARITY
+            or matcher.quick_ratio() < HELPER_SIMILARITY
+        ):
+            continue
+        ratio = matcher.ratio()
+        path, _, qualname = name.partition("::")
+        if ratio >= HELPER_SIMILARITY and path in after and qualname in after[path].nodes:
+            return f"{name} ({ratio:.2f})"
+    return None

@@ -50,10 +50,15 @@ def file_diffs(patch_text: str, read_old: Callable[[str], str | None]) -> list[F
     for patched in patch_set:
         if patched.is_binary_file:
             continue
-        old = "" if patched.is_added_file else (read_old(patched.source_file[2:]) or "")
+        old = "" if patched.is_added_file else (read_old(_old_path(patched)) or "")
         new = "" if patched.is_removed_file else apply_hunks(old, patched)
         diffs.append(_file_diff(patched, old, new))
     return diffs
+
+
+def _old_path(patched: PatchedFile) -> str:
+    source = str(patched.source_file)
+    return source[2:] if source.startswith("a/") else source
 
 
 def _file_diff(patched: PatchedFile, old: str, new: str) -> FileDiff:
@@ -82,6 +87,8 @@ def apply_hunks(old: str, patched: PatchedFile) -> str:
             if line.is_added:
                 new_lines.append(line.value)
                 continue
+            if not (line.is_context or line.is_removed):
+                continue  # "\ No newline at end of file"
             expected = line.value.rstrip("\r\n")
             if cursor >= len(old_lines) or old_lines[cursor].rstrip("\r\n") != expected:
                 where = f"{patched.path} line {cursor + 1}"

@@ -7,15 +7,13 @@ function or class around it, decorators included, qualified as `path::Class.meth
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from codebench.analysis.diffs import FileDiff, file_diffs
-from codebench.analysis.parsing import parse_python
+from codebench.analysis.facts import MODULE, Span, facts
 from codebench.tasks.schema import Scope
 
-MODULE = "<module>"
 FILE = "<file>"  # a non-Python file counts as one entity
 LOCAL_MAX_DEFINITIONS = 2
 
@@ -31,34 +29,10 @@ class Entity:
         return f"{self.path}::{self.qualname}"
 
 
-@dataclass(frozen=True)
-class Span:
-    """The lines of one definition (decorators included), 1-based and inclusive."""
-
-    start: int
-    end: int
-    qualname: str
-
-
 def definition_spans(source: str) -> list[Span] | None:
     """Every function and class definition of a module; None if it does not parse."""
-    tree = parse_python(source).tree
-    if tree is None:
-        return None
-    spans: list[Span] = []
-
-    def visit(node: ast.AST, prefix: str) -> None:
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                qualname = f"{prefix}{child.name}"
-                first = min([child.lineno, *(d.lineno for d in child.decorator_list)])
-                spans.append(Span(first, child.end_lineno or child.lineno, qualname))
-                visit(child, qualname + ".")
-            else:
-                visit(child, prefix)
-
-    visit(tree, "")
-    return spans
+    spans = facts(source).spans
+    return None if spans is None else list(spans)
 
 
 def innermost(spans: list[Span], line: int) -> str:
@@ -73,9 +47,9 @@ def entity_lines(diff: FileDiff) -> dict[Entity, int]:
         return {Entity(diff.path, FILE): diff.changed_line_count}
     counts: dict[Entity, int] = {}
     for source, lines in ((diff.old, diff.removed), (diff.new, diff.added)):
-        spans = definition_spans(source) or []
+        known = facts(source)
         for line in lines:
-            entity = Entity(diff.path, innermost(spans, line))
+            entity = Entity(diff.path, known.innermost(line))
             counts[entity] = counts.get(entity, 0) + 1
     return counts
 
@@ -87,9 +61,9 @@ def changed_entities(patch_text: str, old_sources: Mapping[str, str]) -> set[Ent
 
 
 def classify_scope(entities: set[Entity]) -> Scope:
-    """The suite's rule: local iff one file and at most two definitions (module lines count as
+    """The suite's rule: local iff at most one file and two definitions (module lines count as
     one), else global. Whether what the change needs lives in that file is the author's call."""
     files = {e.path for e in entities}
-    if len(files) == 1 and len(entities) <= LOCAL_MAX_DEFINITIONS:
+    if len(files) <= 1 and len(entities) <= LOCAL_MAX_DEFINITIONS:
         return Scope.LOCAL
     return Scope.GLOBAL

@@ -3,32 +3,14 @@
 from __future__ import annotations
 
 import ast
-import io
-import keyword
 import tokenize
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from codebench.analysis.diffs import FileDiff
-from codebench.analysis.entities import MODULE, Entity, definition_spans, innermost
-from codebench.analysis.parsing import parse_python
+from codebench.analysis.entities import Entity
+from codebench.analysis.facts import MODULE, definitions, facts
 
-Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
-
-
-def definitions(tree: ast.AST, prefix: str = "") -> Iterator[tuple[str, Definition]]:
-    """(qualified name, node) for every function and class, depth first."""
-    for child in ast.iter_child_nodes(tree):
-        if isinstance(child, Definition):
-            name = f"{prefix}{child.name}"
-            yield name, child
-            yield from definitions(child, name + ".")
-        else:
-            yield from definitions(child, prefix)
-
-
-def _nodes(source: str) -> dict[str, Definition]:
-    tree = parse_python(source).tree
-    return dict(definitions(tree)) if tree is not None else {}
+__all__ = ["cosmetic_entities", "definitions", "docstring_comment_loss", "renamed_names"]
 
 
 def cosmetic_entities(diffs: Iterable[FileDiff], changed: set[Entity]) -> list[str]:
@@ -37,7 +19,7 @@ def cosmetic_entities(diffs: Iterable[FileDiff], changed: set[Entity]) -> list[s
     for diff in diffs:
         if not diff.is_python or not diff.old or not diff.new:
             continue
-        old, new = _nodes(diff.old), _nodes(diff.new)
+        old, new = facts(diff.old).nodes, facts(diff.new).nodes
         for entity in sorted(e for e in changed if e.path == diff.path and e.qualname in old):
             node_old, node_new = old[entity.qualname], new.get(entity.qualname)
             if node_new is not None and ast.dump(node_old) == ast.dump(node_new):
@@ -46,17 +28,15 @@ def cosmetic_entities(diffs: Iterable[FileDiff], changed: set[Entity]) -> list[s
 
 
 def _comments_and_docstrings(path: str, source: str) -> set[tuple[Entity, str]]:
-    spans = definition_spans(source) or []
-    found: set[tuple[Entity, str]] = set()
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(source).readline):
-            if token.type == tokenize.COMMENT:
-                found.add((Entity(path, innermost(spans, token.start[0])), token.string))
-    except (tokenize.TokenError, SyntaxError, IndentationError):
-        pass
-    tree = parse_python(source).tree
+    known = facts(source)
+    found = {
+        (Entity(path, known.innermost(token.start[0])), token.string)
+        for token in known.tokens
+        if token.type == tokenize.COMMENT
+    }
+    tree = known.tree
     if tree is not None:
-        owners: list[tuple[str, ast.AST]] = [(MODULE, tree), *definitions(tree)]
+        owners: list[tuple[str, ast.AST]] = [(MODULE, tree), *known.definitions]
         for name, node in owners:
             doc = ast.get_docstring(node, clean=False)  # type: ignore[arg-type]
             if doc:
@@ -78,31 +58,21 @@ def docstring_comment_loss(diffs: Iterable[FileDiff], allowed: set[Entity]) -> l
     return lost
 
 
-def _identifiers(source: str) -> list[tuple[int, str]]:
-    """(line, name) of every identifier token of a file, keywords left out."""
-    try:
-        return [
-            (token.start[0], token.string)
-            for token in tokenize.generate_tokens(io.StringIO(source).readline)
-            if token.type == tokenize.NAME and not keyword.iskeyword(token.string)
-        ]
-    except (tokenize.TokenError, SyntaxError, IndentationError):
-        return []
-
-
 def _within(names: list[tuple[int, str]], start: int, end: int) -> list[str]:
     return [name for line, name in names if start <= line <= end]
 
 
 def _renames(old: list[str], new: list[str]) -> dict[str, str] | None:
+    """A consistent one-to-one renaming turning `old` into `new`, if there is one."""
     if len(old) != len(new):
         return None
     mapping: dict[str, str] = {}
     for before, after in zip(old, new, strict=True):
         if mapping.setdefault(before, after) != after:
             return None
-    renamed = {b: a for b, a in mapping.items() if b != a}
-    return renamed if len(set(renamed.values())) == len(renamed) else None
+    if len(set(mapping.values())) != len(mapping):
+        return None  # two names became one: a merge, not a rename
+    return {b: a for b, a in mapping.items() if b != a}
 
 
 def renamed_names(diffs: Iterable[FileDiff], changed: set[Entity]) -> set[str]:
@@ -111,9 +81,10 @@ def renamed_names(diffs: Iterable[FileDiff], changed: set[Entity]) -> set[str]:
     for diff in diffs:
         if not diff.is_python or not diff.old or not diff.new:
             continue
-        old_spans = {s.qualname: s for s in definition_spans(diff.old) or []}
-        new_spans = {s.qualname: s for s in definition_spans(diff.new) or []}
-        old_names, new_names = _identifiers(diff.old), _identifiers(diff.new)
+        old, new = facts(diff.old), facts(diff.new)
+        old_spans = {s.qualname: s for s in old.spans or ()}
+        new_spans = {s.qualname: s for s in new.spans or ()}
+        old_names, new_names = list(old.identifiers), list(new.identifiers)
         for entity in (e for e in changed if e.path == diff.path):
             a, b = old_spans.get(entity.qualname), new_spans.get(entity.qualname)
             if a is None or b is None:

@@ -8,9 +8,9 @@ stack, and anything else falls back to `ast` (whose recursion errors are catchab
 from __future__ import annotations
 
 import ast
-import io
 import threading
 import tokenize
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 MAX_BRACKET_DEPTH = 100
@@ -27,22 +27,19 @@ class ParseOutcome:
     error: str | None = None
 
 
-def nesting_depth(source: str) -> int:
-    """The deepest bracket or indentation nesting of a source text (tokens, no parsing)."""
+def nesting_depth(tokens: Iterable[tokenize.TokenInfo]) -> int:
+    """The deepest bracket or indentation nesting seen in a token stream (no parsing)."""
     depth = indent = deepest = 0
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(source).readline):
-            if token.type == tokenize.OP and token.string in "([{":
-                depth += 1
-            elif token.type == tokenize.OP and token.string in ")]}":
-                depth -= 1
-            elif token.type == tokenize.INDENT:
-                indent += 1
-            elif token.type == tokenize.DEDENT:
-                indent -= 1
-            deepest = max(deepest, depth, indent)
-    except (tokenize.TokenError, SyntaxError, IndentationError):
-        pass  # the parsers report the error itself
+    for token in tokens:
+        if token.type == tokenize.OP and token.string in "([{":
+            depth += 1
+        elif token.type == tokenize.OP and token.string in ")]}":
+            depth -= 1
+        elif token.type == tokenize.INDENT:
+            indent += 1
+        elif token.type == tokenize.DEDENT:
+            indent -= 1
+        deepest = max(deepest, depth, indent)
     return deepest
 
 
@@ -56,13 +53,14 @@ def parse_python(source: str) -> ParseOutcome:
         return ParseOutcome(None, f"cannot parse: {type(exc).__name__}")
 
 
-def cst_syntax_error(source: str) -> str | None:
+def cst_syntax_error(source: str, tokens: Iterable[tokenize.TokenInfo]) -> str | None:
     """libcst's verdict on a file (None: it parses), guarded against stack overflow.
 
-    Files too large or too deeply nested for libcst are judged by `ast` alone.
+    `tokens` are the file's tokens (as far as they go). Files too large or too deeply nested
+    for libcst are judged by `ast` alone.
     """
     too_big = len(source) > MAX_SOURCE_BYTES
-    if too_big or nesting_depth(source) > max(MAX_BRACKET_DEPTH, MAX_INDENT_DEPTH):
+    if too_big or nesting_depth(tokens) > max(MAX_BRACKET_DEPTH, MAX_INDENT_DEPTH):
         return parse_python(source).error
     verdict: list[str | None] = []
 

@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
-from codebench.analysis.parsing import parse_python
+from codebench.analysis.facts import SourceFacts, facts
 from codebench.patching import is_test_path
 from codebench.tasks.loader import iter_tree
 
@@ -84,11 +84,11 @@ def _git_tracked(root: Path) -> list[str] | None:
     return [p for p in done.stdout.split("\0") if p] if done.returncode == 0 else None
 
 
-def parsed_modules(tree: RepoTree) -> dict[str, object]:
-    """`ast` trees of the repository's Python files (unparsable ones left out), cached."""
+def python_facts(tree: RepoTree) -> dict[str, SourceFacts]:
+    """The facts of every Python file of the repository that parses (cached)."""
 
-    def compute(repo: RepoTree) -> dict[str, object]:
-        parsed = {p: parse_python(t).tree for p, t in repo.python_sources().items()}
-        return {p: t for p, t in parsed.items() if t is not None}
+    def compute(repo: RepoTree) -> dict[str, SourceFacts]:
+        known = {p: facts(t) for p, t in repo.python_sources().items()}
+        return {p: f for p, f in known.items() if f.tree is not None}
 
-    return tree.cached("ast", compute)
+    return tree.cached("facts", compute)

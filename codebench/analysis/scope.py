@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import difflib
-import io
 import re
 import tokenize
 from collections.abc import Iterable, Mapping
 
 from codebench.analysis.diffs import FileDiff
 from codebench.analysis.entities import Entity
+from codebench.analysis.facts import facts
 
 WORD_OR_SYMBOL = re.compile(r"\w+|\S")
 SKIPPED_TOKENS = frozenset(
@@ -34,15 +34,21 @@ def out_of_scope_churn(lines: Mapping[Entity, int], gold_entities: set[Entity]) 
     return round(outside / total, 4)
 
 
-def tokens(path: str, text: str) -> list[str]:
-    """Python tokens (layout tokens left out) of a file, or words and symbols otherwise."""
+def tokens(path: str, text: str, lines: frozenset[int] | None = None) -> list[str]:
+    """Python tokens (layout tokens left out) of a file, or words and symbols otherwise; with
+    `lines`, only the tokens that start on those lines."""
     if path.endswith(".py"):
-        try:
-            found = tokenize.generate_tokens(io.StringIO(text).readline)
-            return [t.string for t in found if t.type not in SKIPPED_TOKENS]
-        except (tokenize.TokenError, SyntaxError, IndentationError):
-            pass
-    return WORD_OR_SYMBOL.findall(text)
+        known = facts(text)
+        if known.tokenizes:
+            return [
+                t.string
+                for t in known.tokens
+                if t.type not in SKIPPED_TOKENS and (lines is None or t.start[0] in lines)
+            ]
+    if lines is None:
+        return WORD_OR_SYMBOL.findall(text)
+    rows = text.splitlines()
+    return [w for n in sorted(lines) if n <= len(rows) for w in WORD_OR_SYMBOL.findall(rows[n - 1])]
 
 
 def token_distance(before: list[str], after: list[str]) -> int:
@@ -54,20 +60,26 @@ def token_distance(before: list[str], after: list[str]) -> int:
     return len(before) + len(after) - 2 * matched
 
 
+def diff_distance(diff: FileDiff) -> int:
+    """The token distance of one file's change, over the tokens on its changed lines only
+    (the lines around them are equal on both sides and cannot add to it)."""
+    return token_distance(
+        tokens(diff.path, diff.old, diff.removed), tokens(diff.path, diff.new, diff.added)
+    )
+
+
 def excess_edit_distance(model: Iterable[FileDiff], gold: Iterable[FileDiff]) -> float | None:
     """(distance base->model - distance base->gold) / tokens of the base files, at least 0.
 
-    Over the union of the files either patch changes; a file one patch leaves alone is its old
-    text on that side.
+    Over the union of the files either patch changes; a file one patch leaves alone adds no
+    distance on that side.
     """
     model_by_path = {d.path: d for d in model}
     gold_by_path = {d.path: d for d in gold}
     base_tokens = excess = 0
     for path in sorted(model_by_path.keys() | gold_by_path.keys()):
         some = model_by_path.get(path) or gold_by_path[path]
-        old = tokens(path, some.old)
-        model_new = tokens(path, model_by_path[path].new) if path in model_by_path else old
-        gold_new = tokens(path, gold_by_path[path].new) if path in gold_by_path else old
-        base_tokens += len(old)
-        excess += token_distance(old, model_new) - token_distance(old, gold_new)
+        base_tokens += len(tokens(path, some.old))
+        excess += diff_distance(model_by_path[path]) if path in model_by_path else 0
+        excess -= diff_distance(gold_by_path[path]) if path in gold_by_path else 0
     return round(max(excess, 0) / max(base_tokens, 1), 4)

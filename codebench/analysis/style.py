@@ -11,7 +11,6 @@ weight = max(0, 2 x consistency - 1), so a convention followed half the time cos
 from __future__ import annotations
 
 import ast
-import io
 import math
 import re
 import tokenize
@@ -21,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from pydantic import BaseModel, ConfigDict
 
 from codebench.analysis.diffs import FileDiff
-from codebench.analysis.parsing import parse_python
+from codebench.analysis.facts import facts
 from codebench.analysis.repo import RepoTree
 
 MIN_OBSERVATIONS = 3  # a convention seen fewer times in the repository is not a convention
@@ -83,7 +82,7 @@ def _docstring_style(doc: str) -> str:
 def _token_observations(source: str, keep: set[int] | None) -> Iterator[Observation]:
     previous_indent = ""
     try:
-        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        for token in facts(source).tokens:
             line = token.start[0]
             if token.type == tokenize.INDENT:
                 unit = (
@@ -169,12 +168,10 @@ def _is_str(node: ast.AST) -> bool:
 def observations(source: str, keep: set[int] | None = None) -> list[Observation]:
     """Every convention observation of a file; with `keep`, only those on those lines."""
     found = list(_token_observations(source, keep))
-    tree = parse_python(source).tree
-    if tree is not None:
-        for node in ast.walk(tree):
-            line = getattr(node, "lineno", 1)
-            if keep is None or line in keep:
-                found.extend(_node_observations(node))
+    for node in facts(source).walked:
+        line = getattr(node, "lineno", 1)
+        if keep is None or line in keep:
+            found.extend(_node_observations(node))
     return found
 
 

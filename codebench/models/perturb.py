@@ -25,6 +25,7 @@ from codebench.models.base import Model, Proposal, TaskView
 
 Texts = dict[str, str]
 Transform = Callable[[Texts, Texts, Mapping[str, frozenset[int]]], Texts]
+NO_NEWLINE = "\\ No newline at end of file"
 LONG_COMMENT = "# " + "NOTE: kept for compatibility with older callers of this code path; " * 3
 
 
@@ -38,7 +39,9 @@ def render_diff(before: Texts, after: Texts) -> str:
         lines = difflib.unified_diff(
             old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}"
         )
-        chunks.append(f"diff --git a/{path} b/{path}\n" + "".join(lines))
+        # a last line without a newline gets git's marker, or the diff would be malformed
+        body = "".join(line if line.endswith("\n") else f"{line}\n{NO_NEWLINE}\n" for line in lines)
+        chunks.append(f"diff --git a/{path} b/{path}\n" + body)
     return "".join(chunks)
 
 

@@ -206,3 +206,61 @@ def test_without_gold_precision_uses_the_declared_scope(
     result = run(model, declared_scope=declared)
     assert result.entity_precision == precision
     assert run(model).entity_precision is None
+
+
+def test_file_without_final_newline() -> None:
+    """Regression: the '\\ No newline at end of file' marker was compared as a context line."""
+    base = {"m.py": "def area(w, h):\n    return w * h"}
+    model = {"m.py": "def area(w, h):\n    return abs(w * h)"}
+    assert run(model, base=base).entities_changed == ["m.py::area"]
+
+
+def test_patch_without_prefixes() -> None:
+    """Regression: paths were read by dropping two characters, prefix or not."""
+    base = {"m.py": "X = 1\n"}
+    patch = "--- m.py\n+++ m.py\n@@ -1 +1 @@\n-X = 1\n+X = 2\n"
+    assert analyze(RepoTree(base), patch).entities_changed == ["m.py::<module>"]
+
+
+def test_nested_function_signature_change_is_stale() -> None:
+    """Regression: nested functions were taken for methods and lost their first parameter."""
+    base = {
+        "m.py": "def outer():\n    def inner(a, b):\n        return a\n    return inner(1, 2)\n"
+    }
+    model = {"m.py": base["m.py"].replace("def inner(a, b)", "def inner(a, b, c)")}
+    assert run(model, base=base).stale_call_sites == []  # nested: private to outer
+    top = {"m.py": "def f(a, b):\n    return a\n\n\ndef g():\n    return f(1, 2)\n"}
+    changed = {"m.py": top["m.py"].replace("def f(a, b)", "def f(a, b, c)")}
+    assert run(changed, base=top).stale_call_sites == ["m.py:6 f()"]
+
+
+def test_method_change_does_not_flag_plain_calls() -> None:
+    base = {
+        "store.py": "class Store:\n    def get(self, key):\n        return key\n",
+        "app.py": "def get(k):\n    return k\n\n\nX = get(1)\n",
+    }
+    model = {
+        **base,
+        "store.py": base["store.py"].replace("def get(self, key)", "def get(self, key, default)"),
+    }
+    assert run(model, base=base).stale_call_sites == []
+
+
+def test_top_level_module_imports_are_checked() -> None:
+    """Regression: `util.py` was taken for a package named `util.py`."""
+    base = {"util.py": "def mean(xs):\n    return sum(xs) / len(xs)\n", "app.py": "X = 1\n"}
+    model = {**base, "app.py": "from util import average\nX = 1\n"}
+    assert run(model, base=base).undefined_names == ["app.py:1 from util import average"]
+
+
+def test_merged_names_are_not_a_rename() -> None:
+    base = {"m.py": "def f(b):\n    x = 1\n    return x + b\n"}
+    model = {"m.py": "def f(b):\n    b = 1\n    return b + b\n"}
+    assert run(model, base=base).renamed_names == []
+
+
+def test_blank_only_change_is_local() -> None:
+    base = {"m.py": "X = 1\n\nY = 2\n"}
+    model = {"m.py": "X = 1\n\n\nY = 2\n"}
+    result = run(model, base=base)
+    assert result.entities_changed == [] and result.scope is Scope.LOCAL

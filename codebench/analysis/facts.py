@@ -1,0 +1,129 @@
+"""Everything the analyzer reads off one source text, computed once per distinct text.
+
+A patch's old and new files are read by many metrics, and the repository's unchanged files by
+every analysis of every sample: parsing, tokenizing and walking each text once (and caching by
+the text itself) is what keeps analysis cheap.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import keyword
+import tokenize
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+
+from codebench.analysis.parsing import parse_python
+
+Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+MODULE = "<module>"
+CACHED_TEXTS = 4096
+
+
+@dataclass(frozen=True)
+class Span:
+    """The lines of one definition (decorators included), 1-based and inclusive."""
+
+    start: int
+    end: int
+    qualname: str
+
+
+def definitions(tree: ast.AST, prefix: str = "") -> Iterator[tuple[str, Definition]]:
+    """(qualified name, node) for every function and class, depth first."""
+    for child in ast.iter_child_nodes(tree):
+        if isinstance(child, Definition):
+            name = f"{prefix}{child.name}"
+            yield name, child
+            yield from definitions(child, name + ".")
+        else:
+            yield from definitions(child, prefix)
+
+
+@dataclass(frozen=True, eq=False)
+class SourceFacts:
+    """One source text, parsed and tokenized; derived views computed on first use."""
+
+    source: str
+    tree: ast.Module | None
+    error: str | None
+
+    @cached_property
+    def _tokenized(self) -> tuple[tuple[tokenize.TokenInfo, ...], bool]:
+        read: list[tokenize.TokenInfo] = []
+        try:
+            read.extend(tokenize.generate_tokens(io.StringIO(self.source).readline))
+        except (tokenize.TokenError, SyntaxError, IndentationError):
+            return tuple(read), False
+        return tuple(read), True
+
+    @cached_property
+    def tokens(self) -> tuple[tokenize.TokenInfo, ...]:
+        """Every token; when the text does not tokenize, those read before the error."""
+        return self._tokenized[0]
+
+    @cached_property
+    def tokenizes(self) -> bool:
+        """Whether the whole text tokenizes."""
+        return self._tokenized[1]
+
+    @cached_property
+    def definitions(self) -> tuple[tuple[str, Definition], ...]:
+        """(qualified name, node) of every function and class."""
+        return tuple(definitions(self.tree)) if self.tree is not None else ()
+
+    @cached_property
+    def nodes(self) -> dict[str, Definition]:
+        """Definitions by qualified name."""
+        return dict(self.definitions)
+
+    @cached_property
+    def spans(self) -> tuple[Span, ...] | None:
+        """Line spans of every definition; None when the text does not parse."""
+        if self.tree is None:
+            return None
+        spans = []
+        for qualname, node in self.definitions:
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            spans.append(Span(first, node.end_lineno or node.lineno, qualname))
+        return tuple(spans)
+
+    def innermost(self, line: int) -> str:
+        """The qualified name of the innermost definition holding `line`, else `<module>`."""
+        holding = [s for s in self.spans or () if s.start <= line <= s.end]
+        return min(holding, key=lambda s: s.end - s.start).qualname if holding else MODULE
+
+    @cached_property
+    def identifiers(self) -> tuple[tuple[int, str], ...]:
+        """(line, name) of every identifier token, keywords left out."""
+        return tuple(
+            (t.start[0], t.string)
+            for t in self.tokens
+            if t.type == tokenize.NAME and not keyword.iskeyword(t.string)
+        )
+
+    @cached_property
+    def walked(self) -> tuple[ast.AST, ...]:
+        """Every node of the tree (empty when it does not parse)."""
+        return tuple(ast.walk(self.tree)) if self.tree is not None else ()
+
+    @cached_property
+    def calls(self) -> tuple[tuple[str, ast.Call], ...]:
+        """(called name, call) for every call by plain or attribute name."""
+        found = []
+        for node in self.walked:
+            if isinstance(node, ast.Call):
+                if isinstance(node.func, ast.Name):
+                    found.append((node.func.id, node))
+                elif isinstance(node.func, ast.Attribute):
+                    found.append((node.func.attr, node))
+        return tuple(found)
+
+
+@lru_cache(maxsize=CACHED_TEXTS)
+def facts(source: str) -> SourceFacts:
+    """The facts of a source text (cached by the text)."""
+    outcome = parse_python(source)
+    return SourceFacts(source, outcome.tree, outcome.error)
