@@ -7,6 +7,7 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
+from codebench.analysis import EditAnalysis
 from codebench.report import build_leaderboard, load_leaderboard, write_leaderboard
 from codebench.report.table import results_table
 from codebench.results import ResultKey, Status, TaskResult
@@ -34,11 +35,35 @@ def result(
     )
 
 
+def analysed(row: TaskResult, churn: float, drift: float, cosmetic: list[str]) -> TaskResult:
+    analysis = EditAnalysis(
+        scope=row.scope,
+        files_changed=["m.py"],
+        entities_changed=["m.py::f"],
+        entity_precision=1 - churn,
+        entity_recall=1.0,
+        file_precision=1.0,
+        file_recall=1.0,
+        out_of_scope_churn=churn,
+        excess_edit_distance=0.0,
+        cosmetic_entities=cosmetic,
+        docstring_comment_loss=[],
+        renamed_names=[],
+        style_drift=drift,
+        style_detail=[],
+        stale_call_sites=[],
+        undefined_names=[],
+        reinvented_helpers=[],
+        syntax_errors=[],
+    )
+    return row.model_copy(update={"analysis": analysis})
+
+
 RESULTS = [
-    result("a-local", Scope.LOCAL, "gold", Status.RESOLVED, seconds=2.0),
+    analysed(result("a-local", Scope.LOCAL, "gold", Status.RESOLVED, seconds=2.0), 0.0, 0.0, []),
     result("b-global", Scope.GLOBAL, "gold", Status.RESOLVED, seconds=4.0),
-    result("a-local", Scope.LOCAL, "m", Status.RESOLVED, sample=0),
-    result("a-local", Scope.LOCAL, "m", Status.UNRESOLVED, sample=1),
+    analysed(result("a-local", Scope.LOCAL, "m", Status.RESOLVED, sample=0), 0.5, 0.2, ["m.py::g"]),
+    analysed(result("a-local", Scope.LOCAL, "m", Status.UNRESOLVED, sample=1), 0.25, 0.0, []),
     result("b-global", Scope.GLOBAL, "m", Status.MODEL_ERROR, sample=0),
     result("b-global", Scope.GLOBAL, "m", Status.SANDBOX_ERROR, sample=1),
 ]
@@ -68,6 +93,10 @@ def test_rates_split_and_failures_apart() -> None:
         "b-global": [Status.MODEL_ERROR, Status.SANDBOX_ERROR],
     }
     assert gold.mean_seconds_per_task == 3.0
+    local = other.analysis.local
+    assert (local.analysed, local.out_of_scope_churn, local.style_drift) == (2, 0.375, 0.1)
+    assert (local.entity_precision, local.cosmetic_entities) == (0.625, 1)
+    assert other.analysis.global_.analysed == 0 and other.analysis.global_.style_drift is None
 
 
 def test_round_trip_and_schema_version(tmp_path: Path) -> None:
