@@ -11,7 +11,6 @@ global tasks).
 from __future__ import annotations
 
 import ast
-import difflib
 import io
 import re
 import textwrap
@@ -22,27 +21,13 @@ from pathlib import Path
 from codebench.analysis.diffs import file_diffs
 from codebench.analysis.hygiene import definitions
 from codebench.models.base import Model, Proposal, TaskView
+from codebench.patching.render import render_diff
+
+__all__ = ["PERTURBATIONS", "PartialGoldModel", "PerturbedGoldModel"]
 
 Texts = dict[str, str]
 Transform = Callable[[Texts, Texts, Mapping[str, frozenset[int]]], Texts]
-NO_NEWLINE = "\\ No newline at end of file"
 LONG_COMMENT = "# " + "NOTE: kept for compatibility with older callers of this code path; " * 3
-
-
-def render_diff(before: Texts, after: Texts) -> str:
-    """A git-style unified diff from before/after texts of the same paths."""
-    chunks = []
-    for path in sorted(after):
-        old, new = before.get(path, ""), after[path]
-        if old == new:
-            continue
-        lines = difflib.unified_diff(
-            old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}"
-        )
-        # a last line without a newline gets git's marker, or the diff would be malformed
-        body = "".join(line if line.endswith("\n") else f"{line}\n{NO_NEWLINE}\n" for line in lines)
-        chunks.append(f"diff --git a/{path} b/{path}\n" + body)
-    return "".join(chunks)
 
 
 def _untouched_functions(source: str, touched: frozenset[int]) -> list[tuple[int, int, ast.AST]]:

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from codebench.analysis import RepoTree, analyze
-from codebench.models.perturb import render_diff
+from codebench.patching.render import render_diff
 from codebench.tasks import load_suite
 from tests.conftest import ROOT
 

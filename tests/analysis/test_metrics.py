@@ -6,7 +6,7 @@ import pytest
 
 from codebench.analysis import EditAnalysis, RepoTree, analyze
 from codebench.analysis.scope import tokens
-from codebench.models.perturb import render_diff
+from codebench.patching.render import render_diff
 from codebench.tasks import Scope
 
 BASE = {
