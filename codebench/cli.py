@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import sys
+import threading
 from pathlib import Path
 from types import FrameType
 from typing import Annotated
@@ -93,7 +94,12 @@ def setup(
 @app.command("run")
 def run_command(
     model: Annotated[
-        list[str], typer.Option("--model", help="Model spec (repeatable): gold, noop.")
+        list[str],
+        typer.Option(
+            "--model",
+            help="Model spec (repeatable): gold, noop, partial, gold+reformat, gold+rename, "
+            "gold+style, openai:<name>, replay:<predictions file>.",
+        ),
     ],
     suite: SuiteOpt = "core",
     samples: Annotated[int, typer.Option(min=1, help="Attempts per task and model.")] = 1,
@@ -104,10 +110,37 @@ def run_command(
     backend: BackendOpt = "docker",
     task: TaskOpt = None,
     tasks_dir: TasksRootOpt = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="OpenAI-compatible endpoint (else OPENAI_BASE_URL).")
+    ] = None,
+    edit_format: Annotated[
+        str | None, typer.Option(help="udiff, search_replace or whole_file (else per model).")
+    ] = None,
+    cache: Annotated[bool, typer.Option(help="Reuse cached model replies.")] = True,
+    model_workers: Annotated[int, typer.Option(min=1, help="Model calls at once.")] = 4,
+    config: Annotated[
+        Path | None, typer.Option(help="Configuration file (default: ./codebench.toml).")
+    ] = None,
 ) -> None:
     """Run models on a suite; print the results table and the leaderboard's path."""
+    from codebench.models import ModelOptions
+    from codebench.models.cache import ResponseCache
+    from codebench.models.config import load_config
+    from codebench.models.formats import EditFormat
     from codebench.report import analysis_summary_table, results_table
     from codebench.runner import RunSettings, run
+
+    try:
+        chosen_format = EditFormat(edit_format) if edit_format else None
+    except ValueError:
+        raise CodebenchError(f"--edit-format must be one of {', '.join(EditFormat)}") from None
+    options = ModelOptions(
+        config=load_config(config),
+        base_url=base_url,
+        edit_format=chosen_format,
+        cache=ResponseCache(read=cache),
+        model_calls=model_workers,
+    )
 
     settings = RunSettings(
         suite=suite,
@@ -119,6 +152,7 @@ def run_command(
         workers=workers,
         backend=_backend(backend),
         task_ids=tuple(task or ()),
+        model_options=options,
     )
     outcome = run(settings, _images, console)
     out.print(results_table(outcome.leaderboard))
@@ -237,7 +271,7 @@ def tasks_validate(
     tasks = select_tasks(load_suite(suite, tasks_dir or default_tasks_root()), task or ())
     chosen = _backend(backend)
     images = {} if chosen is Backend.LOCAL else _images({t.spec.image for t in tasks})
-    settings = SandboxSettings(chosen, images)
+    settings = SandboxSettings(chosen, images, slots=threading.Semaphore(workers))
     verdicts = validate_suite(
         tasks, settings, workers=workers, gold_runs=gold_runs, console=console
     )

@@ -74,6 +74,7 @@ class TaskResult(BaseModel):
     tampered_paths: tuple[str, ...] = ()
     tests: tuple[TestRecord, ...] = ()
     patch: str = ""
+    reply: str = ""  # the model's raw reply (for a person reading a malformed one)
     usage: Usage = Usage()
     cost_usd: float = 0.0
     model_seconds: float = 0.0

@@ -21,7 +21,7 @@ from codebench.analysis.style import ConventionDrift, style_drift
 from codebench.tasks.schema import Scope
 
 # Bumped whenever a metric's definition changes: stored analyses of another version are redone.
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3
 
 
 class EditAnalysis(BaseModel):

@@ -102,6 +102,8 @@ def _changed_callables(
     for diff in diffs:
         if not diff.is_python or not diff.old or facts(diff.old).tree is None:
             continue
+        if diff.new and diff.path not in after:
+            continue  # the patched file does not parse: its functions are unknown, not gone
         old = _callables(facts(diff.old))
         new = _callables(after[diff.path]) if diff.path in after else {}
         for qualname, before in old.items():
@@ -125,7 +127,9 @@ def stale_call_sites(diffs: list[FileDiff], after: After) -> list[str]:
             for node in known.walked
             if isinstance(node, ast.ImportFrom)
             for alias in node.names
-            if alias.name in changed and changed[alias.name][1] is None
+            if alias.name in changed
+            and changed[alias.name][1] is None
+            and not changed[alias.name][0].is_method  # methods are not imported by name
         )
         for name, call in known.calls:
             if name not in changed:

@@ -50,15 +50,21 @@ def file_diffs(patch_text: str, read_old: Callable[[str], str | None]) -> list[F
     for patched in patch_set:
         if patched.is_binary_file:
             continue
-        old = "" if patched.is_added_file else (read_old(_old_path(patched)) or "")
+        old = "" if patched.is_added_file else _old_text(patched, read_old)
         new = "" if patched.is_removed_file else apply_hunks(old, patched)
         diffs.append(_file_diff(patched, old, new))
     return diffs
 
 
-def _old_path(patched: PatchedFile) -> str:
+def _old_text(patched: PatchedFile, read_old: Callable[[str], str | None]) -> str:
+    """The old text, whatever prefix the diff used (a/, i/, w/, ... or none)."""
     source = str(patched.source_file)
-    return source[2:] if source.startswith("a/") else source
+    candidates = [source[2:], source] if source[1:2] == "/" else [source]
+    for candidate in candidates:
+        text = read_old(candidate)
+        if text is not None:
+            return text
+    return ""
 
 
 def _file_diff(patched: PatchedFile, old: str, new: str) -> FileDiff:

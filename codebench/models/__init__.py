@@ -1,6 +1,6 @@
 """Models: the `Model` interface, reference models, and spec parsing."""
 
 from codebench.models.base import Model, Proposal, TaskView, Usage
-from codebench.models.registry import get_model, parse_spec
+from codebench.models.registry import ModelOptions, get_model, parse_spec
 
-__all__ = ["Model", "Proposal", "TaskView", "Usage", "get_model", "parse_spec"]
+__all__ = ["Model", "ModelOptions", "Proposal", "TaskView", "Usage", "get_model", "parse_spec"]

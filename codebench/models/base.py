@@ -35,6 +35,9 @@ class Proposal:
     seconds: float = 0.0
     usage: Usage = field(default_factory=Usage)
     cost_usd: float = 0.0
+    format_error: str | None = None  # the reply held no usable edit: `malformed_patch`
+    reply: str = ""  # the model's raw reply, when it has one
+    calls: int = 0  # provider calls made (0 when served from the cache)
 
 
 class Model(ABC):
@@ -43,8 +46,9 @@ class Model(ABC):
     spec: str
 
     @abstractmethod
-    def propose(self, view: TaskView) -> Proposal:
-        """Propose a patch for one task; raise `ModelError` when no proposal can be had."""
+    def propose(self, view: TaskView, sample: int = 0) -> Proposal:
+        """Propose a patch for one task (sample `sample` of it); raise `ModelError` when no
+        proposal can be had."""
 
     @property
     def slug(self) -> str:

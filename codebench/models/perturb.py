@@ -22,6 +22,7 @@ from codebench.analysis.diffs import file_diffs
 from codebench.analysis.hygiene import definitions
 from codebench.models.base import Model, Proposal, TaskView
 from codebench.patching.render import render_diff
+from codebench.tasks.loader import iter_tree
 
 __all__ = ["PERTURBATIONS", "PartialGoldModel", "PerturbedGoldModel"]
 
@@ -157,7 +158,7 @@ class PerturbedGoldModel(Model):
         self._gold = gold_patches
         self._transform = transform
 
-    def propose(self, view: TaskView) -> Proposal:
+    def propose(self, view: TaskView, sample: int = 0) -> Proposal:
         """Gold, then the transform, rendered back into a diff against the starting tree."""
         gold = self._gold[view.task_id]
         base = _read_texts(view.repo_dir)
@@ -175,7 +176,7 @@ class PartialGoldModel(Model):
     def __init__(self, gold_patches: Mapping[str, str]) -> None:
         self._gold = gold_patches
 
-    def propose(self, view: TaskView) -> Proposal:
+    def propose(self, view: TaskView, sample: int = 0) -> Proposal:
         """The first file's part of the gold patch."""
         sections = re.split(r"(?m)^(?=diff --git )", self._gold[view.task_id])
         first = next((s for s in sections if s.strip()), "")
@@ -184,9 +185,11 @@ class PartialGoldModel(Model):
 
 def _read_texts(root: Path) -> Texts:
     texts = {}
-    for path in root.rglob("*.py"):
-        if "__pycache__" not in path.parts:
-            texts[path.relative_to(root).as_posix()] = path.read_text(encoding="utf-8")
+    for path, data in iter_tree(root):
+        try:
+            texts[path] = data.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
     return texts
 
 

@@ -16,7 +16,7 @@ class GoldModel(Model):
     def __init__(self, gold_patches: Mapping[str, str]) -> None:
         self._gold = gold_patches
 
-    def propose(self, view: TaskView) -> Proposal:
+    def propose(self, view: TaskView, sample: int = 0) -> Proposal:
         """Return the gold patch of the task."""
         try:
             return Proposal(patch=self._gold[view.task_id])
@@ -29,6 +29,6 @@ class NoopModel(Model):
 
     spec = "noop"
 
-    def propose(self, view: TaskView) -> Proposal:
+    def propose(self, view: TaskView, sample: int = 0) -> Proposal:
         """Return an empty patch."""
         return Proposal(patch="")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 from collections import defaultdict
@@ -79,6 +80,11 @@ class ModelEntry(BaseModel):
     model_failures: int  # model_error: the provider or the reply failed
     infra_failures: int  # timeout or sandbox_error: the harness or the machine failed
     mean_seconds_per_task: float
+    pass_at_k: dict[int, float]  # k -> unbiased pass@k over the tasks (k up to the samples)
+    well_formed_rate: float | None  # replies that held a usable edit, of those that came
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float
     analysis: AnalysisSplit
     per_task: dict[str, list[Status]]  # task id -> status of each sample, in sample order
 
@@ -148,6 +154,11 @@ def _model_entry(model: str, rows: list[TaskResult]) -> ModelEntry:
         model_failures=counts[Status.MODEL_ERROR],
         infra_failures=sum(counts[s] for s in INFRA_STATUSES if s is not Status.MODEL_ERROR),
         mean_seconds_per_task=round(sum(r.seconds for r in rows) / len(rows), 3) if rows else 0.0,
+        pass_at_k=pass_at_k(per_task),
+        well_formed_rate=_well_formed(counts),
+        input_tokens=sum(r.usage.input_tokens for r in rows),
+        output_tokens=sum(r.usage.output_tokens for r in rows),
+        cost_usd=round(sum(r.cost_usd for r in rows), 6),
         analysis=AnalysisSplit.model_validate(
             {
                 "overall": _analysis_stats(rows),
@@ -157,6 +168,28 @@ def _model_entry(model: str, rows: list[TaskResult]) -> ModelEntry:
         ),
         per_task=dict(per_task),
     )
+
+
+def pass_at_k(per_task: dict[str, list[Status]]) -> dict[int, float]:
+    """Unbiased pass@k (1 - C(n-c, k) / C(n, k)), averaged over tasks, for k = 1..min(n)."""
+    if not per_task:
+        return {}
+    most = min(len(statuses) for statuses in per_task.values())
+    result = {}
+    for k in range(1, most + 1):
+        scores = []
+        for statuses in per_task.values():
+            n, c = len(statuses), sum(s is Status.RESOLVED for s in statuses)
+            scores.append(1.0 if n - c < k else 1 - math.comb(n - c, k) / math.comb(n, k))
+        result[k] = round(sum(scores) / len(scores), 4)
+    return result
+
+
+def _well_formed(counts: dict[Status, int]) -> float | None:
+    replies = sum(counts.values()) - counts[Status.MODEL_ERROR]
+    if not replies:
+        return None
+    return round((replies - counts[Status.MALFORMED_PATCH]) / replies, 4)
 
 
 def _mean(values: list[float | None]) -> float | None:

@@ -47,7 +47,9 @@ def attempt(
     start = time.monotonic()
     error: str | None = None
     try:
-        proposal = model.propose(TaskView(task.id, task.spec.instruction, task.repo_dir))
+        proposal = model.propose(
+            TaskView(task.id, task.spec.instruction, task.repo_dir), item.sample
+        )
     except ModelError as exc:
         proposal, error = Proposal(patch=""), str(exc)
     model_seconds = proposal.seconds or time.monotonic() - start
@@ -58,7 +60,12 @@ def attempt(
         harness_version=HARNESS_VERSION,
     )
     stored = store.load(task.id, model.slug, item.sample)
-    reusable = stored is not None and stored.key == key and stored.status not in RETRIED_STATUSES
+    reusable = (
+        stored is not None
+        and stored.key == key
+        and stored.status not in RETRIED_STATUSES
+        and proposal.format_error is None
+    )
     if error is None and stored is not None and reusable:
         if needs_analysis(stored):  # graded already: only the analysis is new
             stored = with_analysis(task, stored)
@@ -66,6 +73,8 @@ def attempt(
         return AttemptOutcome(stored, reused=True)
     if error is not None:
         evaluation = Evaluation(Status.MODEL_ERROR, error)
+    elif proposal.format_error is not None:
+        evaluation = Evaluation(Status.MALFORMED_PATCH, proposal.format_error)
     else:
         evaluation = evaluate_patch(task, proposal.patch, settings)
     if stop.is_set():
@@ -94,6 +103,7 @@ def _result(
             for t in evaluation.tests
         ),
         patch=proposal.patch,
+        reply=proposal.reply,
         usage=proposal.usage,
         cost_usd=proposal.cost_usd,
         model_seconds=model_seconds,

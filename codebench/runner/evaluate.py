@@ -5,6 +5,7 @@ This is the flow of DESIGN.md for a single attempt; the run loop and `tasks vali
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field, replace
 
@@ -35,6 +36,8 @@ class SandboxSettings:
     backend: Backend
     images: dict[str, str]  # task image key -> image id (unused by the local backend)
     limits: Limits = field(default_factory=Limits)
+    # at most this many sandboxes at once (model calls have their own limit)
+    slots: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(2))
 
     def image_for(self, task: Task) -> str:
         """The image id a task runs in."""
@@ -79,7 +82,10 @@ def evaluate_patch(
     staged = staged_patch_files({"hidden-tests": hidden} | ({"model": parsed} if parsed else {}))
     image = settings.image_for(task)
     try:
-        with open_sandbox(settings.backend, task.repo_dir, image, settings.limits, staged) as box:
+        with (
+            settings.slots,
+            open_sandbox(settings.backend, task.repo_dir, image, settings.limits, staged) as box,
+        ):
             evaluation = _evaluate_in(box, task, parsed, hidden)
     except SandboxError as exc:
         evaluation = Evaluation(Status.SANDBOX_ERROR, str(exc))

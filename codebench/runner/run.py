@@ -11,7 +11,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from codebench.models import get_model
+from codebench.models import ModelOptions, get_model
 from codebench.report import Leaderboard, build_leaderboard, write_leaderboard
 from codebench.results import TaskResult
 from codebench.runner.attempt import AttemptOutcome, RunCancelledError, WorkItem, attempt
@@ -37,6 +37,7 @@ class RunSettings:
     backend: Backend = Backend.DOCKER
     limits: Limits = field(default_factory=Limits)
     task_ids: tuple[str, ...] = ()  # empty: every task of the suite
+    model_options: ModelOptions = field(default_factory=ModelOptions)
 
 
 @dataclass(frozen=True)
@@ -62,13 +63,16 @@ def run(settings: RunSettings, prepare_images: ImagePreparer, console: Console) 
     """
     tasks = select_tasks(load_suite(settings.suite, settings.tasks_root), settings.task_ids)
     gold = {task.id: task.gold_patch for task in tasks}
-    models = [get_model(spec, gold) for spec in settings.model_specs]
+    models = [get_model(spec, gold, settings.model_options) for spec in settings.model_specs]
     images = (
         {} if settings.backend is Backend.LOCAL else prepare_images({t.spec.image for t in tasks})
     )
-    sandbox = SandboxSettings(settings.backend, images, settings.limits)
+    slots = threading.Semaphore(max(1, settings.workers))
+    sandbox = SandboxSettings(settings.backend, images, settings.limits, slots)
     items = [WorkItem(t, m, s) for m in models for t in tasks for s in range(settings.samples)]
-    outcomes = _execute(items, ResultStore(settings.run_dir), sandbox, settings.workers, console)
+    # threads for both limits: sandboxes are held back by `slots`, calls by the model limiter
+    threads = settings.workers + settings.model_options.model_calls
+    outcomes = _execute(items, ResultStore(settings.run_dir), sandbox, threads, console)
     results = tuple(o.result for o in outcomes)
     leaderboard = build_leaderboard(results, suite=settings.suite)
     path = write_leaderboard(leaderboard, settings.run_dir / LEADERBOARD_FILE)

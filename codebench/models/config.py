@@ -1,0 +1,88 @@
+"""`codebench.toml`: per-model settings and the price table a user can extend."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from codebench.errors import ConfigError
+from codebench.models.formats import EditFormat
+
+CONFIG_FILE = "codebench.toml"
+
+
+class Price(BaseModel):
+    """USD per million tokens."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    input: float = Field(ge=0)
+    output: float = Field(ge=0)
+    cached_input: float | None = Field(default=None, ge=0)
+
+
+# A few public list prices (USD / 1M tokens); extend or override them in codebench.toml.
+BUILTIN_PRICES = {
+    "gpt-4o": Price(input=2.5, output=10.0, cached_input=1.25),
+    "gpt-4o-mini": Price(input=0.15, output=0.6, cached_input=0.075),
+    "gpt-4.1": Price(input=2.0, output=8.0, cached_input=0.5),
+    "gpt-4.1-mini": Price(input=0.4, output=1.6, cached_input=0.1),
+}
+
+
+class ModelConfig(BaseModel):
+    """Settings for one model spec, e.g. `[models."openai:gpt-4o-mini"]`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    edit_format: EditFormat = EditFormat.UDIFF
+    api: Literal["chat", "responses"] = "chat"
+    base_url: str | None = None
+    api_key_env: str = "OPENAI_API_KEY"
+    temperature: float | None = Field(default=None, ge=0, le=2)
+    max_tokens: int | None = Field(default=None, ge=1)
+    reasoning_effort: Literal["minimal", "low", "medium", "high"] | None = None
+    seed: int | None = None
+    timeout: float = Field(default=120.0, gt=0)
+    max_attempts: int = Field(default=5, ge=1, le=20)
+    backoff_seconds: float = Field(default=1.0, ge=0)
+    context_tokens: int = Field(default=24_000, ge=1_000)
+    prompt_dir: Path | None = None  # templates that override the built-in ones, by file name
+
+
+class BenchConfig(BaseModel):
+    """The whole configuration file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    models: dict[str, ModelConfig] = {}
+    prices: dict[str, Price] = {}
+
+    def model(self, spec: str) -> ModelConfig:
+        """The settings of a model spec (defaults when the file does not mention it)."""
+        return self.models.get(spec, ModelConfig())
+
+    def price(self, name: str) -> Price | None:
+        """The price of a model name: the file's, else the built-in table's."""
+        return self.prices.get(name) or BUILTIN_PRICES.get(name)
+
+
+def load_config(path: Path | None) -> BenchConfig:
+    """Read a configuration file; a missing default file means defaults."""
+    if path is None:
+        path = Path(CONFIG_FILE)
+        if not path.is_file():
+            return BenchConfig()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read it as TOML: {exc}") from exc
+    try:
+        return BenchConfig.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"{path}: {where}: {first['msg']}") from exc

@@ -1,0 +1,117 @@
+"""The prompt: XML-tagged sections (instruction, repository map, files, format rules) from
+templates a user can override per model.
+
+Context: the whole repository when it fits the token budget, else the files the instruction
+names plus what they import and what imports them. Only the starting tree is ever read: the
+gold patch and the hidden tests are not in it.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from codebench.models.base import TaskView
+from codebench.models.formats import EditFormat
+from codebench.tasks.loader import iter_tree
+
+CHARS_PER_TOKEN = 4  # a rough, provider-independent estimate
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """The chat messages of one request, and which files the context holds."""
+
+    system: str
+    user: str
+    files: tuple[str, ...]
+
+
+def template(name: str, override_dir: Path | None) -> str:
+    """A template by file name: the user's override if present, else the built-in one."""
+    if override_dir is not None and (override_dir / name).is_file():
+        return (override_dir / name).read_text(encoding="utf-8")
+    return (
+        resources.files("codebench.models").joinpath("templates", name).read_text(encoding="utf-8")
+    )
+
+
+def read_repository(root: Path) -> dict[str, str]:
+    """The starting tree's text files."""
+    texts = {}
+    for path, data in iter_tree(root):
+        try:
+            texts[path] = data.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+    return texts
+
+
+def repository_map(files: Mapping[str, str]) -> str:
+    """One line per file: its path and its top-level definitions."""
+    lines = []
+    for path, text in sorted(files.items()):
+        names = []
+        if path.endswith(".py"):
+            try:
+                tree = ast.parse(text)
+                names = [
+                    n.name
+                    for n in tree.body
+                    if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+                ]
+            except (SyntaxError, ValueError, RecursionError):
+                names = ["(does not parse)"]
+        lines.append(f"{path}: {', '.join(names)}" if names else path)
+    return "\n".join(lines)
+
+
+def _imports(path: str, text: str, files: Mapping[str, str]) -> set[str]:
+    found = set()
+    for module in re.findall(r"^\s*(?:from\s+([\w.]+)\s+import|import\s+([\w.]+))", text, re.M):
+        name = (module[0] or module[1]).replace(".", "/")
+        for candidate in (f"{name}.py", f"{name}/__init__.py"):
+            if candidate in files and candidate != path:
+                found.add(candidate)
+    return found
+
+
+def select_files(instruction: str, files: Mapping[str, str], budget_chars: int) -> list[str]:
+    """All files if they fit the budget; else the named ones, their imports and importers."""
+    if sum(len(t) for t in files.values()) <= budget_chars:
+        return sorted(files)
+    named = [
+        p for p in files if p in instruction or Path(p).stem in re.findall(r"\w+", instruction)
+    ]
+    chosen = dict.fromkeys(sorted(named))
+    for path in list(chosen):
+        chosen.update(dict.fromkeys(sorted(_imports(path, files[path], files))))
+        chosen.update(
+            dict.fromkeys(sorted(p for p, t in files.items() if path in _imports(p, t, files)))
+        )
+    selected, used = [], 0
+    for path in chosen:
+        if used + len(files[path]) <= budget_chars:
+            selected.append(path)
+            used += len(files[path])
+    return selected
+
+
+def build_prompt(
+    view: TaskView, edit_format: EditFormat, budget_tokens: int, override_dir: Path | None = None
+) -> Prompt:
+    """The system and user messages for one task."""
+    files = read_repository(view.repo_dir)
+    chosen = select_files(view.instruction, files, budget_tokens * CHARS_PER_TOKEN)
+    blocks = "\n".join(f'<file path="{p}">\n{files[p]}</file>' for p in chosen)
+    user = template("user.txt", override_dir).format(
+        instruction=view.instruction.strip(),
+        repository_map=repository_map(files),
+        files=blocks,
+        format_rules=template(f"format_{edit_format.value}.txt", override_dir).strip(),
+    )
+    return Prompt(template("system.txt", override_dir).strip(), user, tuple(chosen))

@@ -1,0 +1,135 @@
+"""A local OpenAI-compatible HTTP server for tests: scripted replies, injected failures.
+
+Listens on 127.0.0.1 only. Each request takes the next scripted reply, else the responder's.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Reply:
+    """One HTTP answer."""
+
+    status: int = 200
+    body: bytes | dict[str, Any] = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+def chat_body(
+    text: str, prompt: int = 100, completion: int = 20, cached: int = 0, reasoning: int = 0
+) -> dict[str, Any]:
+    """A Chat Completions response."""
+    return {
+        "id": "chatcmpl-test",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "fake",
+        "choices": [
+            {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
+        ],
+        "usage": {
+            "prompt_tokens": prompt,
+            "completion_tokens": completion,
+            "total_tokens": prompt + completion,
+            "prompt_tokens_details": {"cached_tokens": cached},
+            "completion_tokens_details": {"reasoning_tokens": reasoning},
+        },
+    }
+
+
+def responses_body(text: str, input_tokens: int = 100, output_tokens: int = 20) -> dict[str, Any]:
+    """A Responses API response."""
+    return {
+        "id": "resp_test",
+        "object": "response",
+        "created_at": 0,
+        "model": "fake",
+        "status": "completed",
+        "output": [
+            {
+                "type": "message",
+                "id": "msg_test",
+                "status": "completed",
+                "role": "assistant",
+                "content": [{"type": "output_text", "text": text, "annotations": []}],
+            }
+        ],
+        "parallel_tool_calls": True,
+        "tool_choice": "auto",
+        "tools": [],
+        "usage": {
+            "input_tokens": input_tokens,
+            "output_tokens": output_tokens,
+            "total_tokens": input_tokens + output_tokens,
+            "input_tokens_details": {"cached_tokens": 0},
+            "output_tokens_details": {"reasoning_tokens": 0},
+        },
+    }
+
+
+class FakeOpenAI:
+    """Start with `with FakeOpenAI() as server:`; `server.url` is the base URL (…/v1)."""
+
+    def __init__(self, responder: Callable[[str, dict[str, Any]], Reply] | None = None) -> None:
+        self.script: deque[Reply] = deque()
+        self.requests: list[tuple[str, dict[str, Any]]] = []
+        self.responder = responder or (lambda path, body: Reply(body=chat_body("no edit")))
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self) -> FakeOpenAI:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=10)
+
+    def _next(self, path: str, body: dict[str, Any]) -> Reply:
+        with self._lock:
+            self.requests.append((path, body))
+            if self.script:
+                return self.script.popleft()
+        return self.responder(path, body)
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length", 0))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                reply = server._next(self.path, body)
+                time.sleep(reply.delay)
+                data = (
+                    reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
+                )
+                try:
+                    self.send_response(reply.status)
+                    self.send_header("content-type", "application/json")
+                    self.send_header("content-length", str(len(data)))
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a timeout test)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        return Handler
