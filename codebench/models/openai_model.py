@@ -101,10 +101,10 @@ class OpenAIModel(Model):
         options: dict[str, Any] = {"model": self.name}
         if self.config.temperature is not None:
             options["temperature"] = self.config.temperature
-        if self.config.seed is not None:
-            options["seed"] = self.config.seed
         if self.config.api == "responses":
             options.update(instructions=system, input=user)
+            if self.config.seed is not None:  # not a Responses API parameter: sent as is
+                options["extra_body"] = {"seed": self.config.seed}
             if self.config.max_tokens is not None:
                 options["max_output_tokens"] = self.config.max_tokens
             if self.config.reasoning_effort is not None:
@@ -114,6 +114,8 @@ class OpenAIModel(Model):
             {"role": "system", "content": system},
             {"role": "user", "content": user},
         ]
+        if self.config.seed is not None:
+            options["seed"] = self.config.seed
         if self.config.max_tokens is not None:
             options["max_tokens"] = self.config.max_tokens
         if self.config.reasoning_effort is not None:
