@@ -70,10 +70,26 @@ def repository_map(files: Mapping[str, str]) -> str:
     return "\n".join(lines)
 
 
+def _imported_modules(text: str) -> set[str]:
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError):
+        return set()
+    modules: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            modules.add(node.module)
+            modules.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return modules
+
+
 def _imports(path: str, text: str, files: Mapping[str, str]) -> set[str]:
+    """The repository files a file imports (absolute imports, modules or from-imported ones)."""
     found = set()
-    for module in re.findall(r"^\s*(?:from\s+([\w.]+)\s+import|import\s+([\w.]+))", text, re.M):
-        name = (module[0] or module[1]).replace(".", "/")
+    for module in _imported_modules(text):
+        name = module.replace(".", "/")
         for candidate in (f"{name}.py", f"{name}/__init__.py"):
             if candidate in files and candidate != path:
                 found.add(candidate)
@@ -87,12 +103,11 @@ def select_files(instruction: str, files: Mapping[str, str], budget_chars: int) 
     named = [
         p for p in files if p in instruction or Path(p).stem in re.findall(r"\w+", instruction)
     ]
+    imports = {p: _imports(p, t, files) for p, t in files.items() if p.endswith(".py")}
     chosen = dict.fromkeys(sorted(named))
     for path in list(chosen):
-        chosen.update(dict.fromkeys(sorted(_imports(path, files[path], files))))
-        chosen.update(
-            dict.fromkeys(sorted(p for p, t in files.items() if path in _imports(p, t, files)))
-        )
+        chosen.update(dict.fromkeys(sorted(imports.get(path, ()))))
+        chosen.update(dict.fromkeys(sorted(p for p, found in imports.items() if path in found)))
     selected, used = [], 0
     for path in chosen:
         if used + len(files[path]) <= budget_chars:

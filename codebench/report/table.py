@@ -22,7 +22,8 @@ def results_table(leaderboard: Leaderboard) -> Table:
     """Resolved rates split by scope, with the other statuses counted."""
     suite = f" - suite {leaderboard.suite}" if leaderboard.suite else ""
     table = Table(title=f"codebench{suite}", title_justify="left")
-    for column in ("model", "resolved", "local", "global", "other statuses", "s/task"):
+    columns = ("model", "resolved", "local", "global", "well-formed", "cost $")
+    for column in (*columns, "other statuses", "s/task"):
         table.add_column(
             column, justify="left" if column in ("model", "other statuses") else "right"
         )
@@ -37,6 +38,8 @@ def results_table(leaderboard: Leaderboard) -> Table:
             _cell(entry.resolved.overall),
             _cell(entry.resolved.local),
             _cell(entry.resolved.global_),
+            "-" if entry.well_formed_rate is None else f"{entry.well_formed_rate:.0%}",
+            f"{entry.cost_usd:.4f}",
             others or "-",
             f"{entry.mean_seconds_per_task:.2f}",
         )
