@@ -73,7 +73,11 @@ def run(settings: RunSettings, prepare_images: ImagePreparer, console: Console) 
     # threads for both limits: sandboxes are held back by `slots`, calls by the model limiter
     threads = settings.workers + settings.model_options.model_calls
     outcomes = _execute(items, ResultStore(settings.run_dir), sandbox, threads, console)
-    results = tuple(o.result for o in outcomes)
+    # in the order the models were asked for, whatever order the attempts finished in
+    rank = {model.spec: index for index, model in enumerate(models)}
+    results = tuple(
+        sorted((o.result for o in outcomes), key=lambda r: (rank[r.model], r.task_id, r.sample))
+    )
     leaderboard = build_leaderboard(results, suite=settings.suite)
     path = write_leaderboard(leaderboard, settings.run_dir / LEADERBOARD_FILE)
     reused = sum(o.reused for o in outcomes)
