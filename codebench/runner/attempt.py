@@ -71,6 +71,9 @@ def attempt(
             stored = with_analysis(task, stored)
             store.save(stored, model.slug)
         return AttemptOutcome(stored, reused=True)
+    if error is not None and stored is not None and _still_valid(stored, task):
+        # a provider failure now must not replace an answer already graded for this task
+        return AttemptOutcome(stored, reused=True)
     if error is not None:
         evaluation = Evaluation(Status.MODEL_ERROR, error)
     elif proposal.format_error is not None:
@@ -82,6 +85,15 @@ def attempt(
     result = with_analysis(task, _result(item, key, proposal, evaluation, model_seconds))
     store.save(result, model.slug)
     return AttemptOutcome(result, reused=False)
+
+
+def _still_valid(stored: TaskResult, task: Task) -> bool:
+    """A stored result graded for this very task (not a failure worth retrying)."""
+    return (
+        stored.key.task_hash == task.content_hash
+        and stored.key.harness_version == HARNESS_VERSION
+        and stored.status not in RETRIED_STATUSES
+    )
 
 
 def _result(

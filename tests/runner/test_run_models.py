@@ -155,3 +155,28 @@ def test_samples_and_pass_at_k(tmp_path: Path, docker_images: dict[str, str]) ->
     assert entry.samples == 4 and entry.status_counts[Status.MALFORMED_PATCH] == 2
     assert entry.pass_at_k == {1: 0.5, 2: 1.0}
     assert entry.well_formed_rate == 0.5
+
+
+def test_provider_outage_on_rerun_keeps_graded_results(
+    tmp_path: Path, docker_images: dict[str, str]
+) -> None:
+    """Regression: a rerun while the provider was down overwrote resolved results with
+    model_error, losing answers already graded."""
+    from codebench.models.config import BenchConfig, ModelConfig
+
+    config = BenchConfig(models={"openai:fake": ModelConfig(max_attempts=1)})
+    with FakeOpenAI(responder(EditFormat.UDIFF)) as server:
+        first = run(
+            settings(tmp_path, ("openai:fake",), base_url=server.url, config=config, cache=None),
+            lambda k: docker_images,
+            quiet(),
+        )
+    assert all(r.status is Status.RESOLVED for r in first.results)
+    with FakeOpenAI(lambda path, body: Reply(503, b"down")) as server:
+        again = run(
+            settings(tmp_path, ("openai:fake",), base_url=server.url, config=config, cache=None),
+            lambda k: docker_images,
+            quiet(),
+        )
+    assert all(r.status is Status.RESOLVED for r in again.results)
+    assert again.reused == 2
