@@ -16,13 +16,12 @@ import re
 import textwrap
 import tokenize
 from collections.abc import Callable, Mapping
-from pathlib import Path
 
 from codebench.analysis.diffs import file_diffs
 from codebench.analysis.hygiene import definitions
 from codebench.models.base import Model, Proposal, TaskView
 from codebench.patching.render import render_diff
-from codebench.tasks.loader import iter_tree
+from codebench.tasks.loader import read_texts
 
 __all__ = ["PERTURBATIONS", "PartialGoldModel", "PerturbedGoldModel"]
 
@@ -161,7 +160,7 @@ class PerturbedGoldModel(Model):
     def propose(self, view: TaskView, sample: int = 0) -> Proposal:
         """Gold, then the transform, rendered back into a diff against the starting tree."""
         gold = self._gold[view.task_id]
-        base = _read_texts(view.repo_dir)
+        base = read_texts(view.repo_dir)
         diffs = file_diffs(gold, base.get)
         gold_new = {d.path: d.new for d in diffs}
         touched = {d.path: d.added for d in diffs}
@@ -181,16 +180,6 @@ class PartialGoldModel(Model):
         sections = re.split(r"(?m)^(?=diff --git )", self._gold[view.task_id])
         first = next((s for s in sections if s.strip()), "")
         return Proposal(patch=first)
-
-
-def _read_texts(root: Path) -> Texts:
-    texts = {}
-    for path, data in iter_tree(root):
-        try:
-            texts[path] = data.decode("utf-8")
-        except UnicodeDecodeError:
-            continue
-    return texts
 
 
 PERTURBATIONS: dict[str, Transform] = {

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from codebench.models.base import TaskView
 from codebench.models.formats import EditFormat
-from codebench.tasks.loader import iter_tree
+from codebench.tasks.loader import read_texts
 
 CHARS_PER_TOKEN = 4  # a rough, provider-independent estimate
 
@@ -42,13 +42,7 @@ def template(name: str, override_dir: Path | None) -> str:
 
 def read_repository(root: Path) -> dict[str, str]:
     """The starting tree's text files."""
-    texts = {}
-    for path, data in iter_tree(root):
-        try:
-            texts[path] = data.decode("utf-8")
-        except UnicodeDecodeError:
-            continue
-    return texts
+    return read_texts(root)
 
 
 def repository_map(files: Mapping[str, str]) -> str:

@@ -71,6 +71,17 @@ def iter_tree(root: Path) -> Iterator[tuple[str, bytes]]:
             yield path.relative_to(root).as_posix(), path.read_bytes()
 
 
+def read_texts(root: Path) -> dict[str, str]:
+    """The text files of a tree (UTF-8; binary files left out), by posix relative path."""
+    texts = {}
+    for path, data in iter_tree(root):
+        try:
+            texts[path] = data.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+    return texts
+
+
 def load_task(task_dir: Path, repos_root: Path | None = None) -> Task:
     """Load and validate one task folder; raise `TaskError` naming the file and field."""
     task_file = task_dir / TASK_FILE
