@@ -7,6 +7,7 @@ Both are measured in the same run, interleaved, and compared as ratios (machines
     .venv/bin/python benchmarks/harness_overhead.py [--suite core] [--rounds 3]
 
 Targets: one worker within 1.25x of the floor; two workers at least 1.6x the throughput of one.
+Measured grading only (--no-analysis) and with the edit analysis every run does by default.
 """
 
 from __future__ import annotations
@@ -61,12 +62,13 @@ def floor_seconds(tasks: list[Task], image: str) -> float:
     return time.monotonic() - start
 
 
-def harness_seconds(suite: str, workers: int) -> float:
+def harness_seconds(suite: str, workers: int, analysis: bool = True) -> float:
     """Wall time of a fresh `codebench run --model gold` (nothing reused)."""
     with tempfile.TemporaryDirectory() as run_dir:
         start = time.monotonic()
         argv = [sys.executable, "-m", "codebench", "run", "--suite", suite, "--model", "gold"]
         argv += ["--workers", str(workers), "--run-dir", run_dir]
+        argv += [] if analysis else ["--no-analysis"]
         subprocess.run(argv, cwd=ROOT, check=True, capture_output=True)
         return time.monotonic() - start
 
@@ -79,21 +81,22 @@ def main() -> None:
     args = parser.parse_args()
     tasks = load_suite(args.suite, ROOT / "tasks")
     image = prepare_images({"python"}, ROOT / "sandboxes", print)["python"]
-    floor, one, two = [], [], []
+    floor: list[float] = []
+    runs: dict[tuple[int, bool], list[float]] = {(w, a): [] for w in (1, 2) for a in (False, True)}
     for round_number in range(1, args.rounds + 1):
         floor.append(floor_seconds(tasks, image))
-        one.append(harness_seconds(args.suite, 1))
-        two.append(harness_seconds(args.suite, 2))
-        times = f"floor {floor[-1]:.1f}s, 1 worker {one[-1]:.1f}s, 2 workers {two[-1]:.1f}s"
-        print(f"round {round_number}: {times}")
-    n = len(tasks)
-    f, o, t = (statistics.median(x) for x in (floor, one, two))
-    print(f"\n{n} tasks, median of {args.rounds} rounds")
-    print(f"floor           {f / n:.3f} s/task")
-    print(f"codebench, 1 w  {o / n:.3f} s/task  ratio to floor {o / f:.2f}x (target <= 1.25x)")
-    print(
-        f"codebench, 2 w  {t / n:.3f} s/task  speed-up over 1 worker {o / t:.2f}x (target >= 1.6x)"
-    )
+        for (workers, analysis), times in runs.items():
+            times.append(harness_seconds(args.suite, workers, analysis))
+        shown = ", ".join(f"{w}w{'+a' if a else ''} {t[-1]:.1f}s" for (w, a), t in runs.items())
+        print(f"round {round_number}: floor {floor[-1]:.1f}s, {shown}")
+    n, f = len(tasks), statistics.median(floor)
+    print(f"\n{n} tasks, median of {args.rounds} rounds; floor {f / n:.3f} s/task")
+    for analysis in (False, True):
+        one, two = (statistics.median(runs[(w, analysis)]) for w in (1, 2))
+        label = "with edit analysis" if analysis else "grading only (--no-analysis)"
+        print(f"{label}:")
+        print(f"  1 worker   {one / n:.3f} s/task  ratio to floor {one / f:.2f}x (target <= 1.25x)")
+        print(f"  2 workers  {two / n:.3f} s/task  speed-up {one / two:.2f}x (target >= 1.6x)")
 
 
 if __name__ == "__main__":

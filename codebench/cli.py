@@ -118,6 +118,9 @@ def run_command(
     ] = None,
     cache: Annotated[bool, typer.Option(help="Reuse cached model replies.")] = True,
     model_workers: Annotated[int, typer.Option(min=1, help="Model calls at once.")] = 4,
+    analysis: Annotated[
+        bool, typer.Option(help="Analyse how each patch edits (--no-analysis: grade only).")
+    ] = True,
     config: Annotated[
         Path | None, typer.Option(help="Configuration file (default: ./codebench.toml).")
     ] = None,
@@ -153,6 +156,7 @@ def run_command(
         backend=_backend(backend),
         task_ids=tuple(task or ()),
         model_options=options,
+        analyse=analysis,
     )
     outcome = run(settings, _images, console)
     out.print(results_table(outcome.leaderboard))

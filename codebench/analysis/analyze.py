@@ -18,10 +18,8 @@ from codebench.analysis.parsing import cst_syntax_error
 from codebench.analysis.repo import RepoTree
 from codebench.analysis.scope import excess_edit_distance, out_of_scope_churn, precision_recall
 from codebench.analysis.style import ConventionDrift, style_drift
+from codebench.analysis.version import ANALYSIS_VERSION
 from codebench.tasks.schema import Scope
-
-# Bumped whenever a metric's definition changes: stored analyses of another version are redone.
-ANALYSIS_VERSION = 3
 
 
 class EditAnalysis(BaseModel):

@@ -9,6 +9,8 @@ import difflib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+from pydantic import TypeAdapter
+
 from codebench.analysis.diffs import FileDiff
 from codebench.analysis.facts import SourceFacts, facts
 from codebench.analysis.repo import RepoTree, python_facts
@@ -17,7 +19,31 @@ from codebench.patching import is_test_path
 BUILTINS = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__", "__path__"}
 HELPER_SIMILARITY = 0.9
 HELPER_MIN_NODES = 15  # smaller functions are too generic to call re-implemented
-After = Mapping[str, SourceFacts]  # path -> facts of every Python file after the patch
+
+
+class After:
+    """Every Python file after the patch, parsed only when asked for: most metrics need a few
+    files, and a substring test tells which files can matter."""
+
+    def __init__(self, texts: Mapping[str, str]) -> None:
+        self.texts = texts
+
+    def get(self, path: str) -> SourceFacts | None:
+        """The facts of a file that exists and parses."""
+        text = self.texts.get(path)
+        if text is None:
+            return None
+        known = facts(text)
+        return known if known.tree is not None else None
+
+    def mentioning(self, names: Iterable[str]) -> Iterator[tuple[str, SourceFacts]]:
+        """(path, facts) of every parsing file whose text contains one of `names`."""
+        wanted = tuple(names)
+        for path in sorted(self.texts):
+            if any(name in self.texts[path] for name in wanted):
+                known = self.get(path)
+                if known is not None:
+                    yield path, known
 
 
 @dataclass(frozen=True)
@@ -82,36 +108,44 @@ def _callables(known: SourceFacts) -> dict[str, CallableDef]:
     return found
 
 
-def new_facts(repo: RepoTree, diffs: Iterable[FileDiff]) -> dict[str, SourceFacts]:
-    """Facts of every Python file after the patch (unchanged files from the repository cache)."""
-    after = dict(python_facts(repo))
+def new_facts(repo: RepoTree, diffs: Iterable[FileDiff]) -> After:
+    """Every Python file after the patch."""
+    texts = dict(repo.python_sources())
     for diff in diffs:
         if diff.is_python:
-            after.pop(diff.path, None)
-            if diff.new and facts(diff.new).tree is not None:
-                after[diff.path] = facts(diff.new)
-    return after
+            texts.pop(diff.path, None)
+            if diff.new:
+                texts[diff.path] = diff.new
+    return After(texts)
 
 
 def _changed_callables(
     diffs: list[FileDiff], after: After
 ) -> dict[str, tuple[CallableDef, Signature | None]]:
     """Callables the patch removed (None) or re-signed (the new signature), by name."""
-    defined_after = {q.rsplit(".", 1)[-1] for f in after.values() for q, _ in f.definitions}
     changed: dict[str, tuple[CallableDef, Signature | None]] = {}
     for diff in diffs:
         if not diff.is_python or not diff.old or facts(diff.old).tree is None:
             continue
-        if diff.new and diff.path not in after:
+        patched = after.get(diff.path)
+        if diff.new and patched is None:
             continue  # the patched file does not parse: its functions are unknown, not gone
         old = _callables(facts(diff.old))
-        new = _callables(after[diff.path]) if diff.path in after else {}
+        new = _callables(patched) if patched is not None else {}
         for qualname, before in old.items():
-            if qualname not in new and before.name not in defined_after:
+            if qualname not in new and not _defined_anywhere(before.name, after):
                 changed[before.name] = (before, None)
             elif qualname in new and new[qualname].signature != before.signature:
                 changed[before.name] = (before, new[qualname].signature)
     return changed
+
+
+def _defined_anywhere(name: str, after: After) -> bool:
+    return any(
+        qualname.rsplit(".", 1)[-1] == name
+        for _, known in after.mentioning([name])
+        for qualname, _ in known.definitions
+    )
 
 
 def stale_call_sites(diffs: list[FileDiff], after: After) -> list[str]:
@@ -119,7 +153,7 @@ def stale_call_sites(diffs: list[FileDiff], after: After) -> list[str]:
     re-signed function in a way its new signature no longer accepts."""
     changed = _changed_callables(diffs, after)
     stale: list[str] = []
-    for path, known in sorted(after.items()):
+    for path, known in after.mentioning(changed):
         if is_test_path(path):
             continue  # tests are not the patch's to change (edits to them are reverted)
         stale.extend(
@@ -198,7 +232,7 @@ def undefined_names(diffs: list[FileDiff], after: After) -> list[str]:
 def _module_path(module: str, after: After) -> str | None:
     base = module.replace(".", "/")
     for candidate in (f"{base}.py", f"{base}/__init__.py"):
-        if candidate in after:
+        if candidate in after.texts:
             return candidate
     return None
 
@@ -212,7 +246,7 @@ def _resolve(path: str, node: ast.ImportFrom) -> str:
 
 def _top_level_names(after: After) -> set[str]:
     """The importable top-level names of the repository: packages and top-level modules."""
-    return {p.split("/")[0].removesuffix(".py") for p in after}
+    return {p.split("/")[0].removesuffix(".py") for p in after.texts}
 
 
 def _broken_imports(diff: FileDiff, known: SourceFacts, after: After) -> Iterator[str]:
@@ -232,7 +266,8 @@ def _broken_imports(diff: FileDiff, known: SourceFacts, after: After) -> Iterato
             if target is None:
                 yield f"{diff.path}:{node.lineno} from {module} import ..."
                 continue
-            defined = _module_names(after[target])
+            target_facts = after.get(target)
+            defined = _module_names(target_facts) if target_facts is not None else set()
             for alias in node.names:
                 submodule = _module_path(f"{module}.{alias.name}", after)
                 if alias.name != "*" and alias.name not in defined and submodule is None:
@@ -268,6 +303,9 @@ def _shape(node: ast.AST) -> list[str]:
     return shape
 
 
+SHAPES_CODEC: TypeAdapter[list[tuple[str, list[str]]]] = TypeAdapter(list[tuple[str, list[str]]])
+
+
 def _function_shapes(repo: RepoTree) -> list[tuple[str, list[str]]]:
     def compute(tree: RepoTree) -> list[tuple[str, list[str]]]:
         shapes = []
@@ -278,7 +316,7 @@ def _function_shapes(repo: RepoTree) -> list[tuple[str, list[str]]]:
                     shapes.append((f"{path}::{qualname}", shape))
         return shapes
 
-    return repo.cached("function-shapes", compute)
+    return repo.cached("function-shapes", compute, SHAPES_CODEC)
 
 
 def reinvented_helpers(repo: RepoTree, diffs: list[FileDiff], after: After) -> list[str]:
@@ -312,6 +350,11 @@ def _closest(shape: list[str], existing: list[tuple[str, list[str]]], after: Aft
             continue
         ratio = matcher.ratio()
         path, _, qualname = name.partition("::")
-        if ratio >= HELPER_SIMILARITY and path in after and qualname in after[path].nodes:
+        existing_now = after.get(path)
+        if (
+            ratio >= HELPER_SIMILARITY
+            and existing_now is not None
+            and qualname in existing_now.nodes
+        ):
             return f"{name} ({ratio:.2f})"
     return None

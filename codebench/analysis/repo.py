@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
+import tempfile
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -11,7 +13,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
+from pydantic import TypeAdapter, ValidationError
+
 from codebench.analysis.facts import SourceFacts, facts
+from codebench.analysis.version import ANALYSIS_VERSION
 from codebench.patching import is_test_path
 from codebench.tasks.loader import iter_tree
 
@@ -59,16 +64,51 @@ class RepoTree:
             if p.endswith(".py") and (include_tests or not is_test_path(p))
         }
 
-    def cached(self, kind: str, compute: Callable[[RepoTree], T]) -> T:
-        """Per-repository work, computed once per process for this content."""
+    def cached(
+        self, kind: str, compute: Callable[[RepoTree], T], persist: TypeAdapter[T] | None = None
+    ) -> T:
+        """Per-repository work, computed once per process for this content; with `persist`,
+        also kept on disk across runs (keyed by content and analyzer version)."""
         key = (kind, self.digest)
         with _lock:
             if key in _cache:
                 return _cache[key]  # type: ignore[return-value]
-        value = compute(self)
+        value = _load(kind, self.digest, persist) if persist is not None else None
+        if value is None:
+            value = compute(self)
+            if persist is not None:
+                _store(kind, self.digest, persist, value)
         with _lock:
             _cache[key] = value
         return value
+
+
+def cache_dir() -> Path:
+    """Where per-repository analysis work is kept between runs."""
+    return Path(os.environ.get("CODEBENCH_CACHE_DIR", ".codebench-cache")) / "analysis"
+
+
+def _cache_file(kind: str, digest: str) -> Path:
+    return cache_dir() / f"{kind}-v{ANALYSIS_VERSION}-{digest}.json"
+
+
+def _load(kind: str, digest: str, adapter: TypeAdapter[T]) -> T | None:
+    try:
+        return adapter.validate_json(_cache_file(kind, digest).read_bytes())
+    except (OSError, ValidationError, ValueError):
+        return None  # absent or damaged: recompute
+
+
+def _store(kind: str, digest: str, adapter: TypeAdapter[T], value: T) -> None:
+    path = _cache_file(kind, digest)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(adapter.dump_json(value))
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only place costs speed, never results
 
 
 def _git_tracked(root: Path) -> list[str] | None:

@@ -17,7 +17,7 @@ import tokenize
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from codebench.analysis.diffs import FileDiff
 from codebench.analysis.facts import facts
@@ -177,7 +177,7 @@ def observations(source: str, keep: set[int] | None = None) -> list[Observation]
 
 def repo_profile(repo: RepoTree) -> dict[str, ConventionProfile]:
     """The repository's conventions (cached per repository content)."""
-    return repo.cached("style-profile", _compute_profile)
+    return repo.cached("style-profile", _compute_profile, PROFILE_CODEC)
 
 
 def _compute_profile(repo: RepoTree) -> dict[str, ConventionProfile]:
@@ -209,6 +209,9 @@ def _compute_profile(repo: RepoTree) -> dict[str, ConventionProfile]:
             note=f"p95 {p95}",
         )
     return profile
+
+
+PROFILE_CODEC: TypeAdapter[dict[str, ConventionProfile]] = TypeAdapter(dict[str, ConventionProfile])
 
 
 def _weight(profile: ConventionProfile) -> float:

@@ -1,37 +1,84 @@
-"""Analysing an attempt's applied patch; a failure here never loses the graded result."""
+"""Analysing an attempt's applied patch; a failure here never loses the graded result.
+
+Analysis is CPU-bound Python. In a run it goes to one worker process, so that it never holds
+the GIL the sandbox threads need to talk to the engine; that process keeps the per-repository
+caches for the whole run. Anything wrong with the process falls back to analysing in-thread.
+"""
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
+from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 
 from codebench.analysis import ANALYSIS_VERSION, EditAnalysis, RepoTree, analyze
 from codebench.results import TaskResult
-from codebench.tasks import Task
+from codebench.tasks import Scope, Task
 
-_trees: dict[str, RepoTree] = {}
+_trees: dict[tuple[Path, str], RepoTree] = {}
 _lock = threading.Lock()
+_pool: Executor | None = None
 
 
-def repo_tree(task: Task) -> RepoTree:
-    """The task's starting tree, read once per run per content."""
+def _tree(repo_dir: Path, content_hash: str) -> RepoTree:
+    key = (repo_dir, content_hash)
     with _lock:
-        tree = _trees.get(task.content_hash)
+        tree = _trees.get(key)
     if tree is None:
-        tree = RepoTree.from_dir(task.repo_dir)
+        tree = RepoTree.from_dir(repo_dir)
         with _lock:
-            _trees[task.content_hash] = tree
+            _trees[key] = tree
     return tree
+
+
+def _analyse(
+    repo_dir: Path, content_hash: str, patch: str, gold: str, scope: Scope
+) -> tuple[EditAnalysis | None, str | None]:
+    try:
+        return analyze(_tree(repo_dir, content_hash), patch, gold, scope), None
+    except Exception as exc:  # any analyzer bug must cost the metric, never the result
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+def _warm() -> None:
+    """Nothing: submitting it starts the worker process and its imports early."""
+    import codebench.analysis.analyze  # noqa: F401
+
+
+def start_analysis_process() -> None:
+    """Analyse in a worker process from now on (until `stop_analysis_process`)."""
+    global _pool
+    with _lock:
+        if _pool is None:
+            _pool = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+            )
+            _pool.submit(_warm)  # start it and its imports now, while the first sandbox runs
+
+
+def stop_analysis_process() -> None:
+    """Back to in-thread analysis; the worker process exits."""
+    global _pool
+    with _lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def analyse_patch(task: Task, effective_patch: str) -> tuple[EditAnalysis | None, str | None]:
     """(analysis, None), or (None, why) when there is nothing to analyse or analysis failed."""
     if not effective_patch.strip():
         return None, None
-    try:
-        analysis = analyze(repo_tree(task), effective_patch, task.gold_patch, task.scope)
-    except Exception as exc:  # any analyzer bug must cost the metric, never the result
-        return None, f"{type(exc).__name__}: {exc}"
-    return analysis, None
+    args = (task.repo_dir, task.content_hash, effective_patch, task.gold_patch, task.scope)
+    pool = _pool
+    if pool is not None:
+        try:
+            return pool.submit(_analyse, *args).result()
+        except (BrokenProcessPool, RuntimeError, OSError):
+            pass  # the worker died or the pool is shutting down: analyse here instead
+    return _analyse(*args)
 
 
 def needs_analysis(result: TaskResult) -> bool:

@@ -25,6 +25,7 @@ class WorkItem:
     task: Task
     model: Model
     sample: int
+    analyse: bool = True  # False: grade only (no edit analysis)
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def attempt(
         and proposal.format_error is None
     )
     if error is None and stored is not None and reusable:
-        if needs_analysis(stored):  # graded already: only the analysis is new
+        if item.analyse and needs_analysis(stored):  # graded already: only the analysis is new
             stored = with_analysis(task, stored)
             store.save(stored, model.slug)
         return AttemptOutcome(stored, reused=True)
@@ -82,7 +83,9 @@ def attempt(
         evaluation = evaluate_patch(task, proposal.patch, settings)
     if stop.is_set():
         raise RunCancelledError
-    result = with_analysis(task, _result(item, key, proposal, evaluation, model_seconds))
+    result = _result(item, key, proposal, evaluation, model_seconds)
+    if item.analyse:
+        result = with_analysis(task, result)
     store.save(result, model.slug)
     return AttemptOutcome(result, reused=False)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
@@ -14,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from codebench.models import ModelOptions, get_model
 from codebench.report import Leaderboard, build_leaderboard, write_leaderboard
 from codebench.results import TaskResult
+from codebench.runner.analysis_step import start_analysis_process, stop_analysis_process
 from codebench.runner.attempt import AttemptOutcome, RunCancelledError, WorkItem, attempt
 from codebench.runner.evaluate import SandboxSettings
 from codebench.runner.store import ResultStore
@@ -21,6 +23,7 @@ from codebench.sandbox import LIVE, Backend, Limits, finish_closing
 from codebench.tasks import load_suite, select_tasks
 
 LEADERBOARD_FILE = "leaderboard.json"
+SWITCH_INTERVAL_SECONDS = 0.0005
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class RunSettings:
     limits: Limits = field(default_factory=Limits)
     task_ids: tuple[str, ...] = ()  # empty: every task of the suite
     model_options: ModelOptions = field(default_factory=ModelOptions)
+    analyse: bool = True  # False: grade only, no edit analysis (faster on small machines)
 
 
 @dataclass(frozen=True)
@@ -69,10 +73,20 @@ def run(settings: RunSettings, prepare_images: ImagePreparer, console: Console) 
     )
     slots = threading.Semaphore(max(1, settings.workers))
     sandbox = SandboxSettings(settings.backend, images, settings.limits, slots)
-    items = [WorkItem(t, m, s) for m in models for t in tasks for s in range(settings.samples)]
+    items = [
+        WorkItem(t, m, s, settings.analyse)
+        for m in models
+        for t in tasks
+        for s in range(settings.samples)
+    ]
     # threads for both limits: sandboxes are held back by `slots`, calls by the model limiter
     threads = settings.workers + settings.model_options.model_calls
-    outcomes = _execute(items, ResultStore(settings.run_dir), sandbox, threads, console)
+    if settings.analyse:
+        start_analysis_process()
+    try:
+        outcomes = _execute(items, ResultStore(settings.run_dir), sandbox, threads, console)
+    finally:
+        stop_analysis_process()
     # in the order the models were asked for, whatever order the attempts finished in
     rank = {model.spec: index for index, model in enumerate(models)}
     results = tuple(
@@ -93,6 +107,10 @@ def _execute(
 ) -> list[AttemptOutcome]:
     stop = threading.Event()
     outcomes: list[AttemptOutcome] = []
+    # analysis is CPU-bound Python; sandbox threads mostly wait on the engine. A short switch
+    # interval hands the GIL back to a thread whose engine call returned without a 5 ms convoy.
+    previous_interval = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
     pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="attempt")
     with _progress(console) as progress:
         bar = progress.add_task("attempts", total=len(items), last="")
@@ -120,6 +138,7 @@ def _execute(
             raise KeyboardInterrupt from None
     pool.shutdown(wait=True)
     finish_closing()
+    sys.setswitchinterval(previous_interval)
     return outcomes
 
 
