@@ -68,7 +68,6 @@ def evaluate_patch(
     An empty patch is `empty_patch` without a sandbox unless `grade_empty` (used to check that
     FAIL_TO_PASS tests fail on the starting tree).
     """
-    start = time.monotonic()
     empty = is_empty_patch(patch_text)
     if empty and not grade_empty:
         return Evaluation(Status.EMPTY_PATCH, "the patch changes nothing")
@@ -81,15 +80,16 @@ def evaluate_patch(
     # both patches travel with the starting tree: one copy into the sandbox, not three
     staged = staged_patch_files({"hidden-tests": hidden} | ({"model": parsed} if parsed else {}))
     image = settings.image_for(task)
-    try:
-        with (
-            settings.slots,
-            open_sandbox(settings.backend, task.repo_dir, image, settings.limits, staged) as box,
-        ):
-            evaluation = _evaluate_in(box, task, parsed, hidden)
-    except SandboxError as exc:
-        evaluation = Evaluation(Status.SANDBOX_ERROR, str(exc))
-    return replace(evaluation, seconds=time.monotonic() - start)
+    with settings.slots:
+        start = time.monotonic()  # time in the sandbox, not waiting for a free slot
+        try:
+            with open_sandbox(
+                settings.backend, task.repo_dir, image, settings.limits, staged
+            ) as box:
+                evaluation = _evaluate_in(box, task, parsed, hidden)
+        except SandboxError as exc:
+            evaluation = Evaluation(Status.SANDBOX_ERROR, str(exc))
+        return replace(evaluation, seconds=time.monotonic() - start)
 
 
 def _evaluate_in(
