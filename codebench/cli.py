@@ -229,6 +229,46 @@ def analyze_command(
         out.print(analysis_table(analysis))
 
 
+@app.command()
+def schema(
+    output: Annotated[Path, typer.Option("--out", help="Where to write the JSON Schema.")] = Path(
+        "schema/leaderboard.schema.json"
+    ),
+) -> None:
+    """Export the JSON Schema of leaderboard.json."""
+    from codebench.report.leaderboard import leaderboard_schema
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(leaderboard_schema())
+    out.print(f"wrote {output}", soft_wrap=True, highlight=False)
+
+
+@app.command()
+def show(
+    run_dir: Annotated[Path, typer.Argument(help="A run directory.")],
+    task: Annotated[str, typer.Option(help="The task id.")],
+    model: Annotated[
+        str | None, typer.Option(help="The model spec (if the run has several).")
+    ] = None,
+    sample: Annotated[int, typer.Option(min=0, help="The sample number.")] = 0,
+) -> None:
+    """Print one result for a person: status, tests, the patch, the analysis."""
+    from codebench.report.show import render_result
+    from codebench.runner import ResultStore
+
+    found = [
+        r
+        for r in ResultStore(run_dir)
+        if r.task_id == task and r.sample == sample and (model is None or r.model == model)
+    ]
+    if not found:
+        raise CodebenchError(f"{run_dir} has no result for task {task!r} (sample {sample})")
+    if len(found) > 1:
+        models = ", ".join(sorted(r.model for r in found))
+        raise CodebenchError(f"{task} was run by several models ({models}): pick one with --model")
+    render_result(found[0], out)
+
+
 @tasks_app.command("list")
 def tasks_list(
     suite: SuiteOpt = "core",

@@ -146,3 +146,27 @@ def test_analyze_rejects_a_patch_that_does_not_apply(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert str(patch) in done.stderr and "does not apply" in done.stderr
+
+
+@pytest.mark.docker
+def test_show_prints_one_result(tmp_path: Path, docker_images: dict[str, str]) -> None:
+    ran = codebench(
+        "run",
+        "--suite",
+        "mini",
+        "--tasks-dir",
+        str(FIXTURE_TASKS),
+        "--model",
+        "gold",
+        "--run-dir",
+        str(tmp_path),
+    )
+    assert ran.returncode == 0, ran.stderr
+    shown = codebench("show", str(tmp_path), "--task", "mini-div-zero")
+    assert shown.returncode == 0, shown.stderr
+    assert "mini-div-zero (local, bug_fix) - gold, sample 0: resolved" in shown.stdout
+    assert "tests/test_div.py::test_div_zero_raises" in shown.stdout
+    assert 'raise CalcError("division by zero")' in shown.stdout
+    assert "entity_precision" in shown.stdout
+    missing = codebench("show", str(tmp_path), "--task", "nope")
+    assert missing.returncode == 2 and "no result for task 'nope'" in missing.stderr

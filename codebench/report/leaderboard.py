@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import math
 import os
+import random
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
@@ -18,6 +20,7 @@ from codebench.results import INFRA_STATUSES, Status, TaskResult
 from codebench.tasks import Category, Scope
 
 SCHEMA_VERSION = 1
+BOOTSTRAP_RESAMPLES = 2000
 
 
 class ScopeStats(BaseModel):
@@ -28,6 +31,9 @@ class ScopeStats(BaseModel):
     samples: int
     resolved: int
     resolved_rate: float | None  # None when the slice has no samples
+    # 95% bootstrap interval of the rate, resampling tasks (a task's samples stay together)
+    ci_low: float | None = None
+    ci_high: float | None = None
 
 
 class ResolvedRates(BaseModel):
@@ -216,7 +222,34 @@ def _analysis_stats(rows: list[TaskResult]) -> AnalysisStats:
 def _stats(rows: list[TaskResult]) -> ScopeStats:
     resolved = sum(r.status is Status.RESOLVED for r in rows)
     rate = round(resolved / len(rows), 4) if rows else None
-    return ScopeStats(samples=len(rows), resolved=resolved, resolved_rate=rate)
+    by_task: dict[str, list[bool]] = defaultdict(list)
+    for row in rows:
+        by_task[row.task_id].append(row.status is Status.RESOLVED)
+    low, high = bootstrap_interval(list(by_task.values()))
+    return ScopeStats(
+        samples=len(rows), resolved=resolved, resolved_rate=rate, ci_low=low, ci_high=high
+    )
+
+
+def bootstrap_interval(
+    tasks: list[list[bool]], resamples: int = BOOTSTRAP_RESAMPLES, seed: int = 0
+) -> tuple[float | None, float | None]:
+    """A 95% percentile bootstrap interval of the resolved rate, resampling whole tasks.
+
+    Seeded, so the same results always give the same interval.
+    """
+    if not tasks:
+        return None, None
+    rng = random.Random(seed)
+    rates = []
+    for _ in range(resamples):
+        drawn = [tasks[rng.randrange(len(tasks))] for _ in tasks]
+        total = sum(len(outcomes) for outcomes in drawn)
+        rates.append(sum(sum(outcomes) for outcomes in drawn) / total)
+    rates.sort()
+    low = rates[int(0.025 * (resamples - 1))]
+    high = rates[int(0.975 * (resamples - 1))]
+    return round(low, 4), round(high, 4)
 
 
 def write_leaderboard(leaderboard: Leaderboard, path: Path) -> Path:
@@ -227,6 +260,11 @@ def write_leaderboard(leaderboard: Leaderboard, path: Path) -> Path:
         handle.write(leaderboard.model_dump_json(indent=2, by_alias=True) + "\n")
     os.replace(tmp, path)
     return path
+
+
+def leaderboard_schema() -> str:
+    """The JSON Schema of leaderboard.json (keys by alias, as written)."""
+    return json.dumps(Leaderboard.model_json_schema(by_alias=True), indent=2, sort_keys=True) + "\n"
 
 
 def load_leaderboard(path: Path) -> Leaderboard:

@@ -113,3 +113,31 @@ def test_table_shows_every_model_and_split() -> None:
     console.print(results_table(build_leaderboard(RESULTS, suite="core", created_at=WHEN)))
     text = console.export_text()
     assert "100% (2/2)" in text and "50% (1/2)" in text and "model_error 1" in text
+
+
+def test_schema_file_is_in_step_with_the_model() -> None:
+    """schema/leaderboard.schema.json must be regenerated (`codebench schema`) when the model
+    changes."""
+    from codebench.report.leaderboard import leaderboard_schema
+
+    committed = (Path(__file__).parents[2] / "schema" / "leaderboard.schema.json").read_text()
+    assert committed == leaderboard_schema(), "run: codebench schema"
+
+
+def test_bootstrap_interval() -> None:
+    from codebench.report.leaderboard import bootstrap_interval
+
+    assert bootstrap_interval([]) == (None, None)
+    assert bootstrap_interval([[True]] * 10) == (1.0, 1.0)
+    low, high = bootstrap_interval([[True], [False]] * 20)
+    assert low is not None and high is not None
+    assert low < 0.5 < high and low > 0.25 and high < 0.75
+    assert bootstrap_interval([[True], [False]] * 20) == (low, high)  # seeded: repeatable
+    # a task's samples move together: one task with many samples is still one draw
+    assert bootstrap_interval([[True] * 9, [False]]) == (0.0, 1.0)
+
+
+def test_leaderboard_carries_intervals() -> None:
+    board = build_leaderboard(RESULTS, created_at=WHEN)
+    gold = board.models[0].resolved.overall
+    assert (gold.ci_low, gold.ci_high) == (1.0, 1.0)

@@ -1,0 +1,51 @@
+"""`codebench show`: one result laid out for a person to inspect."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.syntax import Syntax
+from rich.table import Table
+
+from codebench.grading import TestStatus
+from codebench.report.analysis_view import analysis_table
+from codebench.results import TaskResult
+
+STATUS_STYLE = {TestStatus.PASSED: "green", TestStatus.SKIPPED: "yellow"}
+
+
+def tests_table(result: TaskResult) -> Table:
+    """Every listed test with its group and outcome."""
+    table = Table(title="tests", title_justify="left")
+    for column in ("test", "group", "outcome"):
+        table.add_column(column)
+    for test in result.tests:
+        group = "FAIL_TO_PASS" if test.fail_to_pass else "PASS_TO_PASS"
+        style = STATUS_STYLE.get(test.status, "red")
+        table.add_row(test.test_id, group, f"[{style}]{test.status.value}[/]")
+    return table
+
+
+def render_result(result: TaskResult, console: Console) -> None:
+    """Status and reason, tests, the patch (as applied when it was), the analysis."""
+    console.print(
+        f"[bold]{result.task_id}[/] ({result.scope.value}, {result.category.value}) - "
+        f"{result.model}, sample {result.sample}: [bold]{result.status.value}[/]"
+    )
+    if result.reason:
+        console.print(f"reason: {result.reason}", markup=False, soft_wrap=True)
+    if result.apply_step:
+        console.print(f"applied by: {result.apply_step.value}", markup=False)
+    if result.tampered_paths:
+        console.print(f"reverted edits to: {', '.join(result.tampered_paths)}", markup=False)
+    if result.tests:
+        console.print(tests_table(result))
+    patch = result.effective_patch or result.patch
+    if patch:
+        console.print(Syntax(patch, "diff", word_wrap=True))
+    elif result.reply:
+        console.print("model reply:", style="bold")
+        console.print(result.reply, markup=False, soft_wrap=True)
+    if result.analysis is not None:
+        console.print(analysis_table(result.analysis))
+    if result.analysis_error:
+        console.print(f"analysis failed: {result.analysis_error}", markup=False)
