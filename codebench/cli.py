@@ -229,6 +229,55 @@ def analyze_command(
         out.print(analysis_table(analysis))
 
 
+@app.command("compare")
+def compare_command(
+    runs: Annotated[list[Path], typer.Argument(help="One run directory, or two (A then B).")],
+    model_a: Annotated[str | None, typer.Option("--a", help="Model A's spec.")] = None,
+    model_b: Annotated[str | None, typer.Option("--b", help="Model B's spec.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Compare two models paired on shared tasks: wins, losses, ties, an interval, flips."""
+    from codebench.report.compare import compare
+    from codebench.runner import ResultStore
+
+    if len(runs) not in (1, 2):
+        raise CodebenchError("compare takes one run directory (two models) or two (A then B)")
+    sides = []
+    for index, (run_dir, wanted) in enumerate(
+        zip([runs[0], runs[-1]], [model_a, model_b], strict=True)
+    ):
+        results = list(ResultStore(run_dir))
+        models = sorted({r.model for r in results})
+        if wanted is None and len(runs) == 2 and len(models) == 1:
+            wanted = models[0]
+        if wanted is None or wanted not in models:
+            side = "AB"[index]
+            has = ", ".join(models) or "none"
+            raise CodebenchError(
+                f"{run_dir}: choose model {side} with --{side.lower()} (has: {has})"
+            )
+        sides.append(([r for r in results if r.model == wanted], wanted))
+    (a, name_a), (b, name_b) = sides
+    result = compare(a, b, name_a, name_b)
+    if as_json:
+        out.print_json(result.model_dump_json())
+        return
+    out.print(
+        f"{name_b} vs {name_a} on {result.shared_tasks} shared task(s): "
+        f"{result.rate_b} vs {result.rate_a} resolved",
+        markup=False,
+        soft_wrap=True,
+    )
+    out.print(
+        f"wins {result.wins}, losses {result.losses}, ties {result.ties}; "
+        f"difference {result.difference} (95% CI {result.ci_low} .. {result.ci_high})",
+        markup=False,
+    )
+    for flip in result.flipped:
+        arrow = "better" if flip.b > flip.a else "worse"
+        out.print(f"  {flip.task_id}: {flip.a:.2f} -> {flip.b:.2f} ({arrow})", markup=False)
+
+
 @app.command()
 def schema(
     output: Annotated[Path, typer.Option("--out", help="Where to write the JSON Schema.")] = Path(
