@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -16,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from codebench import HARNESS_VERSION, __version__
+from codebench.analysis.version import ANALYSIS_VERSION
 from codebench.results import INFRA_STATUSES, Status, TaskResult
 from codebench.tasks import Category, Scope
 
@@ -91,6 +93,7 @@ class ModelEntry(BaseModel):
     input_tokens: int
     output_tokens: int
     cost_usd: float
+    cost_per_resolved_usd: float | None  # None when nothing was resolved
     analysis: AnalysisSplit
     per_task: dict[str, list[Status]]  # task id -> status of each sample, in sample order
 
@@ -105,6 +108,32 @@ class TaskEntry(BaseModel):
     category: Category
 
 
+class RunRecord(BaseModel):
+    """The settings a run was made with."""
+
+    model_config = ConfigDict(frozen=True)
+
+    models: list[str]
+    samples: int
+    workers: int
+    model_calls: int
+    backend: str
+    analysis: bool
+    edit_format: str | None = None
+
+
+class Provenance(BaseModel):
+    """Where the numbers come from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    analysis_version: int = ANALYSIS_VERSION
+    git_commit: str | None = None
+    suite_hash: str  # over every task's content hash: equal hashes, comparable numbers
+    image_ids: list[str]
+    settings: RunRecord | None = None
+
+
 class Leaderboard(BaseModel):
     """The leaderboard file (`leaderboard.json`), schema version 1."""
 
@@ -115,14 +144,20 @@ class Leaderboard(BaseModel):
     harness_version: str = HARNESS_VERSION
     suite: str | None = None
     created_at: datetime
+    provenance: Provenance
     tasks: list[TaskEntry]
     models: list[ModelEntry]
 
 
 def build_leaderboard(
-    results: Iterable[TaskResult], suite: str | None = None, created_at: datetime | None = None
+    results: Iterable[TaskResult],
+    suite: str | None = None,
+    created_at: datetime | None = None,
+    settings: RunRecord | None = None,
+    git_commit: str | None = None,
 ) -> Leaderboard:
     """Aggregate results into a leaderboard; models keep their first-seen order."""
+    results = list(results)
     by_model: dict[str, list[TaskResult]] = defaultdict(list)
     tasks: dict[str, TaskEntry] = {}
     for result in results:
@@ -130,9 +165,17 @@ def build_leaderboard(
         tasks[result.task_id] = TaskEntry(
             id=result.task_id, scope=result.scope, category=result.category
         )
+    hashes = sorted({(r.task_id, r.key.task_hash) for r in results})
+    provenance = Provenance(
+        git_commit=git_commit,
+        suite_hash=hashlib.sha256(repr(hashes).encode()).hexdigest(),
+        image_ids=sorted({r.key.image_id for r in results}),
+        settings=settings,
+    )
     return Leaderboard(
         suite=suite,
         created_at=created_at or datetime.now(UTC),
+        provenance=provenance,
         tasks=sorted(tasks.values(), key=lambda t: t.id),
         models=[_model_entry(model, rows) for model, rows in by_model.items()],
     )
@@ -165,6 +208,11 @@ def _model_entry(model: str, rows: list[TaskResult]) -> ModelEntry:
         input_tokens=sum(r.usage.input_tokens for r in rows),
         output_tokens=sum(r.usage.output_tokens for r in rows),
         cost_usd=round(sum(r.cost_usd for r in rows), 6),
+        cost_per_resolved_usd=(
+            round(sum(r.cost_usd for r in rows) / counts[Status.RESOLVED], 6)
+            if counts[Status.RESOLVED]
+            else None
+        ),
         analysis=AnalysisSplit.model_validate(
             {
                 "overall": _analysis_stats(rows),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import threading
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from codebench.models import ModelOptions, get_model
 from codebench.report import Leaderboard, build_leaderboard, write_leaderboard
+from codebench.report.leaderboard import RunRecord
 from codebench.results import TaskResult
 from codebench.runner.analysis_step import start_analysis_process, stop_analysis_process
 from codebench.runner.attempt import AttemptOutcome, RunCancelledError, WorkItem, attempt
@@ -92,10 +94,29 @@ def run(settings: RunSettings, prepare_images: ImagePreparer, console: Console) 
     results = tuple(
         sorted((o.result for o in outcomes), key=lambda r: (rank[r.model], r.task_id, r.sample))
     )
-    leaderboard = build_leaderboard(results, suite=settings.suite)
+    record = RunRecord(
+        models=list(settings.model_specs),
+        samples=settings.samples,
+        workers=settings.workers,
+        model_calls=settings.model_options.model_calls,
+        backend=settings.backend.value,
+        analysis=settings.analyse,
+        edit_format=settings.model_options.edit_format,
+    )
+    leaderboard = build_leaderboard(
+        results, suite=settings.suite, settings=record, git_commit=git_commit(settings.tasks_root)
+    )
     path = write_leaderboard(leaderboard, settings.run_dir / LEADERBOARD_FILE)
     reused = sum(o.reused for o in outcomes)
     return RunOutcome(results, reused, len(outcomes) - reused, leaderboard, path)
+
+
+def git_commit(inside: Path) -> str | None:
+    """The commit of the checkout holding the tasks, if it is one (for provenance)."""
+    done = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=inside, capture_output=True, text=True, check=False
+    )
+    return done.stdout.strip() or None if done.returncode == 0 else None
 
 
 def _execute(

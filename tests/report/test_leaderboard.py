@@ -141,3 +141,25 @@ def test_leaderboard_carries_intervals() -> None:
     board = build_leaderboard(RESULTS, created_at=WHEN)
     gold = board.models[0].resolved.overall
     assert (gold.ci_low, gold.ci_high) == (1.0, 1.0)
+
+
+def test_provenance_and_cost_per_resolved() -> None:
+    from codebench.report.leaderboard import RunRecord
+
+    record = RunRecord(
+        models=["gold", "m"], samples=2, workers=2, model_calls=4, backend="docker", analysis=True
+    )
+    priced = [r.model_copy(update={"cost_usd": 0.01}) for r in RESULTS]
+    board = build_leaderboard(priced, created_at=WHEN, settings=record, git_commit="abc123")
+    assert board.provenance.git_commit == "abc123" and board.provenance.settings == record
+    assert board.provenance.image_ids == ["i"] and len(board.provenance.suite_hash) == 64
+    gold, other = board.models
+    assert gold.cost_per_resolved_usd == 0.01  # $0.02 over 2 resolved
+    assert other.cost_per_resolved_usd == 0.04  # $0.04 over 1 resolved
+    changed = [
+        r.model_copy(update={"key": r.key.model_copy(update={"task_hash": "u"})}) for r in RESULTS
+    ]
+    assert (
+        build_leaderboard(changed, created_at=WHEN).provenance.suite_hash
+        != board.provenance.suite_hash
+    )
