@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 BENCH_MODELS ?=
 WORKERS ?= 2
 
-.PHONY: setup bench test lint format clean
+.PHONY: setup bench test browser lint format clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,10 +27,18 @@ bench: setup
 		--workers $(WORKERS)
 
 ## test: lint, type-check and the whole test suite (Docker tests included)
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/codebench setup --allow-no-docker
 	$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest -q
+
+## browser: Debian's chromium for the page's browser test (root + apt only; else the test says so)
+browser:
+	@command -v chromium >/dev/null 2>&1 \
+	|| { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	     && DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+	     && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+	|| echo "WARNING: no chromium could be installed: the browser test cannot run"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

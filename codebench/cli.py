@@ -7,7 +7,7 @@ import sys
 import threading
 from pathlib import Path
 from types import FrameType
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -15,6 +15,9 @@ from rich.console import Console
 from codebench.errors import CodebenchError
 from codebench.paths import default_sandboxes_root, default_tasks_root
 from codebench.sandbox import Backend
+
+if TYPE_CHECKING:
+    from codebench.report import Leaderboard
 
 app = typer.Typer(
     no_args_is_help=True, add_completion=False, help="A benchmark for models that edit code."
@@ -167,29 +170,50 @@ def run_command(
 
 @app.command()
 def leaderboard(
-    run_dir: Annotated[Path, typer.Argument(help="A run directory.")],
+    run_dirs: Annotated[list[Path], typer.Argument(help="One or more run directories.")],
     output: Annotated[
         Path | None,
-        typer.Option("--out", help="Where to write (default: RUN_DIR/leaderboard.json)."),
+        typer.Option("--out", help="Where to write (one run; default: RUN_DIR/leaderboard.json)."),
+    ] = None,
+    html_dir: Annotated[
+        Path | None, typer.Option("--html", help="Also write a static page (index.html) here.")
     ] = None,
 ) -> None:
-    """Write leaderboard.json from a run directory's results."""
-    from codebench.report import (
-        analysis_summary_table,
-        build_leaderboard,
-        results_table,
-        write_leaderboard,
-    )
+    """Write each run's leaderboard.json from its results; optionally one page for all."""
+    from codebench.report import analysis_summary_table, results_table, write_leaderboard
+    from codebench.report.page import write_page
+
+    if output is not None and len(run_dirs) > 1:
+        raise CodebenchError("--out names one file: give one run directory with it")
+    boards = []
+    for run_dir in run_dirs:
+        board = _rebuilt_leaderboard(run_dir)
+        path = write_leaderboard(board, output or run_dir / "leaderboard.json")
+        out.print(results_table(board))
+        out.print(analysis_summary_table(board))
+        out.print(f"leaderboard: {path}", soft_wrap=True, highlight=False)
+        boards.append(board)
+    if html_dir is not None:
+        page = write_page(boards, html_dir)
+        out.print(f"page: {page}", soft_wrap=True, highlight=False)
+
+
+def _rebuilt_leaderboard(run_dir: Path) -> Leaderboard:
+    from codebench.report import build_leaderboard, load_leaderboard
     from codebench.runner import ResultStore
 
     results = list(ResultStore(run_dir))
     if not results:
         raise CodebenchError(f"{run_dir} holds no results (expected {run_dir}/results/...)")
-    board = build_leaderboard(results)
-    path = write_leaderboard(board, output or run_dir / "leaderboard.json")
-    out.print(results_table(board))
-    out.print(analysis_summary_table(board))
-    out.print(f"leaderboard: {path}", soft_wrap=True, highlight=False)
+    previous = run_dir / "leaderboard.json"
+    suite = settings = commit = None
+    if previous.is_file():
+        try:
+            old = load_leaderboard(previous)
+            suite, settings, commit = old.suite, old.provenance.settings, old.provenance.git_commit
+        except ValueError:
+            pass  # an unreadable old file is simply rebuilt
+    return build_leaderboard(results, suite=suite, settings=settings, git_commit=commit)
 
 
 @app.command("analyze")

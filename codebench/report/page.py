@@ -1,0 +1,123 @@
+"""The static leaderboard page: one HTML file, no external assets (plots inlined), a table
+that sorts by any column."""
+
+from __future__ import annotations
+
+import base64
+import html
+from pathlib import Path
+
+from codebench.report import plots
+from codebench.report.leaderboard import Leaderboard, ModelEntry
+
+SORT_SCRIPT = """
+document.querySelectorAll('th').forEach((th, column) => th.addEventListener('click', () => {
+  const body = th.closest('table').tBodies[0];
+  const ascending = th.dataset.order !== 'asc';
+  th.dataset.order = ascending ? 'asc' : 'desc';
+  const key = row => {
+    const text = row.cells[column].dataset.value ?? row.cells[column].textContent;
+    const number = parseFloat(text);
+    return isNaN(number) ? text : number;
+  };
+  [...body.rows].sort((a, b) => {
+    const x = key(a), y = key(b);
+    return (x > y ? 1 : x < y ? -1 : 0) * (ascending ? 1 : -1);
+  }).forEach(row => body.appendChild(row));
+}));
+"""
+STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; }
+table { border-collapse: collapse; margin: 1rem 0; }
+th, td { padding: .3rem .7rem; border-bottom: 1px solid #ddd; text-align: right; }
+th { cursor: pointer; background: #f4f4f4; }
+td:first-child, th:first-child { text-align: left; }
+.plots img { max-width: 32%; margin-right: 1%; }
+"""
+COLUMNS = (
+    "model",
+    "suite",
+    "resolved",
+    "95% CI",
+    "local",
+    "global",
+    "well-formed",
+    "churn",
+    "entity P",
+    "drift",
+    "file R",
+    "cost $",
+    "s/task",
+)
+
+
+def _number(value: float | None, digits: int = 3) -> tuple[str, str]:
+    """(shown text, sort value)."""
+    if value is None:
+        return "-", "-1"
+    return f"{value:.{digits}f}", str(value)
+
+
+def _row(board: Leaderboard, entry: ModelEntry) -> str:
+    overall, analysis = entry.resolved.overall, entry.analysis.overall
+    interval = (
+        f"{overall.ci_low:.2f}-{overall.ci_high:.2f}" if overall.ci_low is not None else "-",
+        str(overall.ci_low or 0),
+    )
+    cells = [
+        (entry.model, entry.model),
+        (board.suite or "-", board.suite or "-"),
+        _number(overall.resolved_rate),
+        interval,
+        _number(entry.resolved.local.resolved_rate),
+        _number(entry.resolved.global_.resolved_rate),
+        _number(entry.well_formed_rate),
+        _number(analysis.out_of_scope_churn),
+        _number(analysis.entity_precision),
+        _number(analysis.style_drift),
+        _number(analysis.file_recall),
+        _number(entry.cost_usd, 4),
+        _number(entry.mean_seconds_per_task, 2),
+    ]
+    tds = "".join(
+        f'<td data-value="{html.escape(value)}">{html.escape(shown)}</td>' for shown, value in cells
+    )
+    return f"<tr>{tds}</tr>"
+
+
+def _image(title: str, png: bytes) -> str:
+    data = base64.b64encode(png).decode()
+    label = html.escape(title)
+    return f'<img alt="{label}" title="{label}" src="data:image/png;base64,{data}">'
+
+
+def render_page(boards: list[Leaderboard]) -> str:
+    """The page for one or more leaderboards."""
+    entries = [(board, entry) for board in boards for entry in board.models]
+    models = [entry for _, entry in entries]
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in COLUMNS)
+    rows = "\n".join(_row(board, entry) for board, entry in entries)
+    images = "".join(
+        _image(title, png)
+        for title, png in (
+            ("resolved rate vs out-of-scope churn", plots.resolved_vs_churn(models)),
+            ("local vs global", plots.local_vs_global(models)),
+            ("cost vs resolved rate", plots.cost_vs_resolved(models)),
+        )
+    )
+    created = max(board.created_at for board in boards).isoformat() if boards else "-"
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'><title>codebench leaderboard</title>"
+        f"<style>{STYLE}</style></head><body><h1>codebench leaderboard</h1>"
+        f"<p>{len(models)} model(s); built {html.escape(created)}. Click a column to sort.</p>"
+        f"<table id='leaderboard'><thead><tr>{head}</tr></thead><tbody>\n{rows}\n</tbody></table>"
+        f"<div class='plots'>{images}</div><script>{SORT_SCRIPT}</script></body></html>\n"
+    )
+
+
+def write_page(boards: list[Leaderboard], out_dir: Path) -> Path:
+    """Write `out_dir/index.html`."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "index.html"
+    path.write_text(render_page(boards), encoding="utf-8")
+    return path

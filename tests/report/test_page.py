@@ -1,0 +1,72 @@
+"""The static page: self-contained, and sortable in a real headless browser (Debian's chromium
+driven by Playwright)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from codebench.report import build_leaderboard
+from codebench.report.page import render_page, write_page
+from codebench.results import Status
+from codebench.tasks import Scope
+from tests.report.test_leaderboard import RESULTS, WHEN, result
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+BROWSER_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def boards() -> list:  # type: ignore[type-arg]
+    extra = [result("a-local", Scope.LOCAL, "z-model", Status.UNRESOLVED)]
+    return [build_leaderboard(RESULTS + extra, suite="core", created_at=WHEN)]
+
+
+def test_page_is_self_contained() -> None:
+    page = render_page(boards())
+    assert "<table id='leaderboard'>" in page
+    assert page.count("data:image/png;base64,") == 3
+    assert "http://" not in page and "https://" not in page  # opens from disk, offline
+
+
+@pytest.fixture
+def browser_page():  # type: ignore[no-untyped-def]
+    if CHROMIUM is None:
+        message = "NO CHROMIUM: the browser test needs Debian's chromium (make setup installs it)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_FLAGS)
+        try:
+            yield browser.new_page(viewport={"width": 1400, "height": 1000})
+        finally:
+            browser.close()
+
+
+def test_sorting_a_column_in_a_real_browser(tmp_path: Path, browser_page) -> None:  # type: ignore[no-untyped-def]
+    path = write_page(boards(), tmp_path / "site")
+    browser_page.goto(path.as_uri())
+    first_column = "document.querySelectorAll('#leaderboard tbody tr td:first-child')"
+    names = f"[...{first_column}].map(td => td.textContent)"
+    assert browser_page.evaluate(names) == ["gold", "m", "z-model"]
+    browser_page.click("th:text('resolved')")  # ascending
+    assert browser_page.evaluate(names) == ["z-model", "m", "gold"]
+    browser_page.click("th:text('resolved')")  # descending
+    assert browser_page.evaluate(names)[0] == "gold"
+    browser_page.screenshot(path=str(tmp_path / "page.png"), full_page=True)
+    assert (tmp_path / "page.png").stat().st_size > 10_000
+    shots = os.environ.get("CODEBENCH_SCREENSHOT_DIR")
+    if shots:
+        shutil.copy(tmp_path / "page.png", Path(shots) / "leaderboard-page.png")
