@@ -303,6 +303,39 @@ def compare_command(
 
 
 @app.command()
+def nightly(
+    config: Annotated[Path, typer.Option(help="bench.toml with a [nightly] table.")] = Path(
+        "bench.toml"
+    ),
+    night: Annotated[
+        str | None, typer.Option("--date", help="The night's date (YYYY-MM-DD; default today).")
+    ] = None,
+) -> None:
+    """Run every configured model on every configured suite; exit 1 on a regression."""
+    from datetime import date
+
+    from codebench.models import ModelOptions
+    from codebench.models.cache import ResponseCache
+    from codebench.models.config import load_config
+    from codebench.runner.nightly import load_nightly_config
+    from codebench.runner.nightly import nightly as run_nightly
+
+    settings = load_nightly_config(config)
+    try:
+        when = date.fromisoformat(night) if night else date.today()
+    except ValueError:
+        raise CodebenchError(f"--date must be YYYY-MM-DD, not {night!r}") from None
+    options = ModelOptions(config=load_config(config), cache=ResponseCache())
+    outcome = run_nightly(settings, when, _images, console, options, default_sandboxes_root())
+    out.print(f"night {when}: {len(outcome.run_dirs)} run(s); page: {outcome.page}", soft_wrap=True)
+    out.print(f"history: {len(outcome.history.entries)} entries", highlight=False)
+    if outcome.regressions:
+        for line in outcome.regressions:
+            out.print(f"[red]REGRESSION[/] {line}", soft_wrap=True)
+        raise typer.Exit(1)
+
+
+@app.command()
 def schema(
     output: Annotated[Path, typer.Option("--out", help="Where to write the JSON Schema.")] = Path(
         "schema/leaderboard.schema.json"

@@ -80,6 +80,7 @@ def load_config(path: Path | None) -> BenchConfig:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read it as TOML: {exc}") from exc
+    raw.pop("nightly", None)  # that table is `codebench nightly`'s (runner.nightly)
     try:
         return BenchConfig.model_validate(raw)
     except ValidationError as exc:

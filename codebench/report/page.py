@@ -91,8 +91,8 @@ def _image(title: str, png: bytes) -> str:
     return f'<img alt="{label}" title="{label}" src="data:image/png;base64,{data}">'
 
 
-def render_page(boards: list[Leaderboard]) -> str:
-    """The page for one or more leaderboards."""
+def render_page(boards: list[Leaderboard], trend_png: bytes | None = None) -> str:
+    """The page for one or more leaderboards (with a trend plot of the nightly history)."""
     entries = [(board, entry) for board in boards for entry in board.models]
     models = [entry for _, entry in entries]
     head = "".join(f"<th>{html.escape(c)}</th>" for c in COLUMNS)
@@ -105,6 +105,8 @@ def render_page(boards: list[Leaderboard]) -> str:
             ("cost vs resolved rate", plots.cost_vs_resolved(models)),
         )
     )
+    if trend_png is not None:
+        images += _image("resolved rate, night after night", trend_png)
     created = max(board.created_at for board in boards).isoformat() if boards else "-"
     return (
         "<!doctype html><html><head><meta charset='utf-8'><title>codebench leaderboard</title>"
@@ -115,9 +117,9 @@ def render_page(boards: list[Leaderboard]) -> str:
     )
 
 
-def write_page(boards: list[Leaderboard], out_dir: Path) -> Path:
+def write_page(boards: list[Leaderboard], out_dir: Path, trend_png: bytes | None = None) -> Path:
     """Write `out_dir/index.html`."""
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "index.html"
-    path.write_text(render_page(boards), encoding="utf-8")
+    path.write_text(render_page(boards, trend_png), encoding="utf-8")
     return path

@@ -68,3 +68,15 @@ def local_vs_global(models: list[ModelEntry]) -> bytes:
     ax.set_ylabel("resolved rate")  # type: ignore[attr-defined]
     ax.legend()  # type: ignore[attr-defined]
     return _png(fig)
+
+
+def trend(points: dict[str, list[tuple[str, float]]]) -> bytes:
+    """Resolved rate night after night, one line per model (x: ISO dates)."""
+    fig, ax = _figure()
+    for label, series in sorted(points.items()):
+        ax.plot([d for d, _ in series], [r for _, r in series], marker="o", label=label)  # type: ignore[attr-defined]
+    ax.set_ylabel("resolved rate")  # type: ignore[attr-defined]
+    ax.set_ylim(-0.05, 1.05)  # type: ignore[attr-defined]
+    ax.legend(fontsize=7)  # type: ignore[attr-defined]
+    ax.tick_params(axis="x", labelrotation=30, labelsize=7)  # type: ignore[attr-defined]
+    return _png(fig)

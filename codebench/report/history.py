@@ -1,0 +1,96 @@
+"""Nightly history: one entry per (date, suite, model), and the regression rule."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from codebench.errors import ResultStoreError
+from codebench.report.leaderboard import Leaderboard
+
+
+class HistoryEntry(BaseModel):
+    """One model's result on one suite on one night."""
+
+    model_config = ConfigDict(frozen=True)
+
+    date: date
+    suite: str
+    model: str
+    resolved_rate: float | None
+    ci_low: float | None
+    ci_high: float | None
+    suite_hash: str
+    cost_usd: float
+
+
+class History(BaseModel):
+    """`history.json`."""
+
+    entries: list[HistoryEntry] = []
+
+
+def load_history(path: Path) -> History:
+    """The history file, or an empty history when there is none yet."""
+    if not path.exists():
+        return History()
+    try:
+        return History.model_validate_json(path.read_bytes())
+    except (ValidationError, ValueError, OSError) as exc:
+        raise ResultStoreError(
+            f"{path}: not a codebench history file ({exc}); move it aside"
+        ) from exc
+
+
+def record(history: History, night: date, board: Leaderboard) -> History:
+    """The history with this night's entries for the board's suite (replacing a rerun's)."""
+    suite = board.suite or "?"
+    fresh = [
+        HistoryEntry(
+            date=night,
+            suite=suite,
+            model=entry.model,
+            resolved_rate=entry.resolved.overall.resolved_rate,
+            ci_low=entry.resolved.overall.ci_low,
+            ci_high=entry.resolved.overall.ci_high,
+            suite_hash=board.provenance.suite_hash,
+            cost_usd=entry.cost_usd,
+        )
+        for entry in board.models
+    ]
+    kept = [e for e in history.entries if not (e.date == night and e.suite == suite)]
+    return History(entries=sorted([*kept, *fresh], key=lambda e: (e.date, e.suite, e.model)))
+
+
+def regressions(history: History, night: date) -> list[str]:
+    """Models whose rate tonight fell below the previous night's confidence interval."""
+    found = []
+    tonight = [e for e in history.entries if e.date == night]
+    for entry in tonight:
+        before = [
+            e
+            for e in history.entries
+            if e.suite == entry.suite and e.model == entry.model and e.date < night
+        ]
+        if not before or entry.resolved_rate is None:
+            continue
+        previous = max(before, key=lambda e: e.date)
+        if previous.ci_low is not None and entry.resolved_rate < previous.ci_low:
+            found.append(
+                f"{entry.model} on {entry.suite}: {entry.resolved_rate:.3f} tonight, below "
+                f"{previous.date}'s interval {previous.ci_low:.3f}-{previous.ci_high:.3f}"
+            )
+    return found
+
+
+def write_history(history: History, path: Path) -> None:
+    """Write atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".history-", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(history.model_dump_json(indent=2) + "\n")
+    os.replace(tmp, path)

@@ -1,0 +1,104 @@
+"""`codebench nightly`: every configured model on every configured suite, a dated run, the
+history appended, the page rebuilt with a trend plot, and regressions reported."""
+
+from __future__ import annotations
+
+import tomllib
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from rich.console import Console
+
+from codebench.errors import ConfigError
+from codebench.models import ModelOptions
+from codebench.report import plots
+from codebench.report.history import History, load_history, record, regressions, write_history
+from codebench.report.page import write_page
+from codebench.runner.run import ImagePreparer, RunSettings, run
+
+HISTORY_FILE = "history.json"
+
+
+class NightlyConfig(BaseModel):
+    """The `[nightly]` table of bench.toml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    suites: list[str] = Field(default=["core"], min_length=1)
+    models: list[str] = Field(min_length=1)
+    runs_dir: Path = Path("runs/nightly")
+    site_dir: Path = Path("site")
+    tasks_dir: Path = Path("tasks")
+    samples: int = Field(default=1, ge=1)
+    workers: int = Field(default=2, ge=1)
+
+
+def load_nightly_config(path: Path) -> NightlyConfig:
+    """Read the `[nightly]` table; errors name the file and the key."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read it as TOML: {exc}") from exc
+    try:
+        return NightlyConfig.model_validate(raw.get("nightly", {}))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"{path}: [nightly] {where}: {first['msg']}") from exc
+
+
+@dataclass(frozen=True)
+class NightlyOutcome:
+    """What a night produced."""
+
+    night: date
+    run_dirs: tuple[Path, ...]
+    history: History
+    page: Path
+    regressions: tuple[str, ...]
+
+
+def nightly(
+    config: NightlyConfig,
+    night: date,
+    prepare_images: ImagePreparer,
+    console: Console,
+    options: ModelOptions,
+    sandboxes_root: Path,
+) -> NightlyOutcome:
+    """Run the night, append to the history, rebuild the page, find regressions."""
+    history_path = config.runs_dir / HISTORY_FILE
+    history = load_history(history_path)
+    boards, run_dirs = [], []
+    for suite in config.suites:
+        run_dir = config.runs_dir / night.isoformat() / suite
+        settings = RunSettings(
+            suite=suite,
+            tasks_root=config.tasks_dir,
+            run_dir=run_dir,
+            model_specs=tuple(config.models),
+            sandboxes_root=sandboxes_root,
+            samples=config.samples,
+            workers=config.workers,
+            model_options=options,
+        )
+        outcome = run(settings, prepare_images, console)
+        history = record(history, night, outcome.leaderboard)
+        boards.append(outcome.leaderboard)
+        run_dirs.append(run_dir)
+    write_history(history, history_path)
+    page = write_page(boards, config.site_dir, plots.trend(_series(history)))
+    return NightlyOutcome(night, tuple(run_dirs), history, page, tuple(regressions(history, night)))
+
+
+def _series(history: History) -> dict[str, list[tuple[str, float]]]:
+    series: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for entry in history.entries:
+        if entry.resolved_rate is not None:
+            series[f"{entry.model} ({entry.suite})"].append(
+                (entry.date.isoformat(), entry.resolved_rate)
+            )
+    return dict(series)

@@ -1,0 +1,49 @@
+"""Nightly history: recording a night, replacing a rerun, and the regression rule."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from codebench.report import build_leaderboard
+from codebench.report.history import History, HistoryEntry, record, regressions
+from codebench.results import Status
+from codebench.tasks import Scope
+from tests.report.test_leaderboard import WHEN, result
+
+MON, TUE = date(2026, 11, 23), date(2026, 11, 24)
+
+
+def board(statuses: list[Status]):  # type: ignore[no-untyped-def]
+    rows = [result(f"t{i}", Scope.LOCAL, "m", s) for i, s in enumerate(statuses)]
+    return build_leaderboard(rows, suite="core", created_at=WHEN)
+
+
+def test_record_appends_and_replaces_a_rerun() -> None:
+    history = record(History(), MON, board([Status.RESOLVED] * 4))
+    history = record(history, TUE, board([Status.RESOLVED] * 4))
+    history = record(history, TUE, board([Status.RESOLVED] * 2 + [Status.UNRESOLVED] * 2))
+    assert [(e.date, e.resolved_rate) for e in history.entries] == [(MON, 1.0), (TUE, 0.5)]
+
+
+def test_a_fall_below_last_nights_interval_is_a_regression() -> None:
+    good = [Status.RESOLVED] * 18 + [Status.UNRESOLVED] * 2
+    history = record(History(), MON, board(good))
+    steady = record(history, TUE, board(good))
+    assert regressions(steady, TUE) == []
+    worse = record(history, TUE, board([Status.RESOLVED] * 10 + [Status.UNRESOLVED] * 10))
+    (line,) = regressions(worse, TUE)
+    assert line.startswith("m on core: 0.500 tonight, below 2026-11-23's interval")
+
+
+def test_first_night_has_nothing_to_regress_from() -> None:
+    entry = HistoryEntry(
+        date=MON,
+        suite="core",
+        model="m",
+        resolved_rate=0.1,
+        ci_low=0.0,
+        ci_high=0.3,
+        suite_hash="h",
+        cost_usd=0.0,
+    )
+    assert regressions(History(entries=[entry]), MON) == []

@@ -1,0 +1,62 @@
+"""Two nights in a row: dated runs, two history entries per model, the page with its trend."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from codebench.errors import ConfigError
+from codebench.models import ModelOptions
+from codebench.runner.nightly import NightlyConfig, load_nightly_config, nightly
+from tests.conftest import FIXTURE_TASKS, SANDBOXES
+from tests.runner.test_run import quiet
+
+
+@pytest.mark.docker
+def test_two_nights(tmp_path: Path, docker_images: dict[str, str]) -> None:
+    config = NightlyConfig(
+        suites=["mini"],
+        models=["gold", "noop"],
+        runs_dir=tmp_path / "runs",
+        site_dir=tmp_path / "site",
+        tasks_dir=FIXTURE_TASKS,
+    )
+    for night in (date(2026, 11, 23), date(2026, 11, 24)):
+        outcome = nightly(
+            config, night, lambda k: docker_images, quiet(), ModelOptions(), SANDBOXES
+        )
+        assert outcome.regressions == ()
+    assert (tmp_path / "runs" / "2026-11-23" / "mini" / "leaderboard.json").is_file()
+    assert (tmp_path / "runs" / "2026-11-24" / "mini" / "leaderboard.json").is_file()
+    entries = outcome.history.entries
+    assert [(e.date.isoformat(), e.model) for e in entries] == [
+        ("2026-11-23", "gold"),
+        ("2026-11-23", "noop"),
+        ("2026-11-24", "gold"),
+        ("2026-11-24", "noop"),
+    ]
+    page = outcome.page.read_text()
+    assert page.count("data:image/png;base64,") == 4  # three plots and the trend
+    assert (tmp_path / "runs" / "history.json").is_file()
+
+
+def test_config_errors_name_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "bench.toml"
+    path.write_text("[nightly]\nsuites = ['core']\n")
+    with pytest.raises(ConfigError, match=r"bench.toml: \[nightly\] models"):
+        load_nightly_config(path)
+    path.write_text("[nightly]\nmodels = ['gold']\ncolour = 1\n")
+    with pytest.raises(ConfigError, match="colour"):
+        load_nightly_config(path)
+    path.write_text("[nightly]\nmodels = ['gold']\n")
+    assert load_nightly_config(path).suites == ["core"]
+
+
+def test_the_example_config_loads() -> None:
+    from codebench.models.config import load_config
+
+    example = Path(__file__).parents[2] / "examples" / "bench.toml"
+    assert load_nightly_config(example).models[0] == "gold"
+    assert load_config(example).model("openai:gpt-4o-mini").edit_format.value == "search_replace"
