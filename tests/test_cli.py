@@ -170,3 +170,28 @@ def test_show_prints_one_result(tmp_path: Path, docker_images: dict[str, str]) -
     assert "entity_precision" in shown.stdout
     missing = codebench("show", str(tmp_path), "--task", "nope")
     assert missing.returncode == 2 and "no result for task 'nope'" in missing.stderr
+
+
+def test_compare_two_runs(tmp_path: Path) -> None:
+    from codebench.results import Status
+    from codebench.runner import ResultStore
+    from codebench.tasks import Scope
+    from tests.report.test_leaderboard import result
+
+    for run, model, statuses in (
+        ("a", "old", [Status.RESOLVED, Status.UNRESOLVED, Status.RESOLVED]),
+        ("b", "new", [Status.RESOLVED, Status.RESOLVED, Status.UNRESOLVED]),
+    ):
+        store = ResultStore(tmp_path / run)
+        for index, status in enumerate(statuses):
+            store.save(result(f"t{index}", Scope.LOCAL, model, status), model)
+    done = codebench("compare", str(tmp_path / "a"), str(tmp_path / "b"), "--json")
+    assert done.returncode == 0, done.stderr
+    compared = json.loads(done.stdout)
+    assert (compared["model_a"], compared["model_b"]) == ("old", "new")
+    assert (compared["wins"], compared["losses"], compared["ties"]) == (1, 1, 1)
+    assert [f["task_id"] for f in compared["flipped"]] == ["t1", "t2"]
+    text = codebench("compare", str(tmp_path / "a"), str(tmp_path / "b"))
+    assert "wins 1, losses 1, ties 1" in text.stdout and "t1: 0.00 -> 1.00 (better)" in text.stdout
+    unknown = codebench("compare", str(tmp_path / "a"), "--a", "old", "--b", "nope")
+    assert unknown.returncode == 2 and "choose model B" in unknown.stderr

@@ -7,6 +7,8 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from codebench.analysis import EditAnalysis
 from codebench.report import build_leaderboard, load_leaderboard, write_leaderboard
 from codebench.report.table import results_table
@@ -163,3 +165,19 @@ def test_provenance_and_cost_per_resolved() -> None:
         build_leaderboard(changed, created_at=WHEN).provenance.suite_hash
         != board.provenance.suite_hash
     )
+
+
+def test_a_written_leaderboard_validates_against_the_exported_schema(tmp_path: Path) -> None:
+    import jsonschema
+
+    schema = json.loads(
+        (Path(__file__).parents[2] / "schema" / "leaderboard.schema.json").read_text()
+    )
+    path = write_leaderboard(
+        build_leaderboard(RESULTS, suite="core", created_at=WHEN), tmp_path / "lb.json"
+    )
+    jsonschema.validate(json.loads(path.read_text()), schema)
+    broken = json.loads(path.read_text())
+    broken["models"][0]["resolved"]["overall"]["samples"] = "many"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)
