@@ -26,6 +26,21 @@ def codebench(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def run_mini(run_dir: Path, *models: str) -> subprocess.CompletedProcess[str]:
+    """`codebench run` on the fixture suite with the given models."""
+    chosen = [arg for model in models for arg in ("--model", model)]
+    return codebench(
+        "run",
+        "--suite",
+        "mini",
+        "--tasks-dir",
+        str(FIXTURE_TASKS),
+        *chosen,
+        "--run-dir",
+        str(run_dir),
+    )
+
+
 def test_help_does_not_import_heavy_packages() -> None:
     probe = "import sys; from codebench.cli import app; print(sorted(m for m in ('docker', 'openai', 'libcst') if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
@@ -70,19 +85,7 @@ def test_validate_and_run_and_leaderboard(tmp_path: Path, docker_images: dict[st
     assert validated.returncode == 0, validated.stdout + validated.stderr
     assert "2/2 tasks valid" in validated.stdout
 
-    ran = codebench(
-        "run",
-        "--suite",
-        "mini",
-        "--tasks-dir",
-        str(FIXTURE_TASKS),
-        "--model",
-        "gold",
-        "--model",
-        "noop",
-        "--run-dir",
-        str(tmp_path),
-    )
+    ran = run_mini(tmp_path, "gold", "noop")
     assert ran.returncode == 0, ran.stderr
     assert "100% (2/2)" in ran.stdout and f"leaderboard: {tmp_path}/leaderboard.json" in ran.stdout
 
@@ -150,17 +153,7 @@ def test_analyze_rejects_a_patch_that_does_not_apply(tmp_path: Path) -> None:
 
 @pytest.mark.docker
 def test_show_prints_one_result(tmp_path: Path, docker_images: dict[str, str]) -> None:
-    ran = codebench(
-        "run",
-        "--suite",
-        "mini",
-        "--tasks-dir",
-        str(FIXTURE_TASKS),
-        "--model",
-        "gold",
-        "--run-dir",
-        str(tmp_path),
-    )
+    ran = run_mini(tmp_path, "gold")
     assert ran.returncode == 0, ran.stderr
     shown = codebench("show", str(tmp_path), "--task", "mini-div-zero")
     assert shown.returncode == 0, shown.stderr

@@ -15,7 +15,8 @@ from codebench.models.base import Model, Proposal, TaskView, Usage
 from codebench.models.cache import CachedReply, ResponseCache, request_key
 from codebench.models.config import ModelConfig, Price
 from codebench.models.formats import FormatError, parse_reply
-from codebench.models.prompt import build_prompt, read_repository
+from codebench.models.prompt import build_prompt
+from codebench.tasks.loader import read_texts
 
 MAX_BACKOFF_SECONDS = 60.0
 RETRIED_STATUS = frozenset({408, 409, 429})
@@ -68,8 +69,9 @@ class OpenAIModel(Model):
 
         Distinct samples are distinct requests, in the cache too.
         """
+        files = read_texts(view.repo_dir)  # read once: for the prompt and to parse the reply
         prompt = build_prompt(
-            view, self.config.edit_format, self.config.context_tokens, self.config.prompt_dir
+            view, self.config.edit_format, self.config.context_tokens, self.config.prompt_dir, files
         )
         request = self._request(prompt.system, prompt.user)
         key = request_key(
@@ -86,7 +88,7 @@ class OpenAIModel(Model):
             cached, calls = self._ask(request)
             if self._cache:
                 self._cache.put(key, cached)
-        outcome = parse_reply(self.config.edit_format, cached.text, read_repository(view.repo_dir))
+        outcome = parse_reply(self.config.edit_format, cached.text, files)
         return Proposal(
             patch="" if isinstance(outcome, FormatError) else outcome.patch,
             seconds=cached.seconds if calls else 0.0,

@@ -40,11 +40,6 @@ def template(name: str, override_dir: Path | None) -> str:
     )
 
 
-def read_repository(root: Path) -> dict[str, str]:
-    """The starting tree's text files."""
-    return read_texts(root)
-
-
 def repository_map(files: Mapping[str, str]) -> str:
     """One line per file: its path and its top-level definitions."""
     lines = []
@@ -111,10 +106,14 @@ def select_files(instruction: str, files: Mapping[str, str], budget_chars: int) 
 
 
 def build_prompt(
-    view: TaskView, edit_format: EditFormat, budget_tokens: int, override_dir: Path | None = None
+    view: TaskView,
+    edit_format: EditFormat,
+    budget_tokens: int,
+    override_dir: Path | None = None,
+    files: Mapping[str, str] | None = None,
 ) -> Prompt:
-    """The system and user messages for one task."""
-    files = read_repository(view.repo_dir)
+    """The system and user messages for one task (`files`: the starting tree, if already read)."""
+    files = read_texts(view.repo_dir) if files is None else files
     chosen = select_files(view.instruction, files, budget_tokens * CHARS_PER_TOKEN)
     blocks = "\n".join(f'<file path="{p}">\n{files[p]}</file>' for p in chosen)
     user = template("user.txt", override_dir).format(
