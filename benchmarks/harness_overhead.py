@@ -80,7 +80,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     tasks = load_suite(args.suite, ROOT / "tasks")
-    image = prepare_images({"python"}, ROOT / "sandboxes", print)["python"]
+    image = prepare_images({"python"}, ROOT / "sandboxes", print).image_id("python")
     floor: list[float] = []
     runs: dict[tuple[int, bool], list[float]] = {(w, a): [] for w in (1, 2) for a in (False, True)}
     for round_number in range(1, args.rounds + 1):

@@ -1,4 +1,4 @@
-"""The result of one (task, model, sample): shared by the runner (which writes it) and report."""
+"""The result of one (task, model, sample): what evaluating its patch found, and who asked."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from codebench.analysis import EditAnalysis
-from codebench.grading import TestStatus
+from codebench.grading import TestOutcome
 from codebench.models import Usage
 from codebench.patching import ApplyStep
 from codebench.tasks import Category, Scope
@@ -45,21 +45,23 @@ class ResultKey(BaseModel):
     harness_version: str
 
 
-class TestRecord(BaseModel):
-    """One listed test's outcome."""
+class Evaluation(BaseModel):
+    """What evaluating one patch found (a `TaskResult` is one, with who asked and what it cost)."""
 
-    __test__ = False  # not a pytest test class
     model_config = ConfigDict(frozen=True)
 
-    test_id: str
-    status: TestStatus
-    fail_to_pass: bool
+    status: Status
+    reason: str | None = None
+    apply_step: ApplyStep | None = None
+    tampered_paths: tuple[str, ...] = ()
+    tests: tuple[TestOutcome, ...] = ()
+    eval_seconds: float = 0.0  # time in the sandbox, not waiting for a free one
+    log_tail: str = ""
+    effective_patch: str = ""  # the patch as applied in the sandbox; what the analysis reads
 
 
-class TaskResult(BaseModel):
+class TaskResult(Evaluation):
     """One (task, model, sample) attempt, graded."""
-
-    model_config = ConfigDict(frozen=True)
 
     schema_version: Literal[1] = 1
     task_id: str
@@ -68,19 +70,11 @@ class TaskResult(BaseModel):
     model: str
     sample: int
     key: ResultKey
-    status: Status
-    reason: str | None = None
-    apply_step: ApplyStep | None = None
-    tampered_paths: tuple[str, ...] = ()
-    tests: tuple[TestRecord, ...] = ()
     patch: str = ""
     reply: str = ""  # the model's raw reply (for a person reading a malformed one)
     usage: Usage = Usage()
     cost_usd: float = 0.0
     model_seconds: float = 0.0
-    eval_seconds: float = 0.0
-    log_tail: str = ""
-    effective_patch: str = ""  # the patch as applied in the sandbox; what the analysis reads
     analysis: EditAnalysis | None = None
     analysis_error: str | None = None
     finished_at: datetime

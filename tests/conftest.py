@@ -7,13 +7,17 @@ only when no engine can be had, and the session ends with a loud banner saying s
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
-from codebench.runner.evaluate import SandboxSettings
-from codebench.sandbox import Backend
-from codebench.tasks import Task, load_suite
+from codebench.analysis import EditAnalysis
+from codebench.results import ResultKey, Status, TaskResult
+from codebench.runner import SandboxSettings
+from codebench.sandbox import Backend, ImageSet
+from codebench.tasks import Category, Scope, Task, load_suite
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_TASKS = ROOT / "tests" / "fixtures" / "tasks"
@@ -22,7 +26,7 @@ _docker_skips: list[str] = []
 
 
 @pytest.fixture(scope="session")
-def docker_images() -> dict[str, str]:
+def docker_images() -> ImageSet:
     """Image ids of the sandbox images (built if needed); skip loudly or fail without Docker."""
     from codebench.sandbox.engine import ping_engine
     from codebench.sandbox.image import prepare_images
@@ -42,13 +46,74 @@ def sandbox_settings(request: pytest.FixtureRequest) -> SandboxSettings:
     """Sandbox settings for each backend; the shared suite runs against both."""
     if request.param is Backend.DOCKER:
         return SandboxSettings(Backend.DOCKER, request.getfixturevalue("docker_images"))
-    return SandboxSettings(Backend.LOCAL, {})
+    return SandboxSettings(Backend.LOCAL)
 
 
 @pytest.fixture(scope="session")
 def mini_tasks() -> dict[str, Task]:
     """The fixture suite `mini`: one local and one global task over the `calc` repository."""
     return {task.id: task for task in load_suite("mini", FIXTURE_TASKS)}
+
+
+def quiet() -> Console:
+    """A console that prints nothing (progress bars of runs under test)."""
+    return Console(file=open(os.devnull, "w"))
+
+
+# Results made by hand, for the report tests.
+WHEN = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+KEY = ResultKey(task_hash="t", patch_sha256="p", image_id="i", harness_version="1")
+
+
+def result(
+    task: str, scope: Scope, model: str, status: Status, sample: int = 0, seconds: float = 1.0
+) -> TaskResult:
+    return TaskResult(
+        task_id=task,
+        scope=scope,
+        category=Category.BUG_FIX,
+        model=model,
+        sample=sample,
+        key=KEY,
+        status=status,
+        model_seconds=seconds / 2,
+        eval_seconds=seconds / 2,
+        finished_at=WHEN,
+    )
+
+
+def analysed(row: TaskResult, churn: float, drift: float, cosmetic: list[str]) -> TaskResult:
+    analysis = EditAnalysis(
+        scope=row.scope,
+        files_changed=["m.py"],
+        entities_changed=["m.py::f"],
+        entity_precision=1 - churn,
+        entity_recall=1.0,
+        file_precision=1.0,
+        file_recall=1.0,
+        out_of_scope_churn=churn,
+        excess_edit_distance=0.0,
+        cosmetic_entities=cosmetic,
+        docstring_comment_loss=[],
+        renamed_names=[],
+        style_drift=drift,
+        style_detail=[],
+        stale_call_sites=[],
+        undefined_names=[],
+        reinvented_helpers=[],
+        syntax_errors=[],
+    )
+    return row.model_copy(update={"analysis": analysis})
+
+
+RESULTS = [
+    analysed(result("a-local", Scope.LOCAL, "gold", Status.RESOLVED, seconds=2.0), 0.0, 0.0, []),
+    result("b-global", Scope.GLOBAL, "gold", Status.RESOLVED, seconds=4.0),
+    analysed(result("a-local", Scope.LOCAL, "m", Status.RESOLVED, sample=0), 0.5, 0.2, ["m.py::g"]),
+    analysed(result("a-local", Scope.LOCAL, "m", Status.UNRESOLVED, sample=1), 0.25, 0.0, []),
+    result("b-global", Scope.GLOBAL, "m", Status.MODEL_ERROR, sample=0),
+    result("b-global", Scope.GLOBAL, "m", Status.SANDBOX_ERROR, sample=1),
+]
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from codebench.cli import app
+from codebench.sandbox import ImageSet
 from tests.conftest import FIXTURE_TASKS, ROOT
 
 runner = CliRunner()
@@ -80,7 +81,7 @@ def test_unknown_model_is_a_clear_error() -> None:
 
 
 @pytest.mark.docker
-def test_validate_and_run_and_leaderboard(tmp_path: Path, docker_images: dict[str, str]) -> None:
+def test_validate_and_run_and_leaderboard(tmp_path: Path, docker_images: ImageSet) -> None:
     validated = codebench("tasks", "validate", "--suite", "mini", "--tasks-dir", str(FIXTURE_TASKS))
     assert validated.returncode == 0, validated.stdout + validated.stderr
     assert "2/2 tasks valid" in validated.stdout
@@ -152,7 +153,7 @@ def test_analyze_rejects_a_patch_that_does_not_apply(tmp_path: Path) -> None:
 
 
 @pytest.mark.docker
-def test_show_prints_one_result(tmp_path: Path, docker_images: dict[str, str]) -> None:
+def test_show_prints_one_result(tmp_path: Path, docker_images: ImageSet) -> None:
     ran = run_mini(tmp_path, "gold")
     assert ran.returncode == 0, ran.stderr
     shown = codebench("show", str(tmp_path), "--task", "mini-div-zero")
@@ -169,7 +170,7 @@ def test_compare_two_runs(tmp_path: Path) -> None:
     from codebench.results import Status
     from codebench.runner import ResultStore
     from codebench.tasks import Scope
-    from tests.report.test_leaderboard import result
+    from tests.conftest import result
 
     for run, model, statuses in (
         ("a", "old", [Status.RESOLVED, Status.UNRESOLVED, Status.RESOLVED]),
@@ -188,3 +189,39 @@ def test_compare_two_runs(tmp_path: Path) -> None:
     assert "wins 1, losses 1, ties 1" in text.stdout and "t1: 0.00 -> 1.00 (better)" in text.stdout
     unknown = codebench("compare", str(tmp_path / "a"), "--a", "old", "--b", "nope")
     assert unknown.returncode == 2 and "choose model B" in unknown.stderr
+
+
+def test_version() -> None:
+    from codebench import __version__
+
+    done = codebench("--version")
+    assert done.returncode == 0 and done.stdout.strip() == f"codebench {__version__}"
+
+
+def test_help_texts_render_literally() -> None:
+    """Regression: Rich markup ate "[nightly]" from the help text ("bench.toml with a  table")."""
+    done = codebench("nightly", "--help")
+    assert done.returncode == 0
+    assert "bench.toml with a [nightly] table" in " ".join(done.stdout.split())
+
+
+def test_error_messages_keep_their_brackets(tmp_path: Path) -> None:
+    """Regression: an error quoting the id pattern `^[a-z0-9]...` lost it to Rich markup."""
+    task = tmp_path / "bad" / "Bad_Id"
+    task.mkdir(parents=True)
+    (task / "task.toml").write_text('id = "Bad_Id"\n')
+    done = codebench("tasks", "list", "--suite", "bad", "--tasks-dir", str(tmp_path))
+    assert done.returncode == 2
+    assert "[a-z0-9]" in done.stderr
+    spec = codebench(
+        "run", "--suite", "mini", "--tasks-dir", str(FIXTURE_TASKS), "--model", "[bold]x"
+    )
+    assert spec.returncode == 2 and "unknown model spec '[bold]x'" in spec.stderr
+
+
+def test_enum_options_are_parsed_by_typer() -> None:
+    done = codebench("tasks", "validate", "--suite", "mini", "--backend", "nope")
+    assert done.returncode == 2
+    assert "'docker'" in done.stderr and "'local'" in done.stderr
+    scope = codebench("analyze", "--repo", ".", "--patch", "x", "--scope", "wide")
+    assert scope.returncode == 2 and "'local'" in scope.stderr

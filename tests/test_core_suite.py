@@ -7,10 +7,10 @@ from collections import Counter
 import pytest
 from rich.console import Console
 
-from codebench.runner.evaluate import SandboxSettings
-from codebench.sandbox import Backend
+from codebench.authoring import validate_suite
+from codebench.runner import SandboxSettings
+from codebench.sandbox import Backend, ImageSet
 from codebench.tasks import Category, Scope, load_suite
-from codebench.tasks.validate_suite import validate_suite
 from tests.conftest import ROOT
 
 
@@ -32,7 +32,7 @@ def test_core_repositories_are_small_real_libraries() -> None:
 
 
 @pytest.mark.docker
-def test_core_suite_is_valid(docker_images: dict[str, str]) -> None:
+def test_core_suite_is_valid(docker_images: ImageSet) -> None:
     tasks = load_suite("core", ROOT / "tasks")
     settings = SandboxSettings(Backend.DOCKER, docker_images)
     verdicts = validate_suite(tasks, settings, workers=2, gold_runs=1, console=Console(quiet=True))

@@ -3,10 +3,9 @@
 from codebench.grading.grade import (
     GradeReport,
     TestOutcome,
-    all_test_statuses,
     grade,
     node_id_of,
-    test_command,
+    passing_tests,
 )
 from codebench.grading.junit import TestStatus, junit_key, parse_junit
 
@@ -14,10 +13,9 @@ __all__ = [
     "GradeReport",
     "TestOutcome",
     "TestStatus",
-    "all_test_statuses",
     "grade",
     "junit_key",
     "node_id_of",
     "parse_junit",
-    "test_command",
+    "passing_tests",
 ]

@@ -8,17 +8,19 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from pydantic import BaseModel, ConfigDict
+
 from codebench.errors import SandboxError
 from codebench.grading.junit import TestStatus, parse_junit, statuses_for
 from codebench.sandbox import ExecResult, Sandbox
 from codebench.tasks import TaskSpec
 
 
-@dataclass(frozen=True)
-class TestOutcome:
-    """One listed test and how it ended."""
+class TestOutcome(BaseModel):
+    """One listed test and how it ended (also what a stored result records of it)."""
 
     __test__ = False  # not a pytest test class
+    model_config = ConfigDict(frozen=True)
 
     test_id: str
     status: TestStatus
@@ -40,10 +42,6 @@ class GradeReport:
         """Every FAIL_TO_PASS and PASS_TO_PASS test passed (missing counts as failed)."""
         return not self.timed_out and all(o.status is TestStatus.PASSED for o in self.outcomes)
 
-    def statuses(self, *, fail_to_pass: bool) -> dict[str, TestStatus]:
-        """Status per test id of one group."""
-        return {o.test_id: o.status for o in self.outcomes if o.fail_to_pass is fail_to_pass}
-
 
 SETUP_FAILED = 97
 REPORT_MARKER = "CODEBENCH-JUNIT-REPORT-FOLLOWS"
@@ -55,13 +53,6 @@ def pytest_command(base_command: str, junit_path: str, files: Iterable[str]) -> 
     # one test file that fails to import must not hide the results of the others.
     extra = ["--rootdir=.", "--continue-on-collection-errors", f"--junitxml={junit_path}"]
     return f"{base_command} {shlex.join([*extra, *dict.fromkeys(files)])}"
-
-
-def test_command(spec: TaskSpec, junit_path: str) -> str:
-    """The task's command, reporting to `junit_path`, limited to the files of its listed tests."""
-    return pytest_command(
-        spec.test_command, junit_path, (i.split("::", 1)[0] for i in spec.test_ids)
-    )
 
 
 def run_pytest(
@@ -91,14 +82,14 @@ def run_pytest(
     return result, ({} if result.timed_out else _parse_report(report_text))
 
 
-def all_test_statuses(
+def passing_tests(
     sandbox: Sandbox, base_command: str, files: Iterable[str], timeout: float
-) -> dict[str, TestStatus]:
-    """The status of every test in `files`, keyed by pytest node id."""
+) -> tuple[str, ...]:
+    """The pytest node ids of the tests in `files` that passed, in report order."""
     files = tuple(files)
     _, report = run_pytest(sandbox, base_command, files, timeout)
-    found = {node_id_of(key, files): status for key, status in report.items()}
-    return {node_id: status for node_id, status in found.items() if node_id is not None}
+    passed = (node_id_of(key, files) for key, s in report.items() if s is TestStatus.PASSED)
+    return tuple(node_id for node_id in passed if node_id is not None)
 
 
 def node_id_of(key: tuple[str, str], files: Iterable[str]) -> str | None:
@@ -124,7 +115,7 @@ def grade(sandbox: Sandbox, spec: TaskSpec, setup: str | None = None) -> GradeRe
     files = (test_id.split("::", 1)[0] for test_id in spec.test_ids)
     result, report = run_pytest(sandbox, spec.test_command, files, spec.timeout, setup)
     outcomes = [
-        TestOutcome(test_id, status, group)
+        TestOutcome(test_id=test_id, status=status, fail_to_pass=group)
         for group, ids in ((True, spec.fail_to_pass), (False, spec.pass_to_pass))
         for test_id, status in statuses_for(ids, report).items()
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Collection
 from pathlib import Path
 from typing import Literal
 
@@ -70,7 +71,7 @@ class BenchConfig(BaseModel):
         return self.prices.get(name) or BUILTIN_PRICES.get(name)
 
 
-def load_config(path: Path | None) -> BenchConfig:
+def load_config(path: Path | None, other_tables: Collection[str] = ()) -> BenchConfig:
     """Read a configuration file; a missing default file means defaults."""
     if path is None:
         path = Path(CONFIG_FILE)
@@ -80,7 +81,8 @@ def load_config(path: Path | None) -> BenchConfig:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read it as TOML: {exc}") from exc
-    raw.pop("nightly", None)  # that table is `codebench nightly`'s (runner.nightly)
+    for table in other_tables:
+        raw.pop(table, None)
     try:
         return BenchConfig.model_validate(raw)
     except ValidationError as exc:

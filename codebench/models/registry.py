@@ -11,7 +11,7 @@ after the first colon) is that family's own parameter:
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -19,7 +19,7 @@ from pathlib import Path
 from codebench.errors import ConfigError
 from codebench.models.base import Model
 from codebench.models.cache import ResponseCache
-from codebench.models.config import BenchConfig
+from codebench.models.config import BenchConfig, load_config
 from codebench.models.formats import EditFormat
 from codebench.models.perturb import PERTURBATIONS, PartialGoldModel, PerturbedGoldModel
 from codebench.models.reference import GoldModel, NoopModel
@@ -38,6 +38,30 @@ class ModelOptions:
     edit_format: EditFormat | None = None  # overrides the configuration's, for every model
     cache: ResponseCache | None = None
     model_calls: int = DEFAULT_MODEL_CALLS  # provider calls at once, apart from sandboxes
+
+    @classmethod
+    def load(
+        cls,
+        config_file: Path | None,
+        *,
+        other_tables: Collection[str] = (),
+        base_url: str | None = None,
+        edit_format: EditFormat | None = None,
+        read_cache: bool = True,
+        model_calls: int = DEFAULT_MODEL_CALLS,
+    ) -> ModelOptions:
+        """Options from a configuration file (None: ./codebench.toml when there is one).
+
+        `other_tables` are top-level tables of that file that other commands own. Raises
+        `ConfigError` naming the file and every bad key.
+        """
+        return cls(
+            config=load_config(config_file, other_tables),
+            base_url=base_url,
+            edit_format=edit_format,
+            cache=ResponseCache(read=read_cache),
+            model_calls=model_calls,
+        )
 
     @cached_property
     def limiter(self) -> threading.Semaphore:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.syntax import Syntax
 from rich.table import Table
 
@@ -21,15 +22,15 @@ def tests_table(result: TaskResult) -> Table:
     for test in result.tests:
         group = "FAIL_TO_PASS" if test.fail_to_pass else "PASS_TO_PASS"
         style = STATUS_STYLE.get(test.status, "red")
-        table.add_row(test.test_id, group, f"[{style}]{test.status.value}[/]")
+        table.add_row(escape(test.test_id), group, f"[{style}]{test.status.value}[/]")
     return table
 
 
 def render_result(result: TaskResult, console: Console) -> None:
     """Status and reason, tests, the patch (as applied when it was), the analysis."""
     console.print(
-        f"[bold]{result.task_id}[/] ({result.scope.value}, {result.category.value}) - "
-        f"{result.model}, sample {result.sample}: [bold]{result.status.value}[/]"
+        f"[bold]{escape(result.task_id)}[/] ({result.scope.value}, {result.category.value}) - "
+        f"{escape(result.model)}, sample {result.sample}: [bold]{result.status.value}[/]"
     )
     if result.reason:
         console.print(f"reason: {result.reason}", markup=False, soft_wrap=True)

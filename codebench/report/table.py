@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
 from rich.table import Table
 
 from codebench.report.leaderboard import AnalysisStats, Leaderboard, ScopeStats
@@ -20,7 +21,7 @@ def _number(value: float | None) -> str:
 
 def results_table(leaderboard: Leaderboard) -> Table:
     """Resolved rates split by scope, with the other statuses counted."""
-    suite = f" - suite {leaderboard.suite}" if leaderboard.suite else ""
+    suite = f" - suite {escape(leaderboard.suite)}" if leaderboard.suite else ""
     table = Table(title=f"codebench{suite}", title_justify="left")
     columns = ("model", "resolved", "local", "global", "well-formed", "cost $")
     for column in (*columns, "other statuses", "s/task"):
@@ -34,7 +35,7 @@ def results_table(leaderboard: Leaderboard) -> Table:
             if count and status is not Status.RESOLVED
         )
         table.add_row(
-            entry.model,
+            escape(entry.model),
             _cell(entry.resolved.overall),
             _cell(entry.resolved.local),
             _cell(entry.resolved.global_),
@@ -56,7 +57,7 @@ def analysis_summary_table(leaderboard: Leaderboard) -> Table:
         split = entry.analysis
         for scope, stats in (("local", split.local), ("global", split.global_)):
             if stats.analysed:
-                table.add_row(entry.model, scope, *_analysis_cells(stats))
+                table.add_row(escape(entry.model), scope, *_analysis_cells(stats))
     return table
 
 

@@ -11,9 +11,9 @@ from codebench import HARNESS_VERSION
 from codebench.errors import ModelError
 from codebench.models import Model, Proposal, TaskView
 from codebench.patching import patch_sha256
-from codebench.results import RETRIED_STATUSES, ResultKey, Status, TaskResult, TestRecord
+from codebench.results import RETRIED_STATUSES, Evaluation, ResultKey, Status, TaskResult
 from codebench.runner.analysis_step import needs_analysis, with_analysis
-from codebench.runner.evaluate import Evaluation, SandboxSettings, evaluate_patch
+from codebench.runner.evaluate import SandboxSettings, evaluate_patch
 from codebench.runner.store import ResultStore
 from codebench.tasks import Task
 
@@ -76,9 +76,9 @@ def attempt(
         # a provider failure now must not replace an answer already graded for this task
         return AttemptOutcome(stored, reused=True)
     if error is not None:
-        evaluation = Evaluation(Status.MODEL_ERROR, error)
+        evaluation = Evaluation(status=Status.MODEL_ERROR, reason=error)
     elif proposal.format_error is not None:
-        evaluation = Evaluation(Status.MALFORMED_PATCH, proposal.format_error)
+        evaluation = Evaluation(status=Status.MALFORMED_PATCH, reason=proposal.format_error)
     else:
         evaluation = evaluate_patch(task, proposal.patch, settings)
     if stop.is_set():
@@ -103,27 +103,17 @@ def _result(
     item: WorkItem, key: ResultKey, proposal: Proposal, evaluation: Evaluation, model_seconds: float
 ) -> TaskResult:
     return TaskResult(
+        **dict(evaluation),
         task_id=item.task.id,
         scope=item.task.scope,
         category=item.task.category,
         model=item.model.spec,
         sample=item.sample,
         key=key,
-        status=evaluation.status,
-        reason=evaluation.reason,
-        apply_step=evaluation.apply_step,
-        tampered_paths=evaluation.tampered_paths,
-        tests=tuple(
-            TestRecord(test_id=t.test_id, status=t.status, fail_to_pass=t.fail_to_pass)
-            for t in evaluation.tests
-        ),
         patch=proposal.patch,
         reply=proposal.reply,
         usage=proposal.usage,
         cost_usd=proposal.cost_usd,
         model_seconds=model_seconds,
-        eval_seconds=evaluation.seconds,
-        log_tail=evaluation.log_tail,
-        effective_patch=evaluation.effective_patch,
         finished_at=datetime.now(UTC),
     )

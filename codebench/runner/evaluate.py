@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from codebench.errors import SandboxError
-from codebench.grading import GradeReport, TestOutcome, TestStatus, grade
+from codebench.grading import GradeReport, TestStatus, grade
 from codebench.patching import (
     AppliedPatch,
     ApplyStep,
@@ -24,9 +24,11 @@ from codebench.patching import (
     revert_paths,
     staged_patch_files,
 )
-from codebench.results import Status
-from codebench.sandbox import Backend, Limits, Sandbox, open_sandbox
+from codebench.results import Evaluation, Status
+from codebench.sandbox import Backend, ImageSet, Limits, Sandbox, open_sandbox
 from codebench.tasks import Task
+
+LOCAL_IMAGE_ID = "local-unsafe"  # what results of the local backend record as their image
 
 
 @dataclass(frozen=True)
@@ -34,30 +36,20 @@ class SandboxSettings:
     """Where and how attempts run."""
 
     backend: Backend
-    images: dict[str, str]  # task image key -> image id (unused by the local backend)
+    images: ImageSet = field(default_factory=ImageSet)  # unused by the local backend
     limits: Limits = field(default_factory=Limits)
     # at most this many sandboxes at once (model calls have their own limit)
     slots: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(2))
 
+    def image_id(self, key: str) -> str:
+        """The image id of an environment key; raises `SandboxError` if it was not prepared."""
+        if self.backend is Backend.LOCAL:
+            return LOCAL_IMAGE_ID
+        return self.images.image_id(key)
+
     def image_for(self, task: Task) -> str:
         """The image id a task runs in."""
-        if self.backend is Backend.LOCAL:
-            return "local-unsafe"
-        return self.images[task.spec.image]
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    """What evaluating one patch found."""
-
-    status: Status
-    reason: str | None = None
-    apply_step: ApplyStep | None = None
-    tampered_paths: tuple[str, ...] = ()
-    tests: tuple[TestOutcome, ...] = ()
-    log_tail: str = ""
-    seconds: float = 0.0
-    effective_patch: str = ""  # the model's change as applied in the sandbox
+        return self.image_id(task.spec.image)
 
 
 def evaluate_patch(
@@ -70,13 +62,14 @@ def evaluate_patch(
     """
     empty = is_empty_patch(patch_text)
     if empty and not grade_empty:
-        return Evaluation(Status.EMPTY_PATCH, "the patch changes nothing")
+        return Evaluation(status=Status.EMPTY_PATCH, reason="the patch changes nothing")
     parsed = None if empty else parse_patch(patch_text, task.repo_dir)
     if isinstance(parsed, PatchRejection):
-        return Evaluation(Status.MALFORMED_PATCH, parsed.reason)
+        return Evaluation(status=Status.MALFORMED_PATCH, reason=parsed.reason)
     hidden = parse_patch(task.tests_patch, task.repo_dir)
     if isinstance(hidden, PatchRejection):
-        return Evaluation(Status.SANDBOX_ERROR, f"{task.task_dir}/tests.patch: {hidden.reason}")
+        reason = f"{task.task_dir}/tests.patch: {hidden.reason}"
+        return Evaluation(status=Status.SANDBOX_ERROR, reason=reason)
     # both patches travel with the starting tree: one copy into the sandbox, not three
     staged = staged_patch_files({"hidden-tests": hidden} | ({"model": parsed} if parsed else {}))
     image = settings.image_for(task)
@@ -88,8 +81,8 @@ def evaluate_patch(
             ) as box:
                 evaluation = _evaluate_in(box, task, parsed, hidden)
         except SandboxError as exc:
-            evaluation = Evaluation(Status.SANDBOX_ERROR, str(exc))
-        return replace(evaluation, seconds=time.monotonic() - start)
+            evaluation = Evaluation(status=Status.SANDBOX_ERROR, reason=str(exc))
+        return evaluation.model_copy(update={"eval_seconds": time.monotonic() - start})
 
 
 def _evaluate_in(
@@ -101,7 +94,7 @@ def _evaluate_in(
     if patch is not None:
         applied = apply_patch(box, patch, "model", staged=True)
         if not isinstance(applied, AppliedPatch):
-            return Evaluation(Status.APPLY_FAILED, applied.reason)
+            return Evaluation(status=Status.APPLY_FAILED, reason=applied.reason)
         step, changed, effective = applied.step, applied.changed_paths, applied.effective_diff
     tampered = find_tampering(box, changed, hidden.paths)
     revert_paths(box, tampered)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import threading
 from collections.abc import Callable
@@ -11,20 +10,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from codebench.models import ModelOptions, get_model
-from codebench.report import Leaderboard, build_leaderboard, write_leaderboard
-from codebench.report.leaderboard import RunRecord
 from codebench.results import TaskResult
 from codebench.runner.analysis_step import start_analysis_process, stop_analysis_process
 from codebench.runner.attempt import AttemptOutcome, RunCancelledError, WorkItem, attempt
 from codebench.runner.evaluate import SandboxSettings
 from codebench.runner.store import ResultStore
-from codebench.sandbox import LIVE, Backend, Limits, finish_closing
+from codebench.sandbox import LIVE, Backend, ImageSet, Limits, finish_closing
 from codebench.tasks import load_suite, select_tasks
 
-LEADERBOARD_FILE = "leaderboard.json"
 SWITCH_INTERVAL_SECONDS = 0.0005
 
 
@@ -36,7 +33,6 @@ class RunSettings:
     tasks_root: Path
     run_dir: Path
     model_specs: tuple[str, ...]
-    sandboxes_root: Path
     samples: int = 1
     workers: int = 2
     backend: Backend = Backend.DOCKER
@@ -48,16 +44,15 @@ class RunSettings:
 
 @dataclass(frozen=True)
 class RunOutcome:
-    """What a run produced."""
+    """What a run produced: every result, in the order the models were asked for."""
 
     results: tuple[TaskResult, ...]
     reused: int
     computed: int
-    leaderboard: Leaderboard
-    leaderboard_path: Path
 
 
-ImagePreparer = Callable[[set[str]], dict[str, str]]
+# Image keys a run needs -> their prepared images (built if needed).
+ImagePreparer = Callable[[set[str]], ImageSet]
 
 
 def run(settings: RunSettings, prepare_images: ImagePreparer, console: Console) -> RunOutcome:
@@ -71,7 +66,9 @@ def run(settings: RunSettings, prepare_images: ImagePreparer, console: Console) 
     gold = {task.id: task.gold_patch for task in tasks}
     models = [get_model(spec, gold, settings.model_options) for spec in settings.model_specs]
     images = (
-        {} if settings.backend is Backend.LOCAL else prepare_images({t.spec.image for t in tasks})
+        ImageSet()
+        if settings.backend is Backend.LOCAL
+        else prepare_images({t.spec.image for t in tasks})
     )
     slots = threading.Semaphore(max(1, settings.workers))
     sandbox = SandboxSettings(settings.backend, images, settings.limits, slots)
@@ -94,29 +91,8 @@ def run(settings: RunSettings, prepare_images: ImagePreparer, console: Console) 
     results = tuple(
         sorted((o.result for o in outcomes), key=lambda r: (rank[r.model], r.task_id, r.sample))
     )
-    record = RunRecord(
-        models=list(settings.model_specs),
-        samples=settings.samples,
-        workers=settings.workers,
-        model_calls=settings.model_options.model_calls,
-        backend=settings.backend.value,
-        analysis=settings.analyse,
-        edit_format=settings.model_options.edit_format,
-    )
-    leaderboard = build_leaderboard(
-        results, suite=settings.suite, settings=record, git_commit=git_commit(settings.tasks_root)
-    )
-    path = write_leaderboard(leaderboard, settings.run_dir / LEADERBOARD_FILE)
     reused = sum(o.reused for o in outcomes)
-    return RunOutcome(results, reused, len(outcomes) - reused, leaderboard, path)
-
-
-def git_commit(inside: Path) -> str | None:
-    """The commit of the checkout holding the tasks, if it is one (for provenance)."""
-    done = subprocess.run(
-        ["git", "rev-parse", "HEAD"], cwd=inside, capture_output=True, text=True, check=False
-    )
-    return done.stdout.strip() or None if done.returncode == 0 else None
+    return RunOutcome(results, reused, len(outcomes) - reused)
 
 
 def _execute(
@@ -143,7 +119,7 @@ def _execute(
                 outcome = future.result()
                 outcomes.append(outcome)
                 note = "reused" if outcome.reused else outcome.result.status.value
-                last = f"{outcome.result.model} {outcome.result.task_id}: {note}"
+                last = escape(f"{outcome.result.model} {outcome.result.task_id}: {note}")
                 progress.update(bar, advance=1, last=last)
         except (KeyboardInterrupt, RunCancelledError):
             stop.set()

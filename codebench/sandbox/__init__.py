@@ -10,12 +10,22 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from codebench.sandbox.base import LIVE, Backend, ExecResult, Limits, Sandbox
+from codebench.sandbox.base import (
+    GIT_IDENTITY,
+    LIVE,
+    Backend,
+    ExecResult,
+    ImageSet,
+    Limits,
+    Sandbox,
+)
 
 __all__ = [
+    "GIT_IDENTITY",
     "LIVE",
     "Backend",
     "ExecResult",
+    "ImageSet",
     "Limits",
     "Sandbox",
     "finish_closing",

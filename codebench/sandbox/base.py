@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import shlex
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from types import TracebackType
 
 from codebench.errors import SandboxError
 
+# The author of every commit codebench makes (starting trees, scaffolded pairs).
 GIT_IDENTITY = ("-c", "user.name=codebench", "-c", "user.email=codebench@localhost")
 # Commit the starting tree so that `diff` and the apply chain's `git reset` have a base.
 INIT_REPO_SCRIPT = (
-    "git init -q -b base . && git add -A && "
-    "git -c user.name=codebench -c user.email=codebench@localhost "
+    f"git init -q -b base . && git add -A && git {shlex.join(GIT_IDENTITY)} "
     "commit -q --no-verify --allow-empty -m 'starting tree'"
 )
 # Generous: the grading command's output carries the whole JUnit report at its end.
@@ -27,6 +28,23 @@ class Backend(StrEnum):
 
     DOCKER = "docker"
     LOCAL = "local"  # unsafe: runs model-written code on the host; for development only
+
+
+@dataclass(frozen=True)
+class ImageSet:
+    """The sandbox image id of each environment key (a task.toml's `image`) a run needs."""
+
+    ids: Mapping[str, str] = field(default_factory=dict, hash=False)
+
+    def image_id(self, key: str) -> str:
+        """The image id of `key`; raises `SandboxError` when it was never prepared."""
+        try:
+            return self.ids[key]
+        except KeyError:
+            known = ", ".join(sorted(self.ids)) or "none"
+            raise SandboxError(
+                f"no sandbox image was prepared for {key!r} (have: {known})"
+            ) from None
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from codebench.errors import EngineUnavailableError, SandboxError
+from codebench.sandbox.base import ImageSet
 from codebench.sandbox.docker_backend import docker_client
 from codebench.sandbox.engine import Log, apt_install
 from codebench.tasks.loader import iter_tree
@@ -127,10 +128,16 @@ def _debootstrap(rootfs: Path, log: Log) -> None:
         shutil.rmtree(rootfs / relative, ignore_errors=True)
 
 
-def prepare_images(keys: set[str], sandboxes_root: Path, log: Log) -> dict[str, str]:
+def sandbox_names(sandboxes_root: Path) -> set[str]:
+    """Every sandbox defined under `sandboxes_root` (a folder with a Dockerfile)."""
+    return {p.name for p in sandboxes_root.iterdir() if (p / "Dockerfile").is_file()}
+
+
+def prepare_images(keys: set[str], sandboxes_root: Path, log: Log) -> ImageSet:
     """Image ids for the given sandbox keys, after checking the engine and reaping orphans.
 
-    Never installs or starts an engine: that is `codebench setup`'s job.
+    Never installs or starts an engine: that is `codebench setup`'s job. Raises
+    `EngineUnavailableError` when no engine answers, `SandboxError` when a build fails.
     """
     from codebench.sandbox.docker_backend import reap_orphans
     from codebench.sandbox.engine import ping_engine
@@ -144,4 +151,4 @@ def prepare_images(keys: set[str], sandboxes_root: Path, log: Log) -> dict[str, 
     reaped = reap_orphans()
     if reaped:
         log(f"removed {reaped} sandbox container(s) left by a killed run")
-    return {key: ensure_image(key, sandboxes_root, log) for key in sorted(keys)}
+    return ImageSet({key: ensure_image(key, sandboxes_root, log) for key in sorted(keys)})

@@ -1,4 +1,5 @@
-"""Tasks: the `task.toml` schema, loading and validation."""
+"""Tasks: the `task.toml` schema and loading, nothing else (authoring lives in
+`codebench.authoring`)."""
 
 from codebench.tasks.loader import Task, load_suite, load_task, select_tasks
 from codebench.tasks.schema import Category, Scope, TaskSpec

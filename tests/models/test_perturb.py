@@ -7,7 +7,7 @@ import pytest
 from codebench.analysis import RepoTree, analyze
 from codebench.models import TaskView, get_model
 from codebench.results import Status
-from codebench.runner.evaluate import SandboxSettings, evaluate_patch
+from codebench.runner import SandboxSettings, evaluate_patch
 from codebench.sandbox import Backend
 from codebench.tasks import Scope, Task, load_suite
 from tests.conftest import ROOT

@@ -16,7 +16,7 @@ from codebench.patching import (
     parse_patch,
     revert_paths,
 )
-from codebench.runner.evaluate import SandboxSettings
+from codebench.runner import SandboxSettings
 from codebench.sandbox import Sandbox, open_sandbox
 from codebench.tasks import Task
 

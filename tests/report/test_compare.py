@@ -5,7 +5,7 @@ from __future__ import annotations
 from codebench.report.compare import compare
 from codebench.results import Status
 from codebench.tasks import Scope
-from tests.report.test_leaderboard import result
+from tests.conftest import result
 
 
 def rows(model: str, outcomes: dict[str, Status]) -> list:  # type: ignore[type-arg]

@@ -8,7 +8,7 @@ from codebench.report import build_leaderboard
 from codebench.report.history import History, HistoryEntry, record, regressions
 from codebench.results import Status
 from codebench.tasks import Scope
-from tests.report.test_leaderboard import WHEN, result
+from tests.conftest import WHEN, result
 
 MON, TUE = date(2026, 11, 23), date(2026, 11, 24)
 

@@ -4,71 +4,16 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from codebench.analysis import EditAnalysis
 from codebench.report import build_leaderboard, load_leaderboard, write_leaderboard
 from codebench.report.table import results_table
-from codebench.results import ResultKey, Status, TaskResult
-from codebench.tasks import Category, Scope
+from codebench.results import Status
+from tests.conftest import RESULTS, WHEN
 
 GOLDEN = Path(__file__).parent / "golden" / "leaderboard_v1.json"
-WHEN = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-KEY = ResultKey(task_hash="t", patch_sha256="p", image_id="i", harness_version="1")
-
-
-def result(
-    task: str, scope: Scope, model: str, status: Status, sample: int = 0, seconds: float = 1.0
-) -> TaskResult:
-    return TaskResult(
-        task_id=task,
-        scope=scope,
-        category=Category.BUG_FIX,
-        model=model,
-        sample=sample,
-        key=KEY,
-        status=status,
-        model_seconds=seconds / 2,
-        eval_seconds=seconds / 2,
-        finished_at=WHEN,
-    )
-
-
-def analysed(row: TaskResult, churn: float, drift: float, cosmetic: list[str]) -> TaskResult:
-    analysis = EditAnalysis(
-        scope=row.scope,
-        files_changed=["m.py"],
-        entities_changed=["m.py::f"],
-        entity_precision=1 - churn,
-        entity_recall=1.0,
-        file_precision=1.0,
-        file_recall=1.0,
-        out_of_scope_churn=churn,
-        excess_edit_distance=0.0,
-        cosmetic_entities=cosmetic,
-        docstring_comment_loss=[],
-        renamed_names=[],
-        style_drift=drift,
-        style_detail=[],
-        stale_call_sites=[],
-        undefined_names=[],
-        reinvented_helpers=[],
-        syntax_errors=[],
-    )
-    return row.model_copy(update={"analysis": analysis})
-
-
-RESULTS = [
-    analysed(result("a-local", Scope.LOCAL, "gold", Status.RESOLVED, seconds=2.0), 0.0, 0.0, []),
-    result("b-global", Scope.GLOBAL, "gold", Status.RESOLVED, seconds=4.0),
-    analysed(result("a-local", Scope.LOCAL, "m", Status.RESOLVED, sample=0), 0.5, 0.2, ["m.py::g"]),
-    analysed(result("a-local", Scope.LOCAL, "m", Status.UNRESOLVED, sample=1), 0.25, 0.0, []),
-    result("b-global", Scope.GLOBAL, "m", Status.MODEL_ERROR, sample=0),
-    result("b-global", Scope.GLOBAL, "m", Status.SANDBOX_ERROR, sample=1),
-]
 
 
 def test_matches_golden_file(tmp_path: Path) -> None:

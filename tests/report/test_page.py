@@ -13,7 +13,7 @@ from codebench.report import build_leaderboard
 from codebench.report.page import render_page, write_page
 from codebench.results import Status
 from codebench.tasks import Scope
-from tests.report.test_leaderboard import RESULTS, WHEN, result
+from tests.conftest import RESULTS, WHEN, result
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 BROWSER_FLAGS = [

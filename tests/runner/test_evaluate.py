@@ -7,7 +7,7 @@ import dataclasses
 from codebench.grading import TestStatus
 from codebench.patching import ApplyStep
 from codebench.results import Status
-from codebench.runner.evaluate import SandboxSettings, evaluate_patch
+from codebench.runner import SandboxSettings, evaluate_patch
 from codebench.tasks import Task
 
 # Prints what a naive log parser would read as passes, and breaks nothing else.

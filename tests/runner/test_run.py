@@ -12,16 +12,15 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 
+from codebench.report import publish_run
 from codebench.results import Status
-from codebench.runner import ResultStore, RunSettings, run
-from codebench.runner.evaluate import SandboxSettings, evaluate_patch
-from codebench.sandbox import Backend
+from codebench.runner import ResultStore, RunSettings, SandboxSettings, evaluate_patch, run
+from codebench.sandbox import Backend, ImageSet
 from codebench.sandbox.docker_backend import count_sandboxes
 from codebench.sandbox.image import prepare_images
 from codebench.tasks import Task
-from tests.conftest import FIXTURE_TASKS, ROOT, SANDBOXES
+from tests.conftest import FIXTURE_TASKS, ROOT, SANDBOXES, quiet
 
 pytestmark = pytest.mark.docker
 
@@ -32,19 +31,16 @@ def settings_for(run_dir: Path, **changes: object) -> RunSettings:
         tasks_root=FIXTURE_TASKS,
         run_dir=run_dir,
         model_specs=("gold", "noop"),
-        sandboxes_root=SANDBOXES,
         workers=2,
     )
     return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
 
 
-def quiet() -> Console:
-    return Console(file=open("/dev/null", "w"))
-
-
-def test_run_grades_writes_and_reuses(tmp_path: Path, docker_images: dict[str, str]) -> None:
+def test_run_grades_writes_and_reuses(tmp_path: Path, docker_images: ImageSet) -> None:
     before = count_sandboxes()
     outcome = run(settings_for(tmp_path), lambda keys: docker_images, quiet())
+    assert not (tmp_path / "leaderboard.json").exists()  # the runner returns; report publishes
+    publish_run(settings_for(tmp_path), outcome)
     statuses = {(r.model, r.task_id): r.status for r in outcome.results}
     assert statuses == {
         ("gold", "mini-div-zero"): Status.RESOLVED,
@@ -59,13 +55,13 @@ def test_run_grades_writes_and_reuses(tmp_path: Path, docker_images: dict[str, s
     assert gold["resolved"]["local"]["resolved_rate"] == 1.0
     assert gold["resolved"]["global"]["resolved_rate"] == 1.0
     stored = ResultStore(tmp_path).load("mini-div-zero", "gold", 0)
-    assert stored is not None and stored.key.image_id == docker_images["python"]
+    assert stored is not None and stored.key.image_id == docker_images.image_id("python")
 
     again = run(settings_for(tmp_path), lambda keys: docker_images, quiet())
     assert (again.computed, again.reused) == (0, 4)
 
 
-def test_changed_task_is_recomputed(tmp_path: Path, docker_images: dict[str, str]) -> None:
+def test_changed_task_is_recomputed(tmp_path: Path, docker_images: ImageSet) -> None:
     """A result is keyed by the task's content: editing the task invalidates exactly it."""
     import shutil
 
@@ -79,9 +75,7 @@ def test_changed_task_is_recomputed(tmp_path: Path, docker_images: dict[str, str
     assert (again.computed, again.reused) == (1, 1)
 
 
-def test_timeout_leaves_no_container(
-    docker_images: dict[str, str], mini_tasks: dict[str, Task]
-) -> None:
+def test_timeout_leaves_no_container(docker_images: ImageSet, mini_tasks: dict[str, Task]) -> None:
     task = mini_tasks["mini-div-zero"]
     quick = dataclasses.replace(task, spec=task.spec.model_copy(update={"timeout": 2}))
     loop = "--- a/calc/ops.py\n+++ b/calc/ops.py\n@@ -12,2 +12,4 @@\n def div(a, b):\n+    while True:\n+        pass\n     return a / b\n"
@@ -127,7 +121,7 @@ def wait_for_results(run_dir: Path, count: int, process: subprocess.Popen[bytes]
 
 
 def test_sigkill_then_resume_loses_and_redoes_nothing(
-    tmp_path: Path, docker_images: dict[str, str]
+    tmp_path: Path, docker_images: ImageSet
 ) -> None:
     process = start_cli_run(tmp_path, samples=5)
     wait_for_results(tmp_path, 3, process)
@@ -158,7 +152,7 @@ def _no_orphans_of(pid: int) -> bool:
     return False
 
 
-def test_ctrl_c_removes_every_container(tmp_path: Path, docker_images: dict[str, str]) -> None:
+def test_ctrl_c_removes_every_container(tmp_path: Path, docker_images: ImageSet) -> None:
     before = count_sandboxes()
     process = start_cli_run(tmp_path, samples=20)
     wait_for_results(tmp_path, 1, process)
@@ -173,13 +167,14 @@ def test_ctrl_c_removes_every_container(tmp_path: Path, docker_images: dict[str,
 
 
 def test_results_carry_their_analysis_and_reanalyse_on_a_new_version(
-    tmp_path: Path, docker_images: dict[str, str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, docker_images: ImageSet, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = settings_for(tmp_path, model_specs=("gold",))
     first = run(settings, lambda keys: docker_images, quiet())
+    publish_run(settings, first)
     by_task = {r.task_id: r for r in first.results}
     analysis = by_task["mini-rename-show"].analysis
-    assert analysis is not None
+    assert analysis is not None, by_task["mini-rename-show"].analysis_error
     assert analysis.entity_precision == 1.0 and analysis.scope.value == "global"
     assert "calc/report.py" in by_task["mini-rename-show"].effective_patch
     board = json.loads((tmp_path / "leaderboard.json").read_text())

@@ -15,12 +15,13 @@ from codebench.analysis.diffs import file_diffs
 from codebench.models import ModelOptions
 from codebench.models.cache import ResponseCache
 from codebench.models.formats import EditFormat
+from codebench.report import build_leaderboard
 from codebench.results import Status
 from codebench.runner import RunSettings, run
+from codebench.sandbox import ImageSet
 from codebench.tasks import Task, load_suite
-from tests.conftest import FIXTURE_TASKS, SANDBOXES
+from tests.conftest import FIXTURE_TASKS, quiet
 from tests.fake_openai import FakeOpenAI, Reply, chat_body
-from tests.runner.test_run import quiet
 
 pytestmark = pytest.mark.docker
 MINI = load_suite("mini", FIXTURE_TASKS)
@@ -59,19 +60,18 @@ def settings(run_dir: Path, models: tuple[str, ...], **options: Any) -> RunSetti
         tasks_root=FIXTURE_TASKS,
         run_dir=run_dir,
         model_specs=models,
-        sandboxes_root=SANDBOXES,
         model_options=ModelOptions(**options),
     )
 
 
 def statuses(outcome: Any, model: str) -> dict[str, list[Status]]:
-    (entry,) = [m for m in outcome.leaderboard.models if m.model == model]
+    (entry,) = [m for m in build_leaderboard(outcome.results).models if m.model == model]
     return entry.per_task
 
 
 @pytest.mark.parametrize("edit_format", list(EditFormat))
 def test_server_replying_gold_scores_like_gold(
-    tmp_path: Path, docker_images: dict[str, str], edit_format: EditFormat
+    tmp_path: Path, docker_images: ImageSet, edit_format: EditFormat
 ) -> None:
     gold = run(settings(tmp_path / "gold", ("gold",)), lambda k: docker_images, quiet())
     with FakeOpenAI(responder(edit_format)) as server:
@@ -86,13 +86,13 @@ def test_server_replying_gold_scores_like_gold(
             quiet(),
         )
     assert statuses(served, "openai:fake") == statuses(gold, "gold")
-    (entry,) = served.leaderboard.models
+    (entry,) = build_leaderboard(served.results).models
     assert entry.resolved.overall.resolved_rate == 1.0 and entry.well_formed_rate == 1.0
     assert entry.input_tokens == 200 and entry.output_tokens == 40
 
 
 def test_model_error_is_recorded_and_the_run_goes_on(
-    tmp_path: Path, docker_images: dict[str, str]
+    tmp_path: Path, docker_images: ImageSet
 ) -> None:
     with FakeOpenAI(responder(EditFormat.UDIFF, failing="mini-div-zero")) as server:
         from codebench.models.config import BenchConfig, ModelConfig
@@ -109,11 +109,11 @@ def test_model_error_is_recorded_and_the_run_goes_on(
     assert by_task["mini-div-zero"].status is Status.MODEL_ERROR
     assert "HTTP 500" in (by_task["mini-div-zero"].reason or "")
     assert by_task["mini-rename-show"].status is Status.RESOLVED
-    (entry,) = outcome.leaderboard.models
+    (entry,) = build_leaderboard(outcome.results).models
     assert entry.model_failures == 1
 
 
-def test_replay_of_a_predictions_file(tmp_path: Path, docker_images: dict[str, str]) -> None:
+def test_replay_of_a_predictions_file(tmp_path: Path, docker_images: ImageSet) -> None:
     rows = [
         {"instance_id": t.id, "model_name_or_path": "somewhere", "model_patch": t.gold_patch}
         for t in MINI
@@ -128,14 +128,14 @@ def test_replay_of_a_predictions_file(tmp_path: Path, docker_images: dict[str, s
         lambda k: docker_images,
         quiet(),
     )
-    for entry in outcome.leaderboard.models:
+    for entry in build_leaderboard(outcome.results).models:
         assert entry.per_task == {
             "mini-div-zero": [Status.RESOLVED],
             "mini-rename-show": [Status.EMPTY_PATCH],
         }
 
 
-def test_samples_and_pass_at_k(tmp_path: Path, docker_images: dict[str, str]) -> None:
+def test_samples_and_pass_at_k(tmp_path: Path, docker_images: ImageSet) -> None:
     asked: dict[str, int] = {}
 
     def alternate(path: str, body: dict[str, Any]) -> Reply:
@@ -151,14 +151,14 @@ def test_samples_and_pass_at_k(tmp_path: Path, docker_images: dict[str, str]) ->
         outcome = run(
             dataclasses.replace(base, samples=2, workers=1), lambda k: docker_images, quiet()
         )
-    (entry,) = outcome.leaderboard.models
+    (entry,) = build_leaderboard(outcome.results).models
     assert entry.samples == 4 and entry.status_counts[Status.MALFORMED_PATCH] == 2
     assert entry.pass_at_k == {1: 0.5, 2: 1.0}
     assert entry.well_formed_rate == 0.5
 
 
 def test_provider_outage_on_rerun_keeps_graded_results(
-    tmp_path: Path, docker_images: dict[str, str]
+    tmp_path: Path, docker_images: ImageSet
 ) -> None:
     """Regression: a rerun while the provider was down overwrote resolved results with
     model_error, losing answers already graded."""

@@ -5,20 +5,19 @@ from __future__ import annotations
 import pytest
 
 from codebench.errors import SandboxError
-from codebench.runner.evaluate import SandboxSettings
-from codebench.sandbox import Backend, Sandbox, open_sandbox
+from codebench.runner import SandboxSettings
+from codebench.sandbox import Backend, ImageSet, Sandbox, open_sandbox
 from codebench.tasks import Task
+
+
+def open_task_sandbox(settings: SandboxSettings, task: Task) -> Sandbox:
+    """A sandbox holding the task's starting tree, on the settings' backend."""
+    return open_sandbox(settings.backend, task.repo_dir, settings.image_for(task), settings.limits)
 
 
 @pytest.fixture
 def box(sandbox_settings: SandboxSettings, mini_tasks: dict[str, Task]) -> Sandbox:
-    task = mini_tasks["mini-div-zero"]
-    sandbox = open_sandbox(
-        sandbox_settings.backend,
-        task.repo_dir,
-        sandbox_settings.image_for(task),
-        sandbox_settings.limits,
-    )
+    sandbox = open_task_sandbox(sandbox_settings, mini_tasks["mini-div-zero"])
     yield sandbox  # type: ignore[misc]
     sandbox.close()
 
@@ -74,19 +73,13 @@ def test_timeout_kills_the_command_and_its_children(box: Sandbox) -> None:
 def test_close_is_idempotent(
     sandbox_settings: SandboxSettings, mini_tasks: dict[str, Task]
 ) -> None:
-    task = mini_tasks["mini-div-zero"]
-    box = open_sandbox(
-        sandbox_settings.backend,
-        task.repo_dir,
-        sandbox_settings.image_for(task),
-        sandbox_settings.limits,
-    )
+    box = open_task_sandbox(sandbox_settings, mini_tasks["mini-div-zero"])
     box.close()
     box.close()
 
 
 def test_docker_sandbox_is_locked_down(
-    docker_images: dict[str, str], mini_tasks: dict[str, Task]
+    docker_images: ImageSet, mini_tasks: dict[str, Task]
 ) -> None:
     task = mini_tasks["mini-div-zero"]
     settings = SandboxSettings(Backend.DOCKER, docker_images)
@@ -105,7 +98,7 @@ def test_docker_sandbox_is_locked_down(
 
 
 def test_docker_sandbox_has_resource_limits(
-    docker_images: dict[str, str], mini_tasks: dict[str, Task]
+    docker_images: ImageSet, mini_tasks: dict[str, Task]
 ) -> None:
     from codebench.sandbox.docker_backend import OWNER_LABEL, docker_client, owner_tag
 

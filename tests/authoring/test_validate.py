@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 
-from codebench.runner.evaluate import SandboxSettings
+from codebench.authoring import validate_task
+from codebench.runner import SandboxSettings
 from codebench.tasks import Scope, Task
-from codebench.tasks.validate import validate_task
 
 
-def test_fixture_tasks_are_valid(sandbox_settings: SandboxSettings, mini_tasks: dict[str, Task]) -> None:
+def test_fixture_tasks_are_valid(
+    sandbox_settings: SandboxSettings, mini_tasks: dict[str, Task]
+) -> None:
     for task in mini_tasks.values():
         verdict = validate_task(task, sandbox_settings, gold_runs=2)
         assert verdict.ok, verdict.problems
@@ -41,15 +43,24 @@ def test_pass_to_pass_failing_on_base_is_rejected(
 ) -> None:
     task = mini_tasks["mini-div-zero"]
     spec = task.spec.model_copy(
-        update={"pass_to_pass": ("tests/test_div.py::test_div_zero_raises",), "fail_to_pass": ("tests/test_div.py::test_div",)}
+        update={
+            "pass_to_pass": ("tests/test_div.py::test_div_zero_raises",),
+            "fail_to_pass": ("tests/test_div.py::test_div",),
+        }
     )
     verdict = validate_task(dataclasses.replace(task, spec=spec), sandbox_settings)
-    assert "PASS_TO_PASS tests/test_div.py::test_div_zero_raises is failed on the starting tree" in verdict.problems
-    assert "FAIL_TO_PASS tests/test_div.py::test_div already passes on the starting tree" in verdict.problems
+    assert (
+        "PASS_TO_PASS tests/test_div.py::test_div_zero_raises is failed on the starting tree"
+        in verdict.problems
+    )
+    assert (
+        "FAIL_TO_PASS tests/test_div.py::test_div already passes on the starting tree"
+        in verdict.problems
+    )
 
 
 def test_declared_local_but_gold_is_global(mini_tasks: dict[str, Task]) -> None:
-    from codebench.tasks.validate import scope_problems
+    from codebench.authoring import scope_problems
 
     task = mini_tasks["mini-rename-show"]
     spec = task.spec.model_copy(update={"scope": Scope.LOCAL})
@@ -59,7 +70,7 @@ def test_declared_local_but_gold_is_global(mini_tasks: dict[str, Task]) -> None:
 
 
 def test_declared_global_needs_context_files(mini_tasks: dict[str, Task]) -> None:
-    from codebench.tasks.validate import scope_problems
+    from codebench.authoring import scope_problems
 
     task = mini_tasks["mini-div-zero"]
     as_global = task.spec.model_copy(update={"scope": Scope.GLOBAL})

@@ -3,15 +3,19 @@ PASS_TO_PASS passes there, and every listed test passes with the gold patch."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+
+from rich.console import Console
+from rich.progress import Progress
 
 from codebench.analysis import Entity, changed_entities, classify_scope
 from codebench.grading import TestStatus
 from codebench.patching import ParsedPatch, parse_patch
-from codebench.results import Status
-from codebench.runner.evaluate import Evaluation, SandboxSettings, evaluate_patch
-from codebench.tasks.loader import Task
-from codebench.tasks.schema import Scope
+from codebench.results import Evaluation, Status
+from codebench.runner import SandboxSettings, evaluate_patch
+from codebench.sandbox import finish_closing
+from codebench.tasks import Scope, Task
 
 
 @dataclass(frozen=True)
@@ -91,3 +95,20 @@ def _gold_problems(gold: Evaluation) -> list[str]:
     if gold.tampered_paths:
         problems.append(f"the gold patch edits protected paths: {', '.join(gold.tampered_paths)}")
     return problems
+
+
+def validate_suite(
+    tasks: list[Task], settings: SandboxSettings, *, workers: int, gold_runs: int, console: Console
+) -> list[TaskValidation]:
+    """Validate every task over a pool of sandboxes; verdicts come back in the tasks' order."""
+    with Progress(console=console) as progress, ThreadPoolExecutor(max_workers=workers) as pool:
+        bar = progress.add_task("validating", total=len(tasks))
+
+        def one(task: Task) -> TaskValidation:
+            verdict = validate_task(task, settings, gold_runs)
+            progress.advance(bar)
+            return verdict
+
+        verdicts = list(pool.map(one, tasks))
+    finish_closing()
+    return verdicts

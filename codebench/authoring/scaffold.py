@@ -15,15 +15,17 @@ from pathlib import Path
 
 from codebench.analysis import changed_entities, classify_scope
 from codebench.errors import TaskError
-from codebench.grading import TestStatus, all_test_statuses
+from codebench.grading import passing_tests
 from codebench.patching import AppliedPatch, ParsedPatch, apply_patch, is_test_path, parse_patch
-from codebench.runner.evaluate import SandboxSettings
-from codebench.sandbox import open_sandbox
+from codebench.runner import SandboxSettings
+from codebench.sandbox import GIT_IDENTITY, open_sandbox
+from codebench.tasks import Category, Scope
 from codebench.tasks.loader import GOLD_PATCH, IGNORED_NAMES, TASK_FILE, TESTS_PATCH, iter_tree
-from codebench.tasks.schema import DEFAULT_TEST_COMMAND, Category, Scope
+from codebench.tasks.schema import DEFAULT_IMAGE, DEFAULT_TEST_COMMAND
 
 TODO = "TODO: "
 INSTRUCTION_HINT = "the request, as a user of the repository would write it"
+SCOPE_NOTE = "measured from the gold patch; global may need context_files"
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,7 @@ def split_diff(before: Path, after: Path) -> tuple[str, str]:
         _git(work, "init", "-q")
         _copy_tree(before, Path(work))
         _git(work, "add", "-A")
-        _git(work, "-c", "user.name=codebench", "-c", "user.email=codebench@localhost",
-             "commit", "-q", "--allow-empty", "-m", "before")
+        _git(work, *GIT_IDENTITY, "commit", "-q", "--allow-empty", "-m", "before")
         for entry in Path(work).iterdir():
             if entry.name != ".git":
                 shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
@@ -72,8 +73,12 @@ def split_diff(before: Path, after: Path) -> tuple[str, str]:
     return gold, hidden
 
 
-def scaffold_task(request: ScaffoldRequest, settings: SandboxSettings) -> ScaffoldResult:
-    """Write `task.toml`, `gold.patch` and `tests.patch` (and the starting tree if needed)."""
+def scaffold(request: ScaffoldRequest, settings: SandboxSettings) -> ScaffoldResult:
+    """Write `task.toml`, `gold.patch` and `tests.patch` (and the starting tree if needed).
+
+    Raises `TaskError` when the folder exists, the pair differs in no source or no test file,
+    a patch does not apply, or no test fails before the change and passes after it.
+    """
     if request.task_dir.exists():
         raise TaskError(request.task_dir, "already exists; pick another id or remove it")
     gold, hidden = split_diff(request.before, request.after)
@@ -107,30 +112,35 @@ def _classify_tests(
     repo_dir: Path, gold: str, hidden: str, after: Path, settings: SandboxSettings
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     test_files = [
-        path for path, _ in iter_tree(after)
+        path
+        for path, _ in iter_tree(after)
         if path.endswith(".py") and is_test_path(path) and Path(path).name.startswith("test")
     ]
-    before = _statuses(repo_dir, [hidden], test_files, settings)
-    with_gold = _statuses(repo_dir, [gold, hidden], test_files, settings)
-    passed = TestStatus.PASSED
-    fail_to_pass = tuple(t for t, s in with_gold.items() if s is passed and before.get(t) is not passed)
-    pass_to_pass = tuple(t for t, s in with_gold.items() if s is passed and before.get(t) is passed)
+    before = set(_passing(repo_dir, [hidden], test_files, settings))
+    with_gold = _passing(repo_dir, [gold, hidden], test_files, settings)
+    fail_to_pass = tuple(t for t in with_gold if t not in before)
+    pass_to_pass = tuple(t for t in with_gold if t in before)
     if not fail_to_pass:
         raise TaskError(after, "no test fails before the change and passes after it")
     return fail_to_pass, pass_to_pass
 
 
-def _statuses(
+def _passing(
     repo_dir: Path, patches: list[str], files: list[str], settings: SandboxSettings
-) -> dict[str, TestStatus]:
-    image = settings.images.get("python", "")
+) -> tuple[str, ...]:
+    # a scaffolded task.toml names no image: it runs in the default one
+    image = settings.image_id(DEFAULT_IMAGE)
     with open_sandbox(settings.backend, repo_dir, image, settings.limits) as box:
         for number, text in enumerate(patches):
             parsed = parse_patch(text, repo_dir)
-            applied = apply_patch(box, parsed, f"p{number}") if isinstance(parsed, ParsedPatch) else parsed
+            applied = (
+                apply_patch(box, parsed, f"p{number}")
+                if isinstance(parsed, ParsedPatch)
+                else parsed
+            )
             if not isinstance(applied, AppliedPatch):
                 raise TaskError(repo_dir, f"a scaffolded patch does not apply: {applied.reason}")
-        return all_test_statuses(box, DEFAULT_TEST_COMMAND, files, timeout=600)
+        return passing_tests(box, DEFAULT_TEST_COMMAND, files, timeout=600)
 
 
 def _task_toml(
@@ -144,7 +154,7 @@ def _task_toml(
         f"id = {json.dumps(request.task_id)}",
         f"title = {json.dumps(request.title or TODO + 'a short title')}",
         f"instruction = {_multiline(request.instruction or TODO + INSTRUCTION_HINT)}",
-        f"scope = {json.dumps(scope.value)}  # measured from the gold patch; global may need context_files",
+        f"scope = {json.dumps(scope.value)}  # {SCOPE_NOTE}",
         f"category = {json.dumps(request.category.value)}",
     ]
     if request.repo_dir is not None:
@@ -167,7 +177,9 @@ def _toml_list(items: tuple[str, ...]) -> str:
 
 
 def _copy_tree(source: Path, target: Path) -> None:
-    shutil.copytree(source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns(*IGNORED_NAMES, "*.pyc"))
+    shutil.copytree(
+        source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns(*IGNORED_NAMES, "*.pyc")
+    )
 
 
 def _git(cwd: str, *args: str) -> str:

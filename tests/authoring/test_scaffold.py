@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from codebench.authoring import ScaffoldRequest, scaffold, split_diff, validate_task
 from codebench.errors import TaskError
-from codebench.runner.evaluate import SandboxSettings
+from codebench.runner import SandboxSettings
 from codebench.tasks import Category, Scope, Task, load_task
-from codebench.tasks.scaffold import ScaffoldRequest, scaffold_task, split_diff
-from codebench.tasks.validate import validate_task
 
 
 def after_copy(task: Task, tmp_path: Path) -> Path:
@@ -44,7 +43,7 @@ def test_scaffold_writes_a_valid_task(
         repo_dir=tmp_path / "tasks" / "repos" / "calc",
         instruction='Division by zero should raise CalcError, not "ZeroDivisionError".',
     )
-    result = scaffold_task(request, sandbox_settings)
+    result = scaffold(request, sandbox_settings)
     assert result.scope is Scope.LOCAL
     assert result.fail_to_pass == ("tests/test_div.py::test_div_zero_raises",)
     assert set(result.pass_to_pass) == {
@@ -59,7 +58,7 @@ def test_scaffold_writes_a_valid_task(
     assert validate_task(loaded, sandbox_settings).ok
 
     with pytest.raises(TaskError, match="already exists"):
-        scaffold_task(request, sandbox_settings)
+        scaffold(request, sandbox_settings)
 
 
 def test_scaffold_needs_a_failing_test(
@@ -70,6 +69,8 @@ def test_scaffold_needs_a_failing_test(
     shutil.copytree(task.repo_dir, after)
     (after / "calc" / "ops.py").write_text((after / "calc" / "ops.py").read_text() + "\nX = 1\n")
     (after / "tests" / "test_more.py").write_text("def test_ok():\n    assert True\n")
-    request = ScaffoldRequest("calc-nothing", task.repo_dir, after, tmp_path / "t", Category.FEATURE)
+    request = ScaffoldRequest(
+        "calc-nothing", task.repo_dir, after, tmp_path / "t", Category.FEATURE
+    )
     with pytest.raises(TaskError, match="no test fails before"):
-        scaffold_task(request, sandbox_settings)
+        scaffold(request, sandbox_settings)

@@ -9,13 +9,13 @@ import pytest
 
 from codebench.errors import ConfigError
 from codebench.models import ModelOptions
-from codebench.runner.nightly import NightlyConfig, load_nightly_config, nightly
-from tests.conftest import FIXTURE_TASKS, SANDBOXES
-from tests.runner.test_run import quiet
+from codebench.report.nightly import NIGHTLY_TABLE, NightlyConfig, load_nightly_config, nightly
+from codebench.sandbox import ImageSet
+from tests.conftest import FIXTURE_TASKS, quiet
 
 
 @pytest.mark.docker
-def test_two_nights(tmp_path: Path, docker_images: dict[str, str]) -> None:
+def test_two_nights(tmp_path: Path, docker_images: ImageSet) -> None:
     config = NightlyConfig(
         suites=["mini"],
         models=["gold", "noop"],
@@ -24,9 +24,7 @@ def test_two_nights(tmp_path: Path, docker_images: dict[str, str]) -> None:
         tasks_dir=FIXTURE_TASKS,
     )
     for night in (date(2026, 11, 23), date(2026, 11, 24)):
-        outcome = nightly(
-            config, night, lambda k: docker_images, quiet(), ModelOptions(), SANDBOXES
-        )
+        outcome = nightly(config, night, lambda k: docker_images, quiet(), ModelOptions())
         assert outcome.regressions == ()
     assert (tmp_path / "runs" / "2026-11-23" / "mini" / "leaderboard.json").is_file()
     assert (tmp_path / "runs" / "2026-11-24" / "mini" / "leaderboard.json").is_file()
@@ -59,4 +57,5 @@ def test_the_example_config_loads() -> None:
 
     example = Path(__file__).parents[2] / "examples" / "bench.toml"
     assert load_nightly_config(example).models[0] == "gold"
-    assert load_config(example).model("openai:gpt-4o-mini").edit_format.value == "search_replace"
+    config = load_config(example, other_tables={NIGHTLY_TABLE})
+    assert config.model("openai:gpt-4o-mini").edit_format.value == "search_replace"

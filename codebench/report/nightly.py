@@ -17,9 +17,11 @@ from codebench.models import ModelOptions
 from codebench.report import plots
 from codebench.report.history import History, load_history, record, regressions, write_history
 from codebench.report.page import write_page
-from codebench.runner.run import ImagePreparer, RunSettings, run
+from codebench.report.runs import publish_run
+from codebench.runner import ImagePreparer, RunSettings, run
 
 HISTORY_FILE = "history.json"
+NIGHTLY_TABLE = "nightly"  # the table of bench.toml this command owns
 
 
 class NightlyConfig(BaseModel):
@@ -43,11 +45,21 @@ def load_nightly_config(path: Path) -> NightlyConfig:
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read it as TOML: {exc}") from exc
     try:
-        return NightlyConfig.model_validate(raw.get("nightly", {}))
+        return NightlyConfig.model_validate(raw.get(NIGHTLY_TABLE, {}))
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise ConfigError(f"{path}: [nightly] {where}: {first['msg']}") from exc
+
+
+def parse_night(text: str | None) -> date:
+    """The night a `--date` names (YYYY-MM-DD), today when None; raises `ConfigError`."""
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(f"--date must be YYYY-MM-DD, not {text!r}") from None
 
 
 @dataclass(frozen=True)
@@ -67,7 +79,6 @@ def nightly(
     prepare_images: ImagePreparer,
     console: Console,
     options: ModelOptions,
-    sandboxes_root: Path,
 ) -> NightlyOutcome:
     """Run the night, append to the history, rebuild the page, find regressions."""
     history_path = config.runs_dir / HISTORY_FILE
@@ -80,14 +91,13 @@ def nightly(
             tasks_root=config.tasks_dir,
             run_dir=run_dir,
             model_specs=tuple(config.models),
-            sandboxes_root=sandboxes_root,
             samples=config.samples,
             workers=config.workers,
             model_options=options,
         )
-        outcome = run(settings, prepare_images, console)
-        history = record(history, night, outcome.leaderboard)
-        boards.append(outcome.leaderboard)
+        board = publish_run(settings, run(settings, prepare_images, console)).board
+        history = record(history, night, board)
+        boards.append(board)
         run_dirs.append(run_dir)
     write_history(history, history_path)
     page = write_page(boards, config.site_dir, plots.trend(_series(history)))

@@ -1,0 +1,70 @@
+"""What every command shares: the consoles, option types, the image preparer, safe printing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from codebench.paths import default_sandboxes_root, default_tasks_root
+from codebench.sandbox import Backend, ImageSet
+
+console = Console(stderr=True)
+out = Console()
+if not out.is_terminal:  # logs and pipes: wide enough for the tables, never truncated
+    out = Console(width=120)
+
+SuiteOpt = Annotated[
+    str, typer.Option("--suite", help="Task suite: a folder under the tasks root.")
+]
+TasksRootOpt = Annotated[
+    Path | None, typer.Option("--tasks-dir", help="Tasks root (default: ./tasks).")
+]
+WorkersOpt = Annotated[int, typer.Option("--workers", min=1, help="Sandboxes at once.")]
+BackendOpt = Annotated[
+    Backend,
+    typer.Option("--backend", help="docker, or local (UNSAFE: runs patches on the host)."),
+]
+TaskOpt = Annotated[
+    list[str] | None, typer.Option("--task", help="Only this task id (repeatable).")
+]
+
+
+def say(text: str) -> None:
+    """Print text that is not markup (paths, specs, messages) to stdout, exactly as it is."""
+    out.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+def log(message: str) -> None:
+    """A progress note on stderr, dimmed; the message is printed literally."""
+    console.print(f"[dim]{escape(message)}[/]", soft_wrap=True)
+
+
+def tasks_root(tasks_dir: Path | None) -> Path:
+    """The tasks root a command uses."""
+    return tasks_dir or default_tasks_root()
+
+
+def warn_if_unsafe(backend: Backend) -> Backend:
+    """Say loudly that the local backend runs model-written code unisolated."""
+    if backend is Backend.LOCAL:
+        console.print(
+            "[bold red]WARNING: --backend local runs model-written code on this host "
+            "without isolation. Use it for development only.[/]"
+        )
+    return backend
+
+
+def prepare_images(keys: set[str]) -> ImageSet:
+    """The sandbox images for these keys, built if needed (the runner's image preparer)."""
+    from codebench.sandbox.image import prepare_images as prepare
+
+    return prepare(keys, default_sandboxes_root(), log)
+
+
+def images_for(backend: Backend, keys: set[str]) -> ImageSet:
+    """The images a command needs on `backend` (none for the local one)."""
+    return ImageSet() if backend is Backend.LOCAL else prepare_images(keys)

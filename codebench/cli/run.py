@@ -1,0 +1,118 @@
+"""`codebench run` and `codebench nightly`: attempts, then the leaderboard built from them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from codebench.cli.app import app
+from codebench.cli.common import (
+    BackendOpt,
+    SuiteOpt,
+    TaskOpt,
+    TasksRootOpt,
+    WorkersOpt,
+    console,
+    out,
+    prepare_images,
+    say,
+    tasks_root,
+    warn_if_unsafe,
+)
+from codebench.models.formats import EditFormat
+from codebench.sandbox import Backend
+
+MODEL_HELP = (
+    "Model spec (repeatable): gold, noop, partial, gold+reformat, gold+rename, gold+style, "
+    "openai:<name>, replay:<predictions file>."
+)
+
+
+@app.command("run")
+def run_command(
+    model: Annotated[list[str], typer.Option("--model", help=MODEL_HELP)],
+    suite: SuiteOpt = "core",
+    samples: Annotated[int, typer.Option(min=1, help="Attempts per task and model.")] = 1,
+    workers: WorkersOpt = 2,
+    run_dir: Annotated[
+        Path | None, typer.Option(help="Run directory (default: runs/<suite>).")
+    ] = None,
+    backend: BackendOpt = Backend.DOCKER,
+    task: TaskOpt = None,
+    tasks_dir: TasksRootOpt = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="OpenAI-compatible endpoint (else OPENAI_BASE_URL).")
+    ] = None,
+    edit_format: Annotated[
+        EditFormat | None, typer.Option(help="The reply format for every model (else per model).")
+    ] = None,
+    cache: Annotated[bool, typer.Option(help="Reuse cached model replies.")] = True,
+    model_workers: Annotated[int, typer.Option(min=1, help="Model calls at once.")] = 4,
+    analysis: Annotated[
+        bool, typer.Option(help="Analyse how each patch edits (--no-analysis: grade only).")
+    ] = True,
+    config: Annotated[
+        Path | None, typer.Option(help="Configuration file (default: ./codebench.toml).")
+    ] = None,
+) -> None:
+    """Run models on a suite; print the results table and the leaderboard's path."""
+    from codebench.models import ModelOptions
+    from codebench.report import analysis_summary_table, publish_run, results_table
+    from codebench.report.nightly import NIGHTLY_TABLE
+    from codebench.runner import RunSettings, run
+
+    options = ModelOptions.load(
+        config,
+        other_tables={NIGHTLY_TABLE},
+        base_url=base_url,
+        edit_format=edit_format,
+        read_cache=cache,
+        model_calls=model_workers,
+    )
+    settings = RunSettings(
+        suite=suite,
+        tasks_root=tasks_root(tasks_dir),
+        run_dir=run_dir or Path("runs") / suite,
+        model_specs=tuple(dict.fromkeys(model)),
+        samples=samples,
+        workers=workers,
+        backend=warn_if_unsafe(backend),
+        task_ids=tuple(task or ()),
+        model_options=options,
+        analyse=analysis,
+    )
+    outcome = run(settings, prepare_images, console)
+    published = publish_run(settings, outcome)
+    out.print(results_table(published.board))
+    out.print(analysis_summary_table(published.board))
+    say(f"{outcome.computed} attempt(s) evaluated, {outcome.reused} reused from earlier runs")
+    say(f"leaderboard: {published.path}")
+
+
+@app.command()
+def nightly(
+    config: Annotated[Path, typer.Option(help="bench.toml with a [nightly] table.")] = Path(
+        "bench.toml"
+    ),
+    night: Annotated[
+        str | None, typer.Option("--date", help="The night's date (YYYY-MM-DD; default today).")
+    ] = None,
+) -> None:
+    """Run every configured model on every configured suite; exit 1 on a regression."""
+    from codebench.models import ModelOptions
+    from codebench.report.nightly import NIGHTLY_TABLE, load_nightly_config, parse_night
+    from codebench.report.nightly import nightly as run_nightly
+
+    settings = load_nightly_config(config)
+    when = parse_night(night)
+    options = ModelOptions.load(config, other_tables={NIGHTLY_TABLE})
+    outcome = run_nightly(settings, when, prepare_images, console, options)
+    say(f"night {when}: {len(outcome.run_dirs)} run(s); page: {outcome.page}")
+    say(f"history: {len(outcome.history.entries)} entries")
+    for line in outcome.regressions:
+        out.print(f"[red]REGRESSION[/] {escape(line)}", soft_wrap=True)
+    if outcome.regressions:
+        raise typer.Exit(1)
