@@ -104,7 +104,11 @@ def load_suite(suite: str, tasks_root: Path) -> list[Task]:
     """Load every task of `tasks_root/<suite>/`, sorted by id."""
     suite_dir = tasks_root / suite
     if not suite_dir.is_dir():
-        known = sorted(p.name for p in tasks_root.iterdir() if p.is_dir()) if tasks_root.is_dir() else []
+        known = (
+            sorted(p.name for p in tasks_root.iterdir() if p.is_dir())
+            if tasks_root.is_dir()
+            else []
+        )
         raise TaskError(suite_dir, f"no such suite; suites under {tasks_root}: {known or 'none'}")
     task_dirs = sorted(p for p in suite_dir.iterdir() if (p / TASK_FILE).is_file())
     if not task_dirs:

@@ -59,12 +59,22 @@ def test_caches_do_not_change_the_hash(suite_copy: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "field", "words"),
     [
-        ('timeout = 60', 'timeout = 60\ncolour = "red"', "colour", "unknown key"),
+        ("timeout = 60", 'timeout = 60\ncolour = "red"', "colour", "unknown key"),
         ('title = "Refuse division by zero"\n', "", "title", "required"),
         ('scope = "local"', 'scope = "nearby"', "scope", "local"),
         ('category = "bug_fix"', 'category = "bugfix"', "category", "bug_fix"),
-        ('fail_to_pass = ["tests/test_div.py::test_div_zero_raises"]', "fail_to_pass = []", "fail_to_pass", "at least 1"),
-        ('fail_to_pass = ["tests/test_div.py::test_div_zero_raises"]', 'fail_to_pass = ["test_div_zero_raises"]', "fail_to_pass", "node id"),
+        (
+            'fail_to_pass = ["tests/test_div.py::test_div_zero_raises"]',
+            "fail_to_pass = []",
+            "fail_to_pass",
+            "at least 1",
+        ),
+        (
+            'fail_to_pass = ["tests/test_div.py::test_div_zero_raises"]',
+            'fail_to_pass = ["test_div_zero_raises"]',
+            "fail_to_pass",
+            "node id",
+        ),
         ("timeout = 60", 'timeout = "60"', "timeout", "integer"),
         ('repo = "calc"', 'repo = "nope"', "repo", "does not exist"),
     ],
