@@ -86,10 +86,14 @@ def scaffold(request: ScaffoldRequest, settings: SandboxSettings) -> ScaffoldRes
         missing = "source files" if not gold else "test files"
         raise TaskError(request.after, f"differs from --before in no {missing}; a task needs both")
     repo_dir = _starting_tree(request)
-    fail_to_pass, pass_to_pass = _classify_tests(repo_dir, gold, hidden, request.after, settings)
-    old = {path: data.decode(errors="replace") for path, data in iter_tree(repo_dir)}
+    # tests run on --before itself until they pass: a failed scaffold writes nothing
+    start = repo_dir if repo_dir.exists() else request.before
+    fail_to_pass, pass_to_pass = _classify_tests(start, gold, hidden, request.after, settings)
+    old = {path: data.decode(errors="replace") for path, data in iter_tree(start)}
     scope = classify_scope(changed_entities(gold, old))
-    request.task_dir.mkdir(parents=True)
+    if not repo_dir.exists():
+        _copy_tree(request.before, repo_dir)
+    request.task_dir.mkdir(parents=True, exist_ok=True)
     (request.task_dir / GOLD_PATCH).write_text(gold)
     (request.task_dir / TESTS_PATCH).write_text(hidden)
     (request.task_dir / TASK_FILE).write_text(
@@ -99,12 +103,10 @@ def scaffold(request: ScaffoldRequest, settings: SandboxSettings) -> ScaffoldRes
 
 
 def _starting_tree(request: ScaffoldRequest) -> Path:
+    """Where the task's starting tree lives; one already there must equal --before."""
     target = request.repo_dir or request.task_dir / "repo"
-    if target.exists():
-        if dict(iter_tree(target)) != dict(iter_tree(request.before)):
-            raise TaskError(target, "exists but differs from --before; the task must start there")
-        return target
-    _copy_tree(request.before, target)
+    if target.exists() and dict(iter_tree(target)) != dict(iter_tree(request.before)):
+        raise TaskError(target, "exists but differs from --before; the task must start there")
     return target
 
 

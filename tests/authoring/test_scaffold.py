@@ -74,3 +74,24 @@ def test_scaffold_needs_a_failing_test(
     )
     with pytest.raises(TaskError, match="no test fails before"):
         scaffold(request, sandbox_settings)
+    assert not request.task_dir.exists()
+
+
+def test_a_failed_scaffold_can_be_retried(
+    tmp_path: Path, mini_tasks: dict[str, Task], sandbox_settings: SandboxSettings
+) -> None:
+    """Regression: a scaffold that found no failing test had already copied the starting tree
+    into the task folder, so the corrected retry failed with "already exists"."""
+    task = mini_tasks["mini-div-zero"]
+    wrong = tmp_path / "wrong"
+    shutil.copytree(task.repo_dir, wrong)
+    (wrong / "calc" / "ops.py").write_text((wrong / "calc" / "ops.py").read_text() + "\nX = 1\n")
+    (wrong / "tests" / "test_more.py").write_text("def test_ok():\n    assert True\n")
+    first = ScaffoldRequest("calc-retry", task.repo_dir, wrong, tmp_path / "t", Category.BUG_FIX)
+    with pytest.raises(TaskError, match="no test fails before"):
+        scaffold(first, sandbox_settings)
+    retry = ScaffoldRequest(
+        "calc-retry", task.repo_dir, after_copy(task, tmp_path), tmp_path / "t", Category.BUG_FIX
+    )
+    assert scaffold(retry, sandbox_settings).fail_to_pass
+    assert (tmp_path / "t" / "repo" / "calc" / "ops.py").is_file()
