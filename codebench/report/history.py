@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import date
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from codebench.errors import ResultStoreError
+from codebench.io import write_text_atomic
 from codebench.report.leaderboard import Leaderboard
 
 
@@ -88,9 +87,9 @@ def regressions(history: History, night: date) -> list[str]:
 
 
 def write_history(history: History, path: Path) -> None:
-    """Write atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".history-", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(history.model_dump_json(indent=2) + "\n")
-    os.replace(tmp, path)
+    """Write atomically and durably.
+
+    Raises:
+        OSError: the file cannot be written (the old one, if any, is kept).
+    """
+    write_text_atomic(path, history.model_dump_json(indent=2) + "\n")

@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -17,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from codebench import HARNESS_VERSION, __version__
 from codebench.analysis.version import ANALYSIS_VERSION
+from codebench.io import write_text_atomic
 from codebench.results import INFRA_STATUSES, Status, TaskResult
 from codebench.stats import bootstrap_interval, mean
 from codebench.tasks import Category, Scope
@@ -274,13 +273,12 @@ def _stats(rows: list[TaskResult]) -> ScopeStats:
 
 
 def write_leaderboard(leaderboard: Leaderboard, path: Path) -> Path:
-    """Write the leaderboard atomically as indented JSON (keys by alias: `global`)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".leaderboard-", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(leaderboard.model_dump_json(indent=2, by_alias=True) + "\n")
-    os.replace(tmp, path)
-    return path
+    """Write the leaderboard atomically as indented JSON (keys by alias: `global`).
+
+    Raises:
+        OSError: the file cannot be written (the old one, if any, is kept).
+    """
+    return write_text_atomic(path, leaderboard.model_dump_json(indent=2, by_alias=True) + "\n")
 
 
 def leaderboard_schema() -> str:
