@@ -6,11 +6,22 @@ from __future__ import annotations
 import os
 import stat
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel, ConfigDict
 
-from codebench.io import write_bytes_atomic, write_text_atomic
+from codebench.errors import ConfigError, TaskError
+from codebench.io import (
+    UNKNOWN_KEY,
+    BadKey,
+    load_json,
+    load_toml,
+    where,
+    write_bytes_atomic,
+    write_text_atomic,
+)
 
 # --- atomic writes ---------------------------------------------------------------------------
 
@@ -130,3 +141,171 @@ def test_an_unencodable_text_writes_nothing(tmp_path: Path) -> None:
     with pytest.raises(UnicodeEncodeError):
         write_text_atomic(tmp_path / "out.json", "é", encoding="ascii")
     assert list(tmp_path.iterdir()) == []
+
+
+# --- files into models -----------------------------------------------------------------------
+
+
+class Inner(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    temperature: float | None = None
+    max_tokens: int = 1
+
+
+class Outer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    retries: int = 0
+    models: dict[str, Inner] = {}
+    fallback: Inner | None = None
+    layers: list[Inner] = []
+
+
+def toml_file(tmp_path: Path, text: str | bytes, name: str = "bench.toml") -> Path:
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_non_utf8_toml_names_the_file_and_the_line(tmp_path: Path) -> None:
+    path = toml_file(tmp_path, b'name = "ok"\nretries = 1\ncomment = "caf\xe9"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_toml(path, Outer)
+    assert str(caught.value).startswith(f"{path}: is not UTF-8 text: byte 0xe9 on line 3")
+
+
+def test_a_toml_syntax_error_names_the_file_and_the_line(tmp_path: Path) -> None:
+    path = toml_file(tmp_path, 'name = "ok"\n\nretries = = 2\n')
+    with pytest.raises(ConfigError, match=r"bench\.toml: is not valid TOML: .*line 3"):
+        load_toml(path, Outer)
+
+
+def test_two_misspelt_keys_are_both_named_with_their_suggestions(tmp_path: Path) -> None:
+    path = toml_file(tmp_path, 'nmae = "x"\nretires = 2\n')
+    with pytest.raises(ConfigError) as caught:
+        load_toml(path, Outer)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: 3 problems:\n")
+    assert "  name: is required but missing" in message
+    assert "  nmae: unknown key; remove it or fix its spelling (did you mean 'name'?)" in message
+    assert "  retires: unknown key; remove it or fix its spelling (did you mean 'retries'?)" in (
+        message
+    )
+
+
+def test_a_nested_misspelt_key_is_suggested_from_the_nested_model(tmp_path: Path) -> None:
+    path = toml_file(
+        tmp_path,
+        'name = "x"\n[models."openai:x"]\ntemprature = 0.5\n[fallback]\nmax_tokns = 3\n'
+        "[[layers]]\nmax_tokens = 2\n[[layers]]\ntempreature = 1\n",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_toml(path, Outer)
+    message = str(caught.value)
+    assert '[models."openai:x"] temprature: unknown key' in message
+    assert "(did you mean 'temperature'?)" in message
+    assert "[fallback] max_tokns: unknown key; remove it or fix its spelling (did you mean " in (
+        message
+    )
+    assert "[layers[1]] tempreature: unknown key" in message
+    assert message.count("did you mean") == 3
+
+
+def test_an_unknown_key_with_nothing_close_gets_no_suggestion(tmp_path: Path) -> None:
+    path = toml_file(tmp_path, 'name = "x"\ncolour = "red"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_toml(path, Outer)
+    assert str(caught.value) == f"{path}: colour: {UNKNOWN_KEY}"
+
+
+def test_a_wrong_type_names_the_key_and_the_value(tmp_path: Path) -> None:
+    path = toml_file(tmp_path, 'name = "x"\nretries = "two"\n[models.m]\nmax_tokens = 1.5\n')
+    with pytest.raises(ConfigError) as caught:
+        load_toml(path, Outer)
+    message = str(caught.value)
+    assert "  retries: Input should be a valid integer" in message
+    assert "(got 'two')" in message
+    assert "  [models.m] max_tokens: Input should be a valid integer" in message
+
+
+def test_a_table_is_validated_alone_and_named_in_messages(tmp_path: Path) -> None:
+    path = toml_file(tmp_path, '[job]\nretries = 1\n[other]\nanything = "goes"\n')
+    with pytest.raises(ConfigError, match=r"bench\.toml: \[job\] name: is required but missing"):
+        load_toml(path, Outer, table="job")
+    path.write_text('[job]\nname = "x"\n')
+    assert load_toml(path, Outer, table="job").name == "x"
+    assert load_toml(path, Inner, table="absent") == Inner()
+
+
+def test_other_tables_are_left_to_their_owners(tmp_path: Path) -> None:
+    path = toml_file(tmp_path, 'name = "x"\n[nightly]\nmodels = ["gold"]\n')
+    with pytest.raises(ConfigError, match="nightly: unknown key"):
+        load_toml(path, Outer)
+    assert load_toml(path, Outer, other_tables={"nightly"}).name == "x"
+
+
+def test_the_caller_chooses_the_error(tmp_path: Path) -> None:
+    seen: list[BadKey] = []
+
+    def task_error(path: Path, message: str, bad_keys: Sequence[BadKey]) -> TaskError:
+        seen.extend(bad_keys)
+        return TaskError(path, message, bad_keys[0].key if bad_keys else None)
+
+    path = toml_file(tmp_path, 'name = "x"\n[models."a.b"]\ntemprature = 1\n', "task.toml")
+    with pytest.raises(TaskError) as caught:
+        load_toml(path, Outer, task_error)
+    assert caught.value.field == "models.a.b.temprature"
+    assert seen[0].loc == ("models", "a.b", "temprature")
+    assert '[models."a.b"] temprature' in str(caught.value)
+
+
+def test_an_unreadable_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"missing\.toml: cannot be read"):
+        load_toml(tmp_path / "missing.toml", Outer)
+
+
+def test_a_truncated_json_file_says_where_it_ends(tmp_path: Path) -> None:
+    path = tmp_path / "history.json"
+    path.write_text('{"name": "x",\n "models": {"m": {"max_tokens": 2')
+    with pytest.raises(ConfigError) as caught:
+        load_json(path, Outer)
+    assert str(caught.value).startswith(f"{path}: is not valid JSON: EOF while parsing")
+    assert "line 2" in str(caught.value)
+
+
+def test_json_bad_keys_are_dotted_paths(tmp_path: Path) -> None:
+    path = tmp_path / "x.json"
+    path.write_text('{"name": "x", "models": {"a b": {"max_tokns": 1}}}')
+    with pytest.raises(ConfigError) as caught:
+        load_json(path, Outer)
+    assert str(caught.value) == (
+        f"{path}: models.\"a b\".max_tokns: {UNKNOWN_KEY} (did you mean 'max_tokens'?)"
+    )
+    path.write_text('{"name": "x"}')
+    assert load_json(path, Outer).name == "x"
+
+
+def test_a_byte_order_mark_is_not_an_error(tmp_path: Path) -> None:
+    path = toml_file(tmp_path, '\ufeffname = "x"\n'.encode())
+    assert load_toml(path, Outer).name == "x"
+
+
+@pytest.mark.parametrize(
+    ("loc", "toml", "json_path"),
+    [
+        ((), "the top level", "the top level"),
+        (("name",), "name", "name"),
+        (("models", "openai:x", "temprature"), '[models."openai:x"] temprature', None),
+        (("fail_to_pass", 0), "fail_to_pass[0]", "fail_to_pass[0]"),
+        (("layers", 1, "max_tokens"), "[layers[1]] max_tokens", "layers[1].max_tokens"),
+    ],
+)
+def test_where(loc: tuple[str | int, ...], toml: str, json_path: str | None) -> None:
+    assert where(loc) == toml
+    if json_path is not None:
+        assert where(loc, "json") == json_path
