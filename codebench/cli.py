@@ -135,13 +135,14 @@ def run_command(
     from codebench.models.formats import EditFormat
     from codebench.report import analysis_summary_table, results_table
     from codebench.runner import RunSettings, run
+    from codebench.runner.nightly import NIGHTLY_TABLE
 
     try:
         chosen_format = EditFormat(edit_format) if edit_format else None
     except ValueError:
         raise CodebenchError(f"--edit-format must be one of {', '.join(EditFormat)}") from None
     options = ModelOptions(
-        config=load_config(config),
+        config=load_config(config, {NIGHTLY_TABLE}),
         base_url=base_url,
         edit_format=chosen_format,
         cache=ResponseCache(read=cache),
@@ -317,7 +318,7 @@ def nightly(
     from codebench.models import ModelOptions
     from codebench.models.cache import ResponseCache
     from codebench.models.config import load_config
-    from codebench.runner.nightly import load_nightly_config
+    from codebench.runner.nightly import NIGHTLY_TABLE, load_nightly_config
     from codebench.runner.nightly import nightly as run_nightly
 
     settings = load_nightly_config(config)
@@ -325,7 +326,7 @@ def nightly(
         when = date.fromisoformat(night) if night else date.today()
     except ValueError:
         raise CodebenchError(f"--date must be YYYY-MM-DD, not {night!r}") from None
-    options = ModelOptions(config=load_config(config), cache=ResponseCache())
+    options = ModelOptions(config=load_config(config, {NIGHTLY_TABLE}), cache=ResponseCache())
     outcome = run_nightly(settings, when, _images, console, options, default_sandboxes_root())
     out.print(f"night {when}: {len(outcome.run_dirs)} run(s); page: {outcome.page}", soft_wrap=True)
     out.print(f"history: {len(outcome.history.entries)} entries", highlight=False)

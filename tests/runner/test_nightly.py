@@ -9,7 +9,7 @@ import pytest
 
 from codebench.errors import ConfigError
 from codebench.models import ModelOptions
-from codebench.runner.nightly import NightlyConfig, load_nightly_config, nightly
+from codebench.runner.nightly import NIGHTLY_TABLE, NightlyConfig, load_nightly_config, nightly
 from tests.conftest import FIXTURE_TASKS, SANDBOXES
 from tests.runner.test_run import quiet
 
@@ -59,4 +59,7 @@ def test_the_example_config_loads() -> None:
 
     example = Path(__file__).parents[2] / "examples" / "bench.toml"
     assert load_nightly_config(example).models[0] == "gold"
-    assert load_config(example).model("openai:gpt-4o-mini").edit_format.value == "search_replace"
+    assert (
+        load_config(example, {NIGHTLY_TABLE}).model("openai:gpt-4o-mini").edit_format.value
+        == "search_replace"
+    )
