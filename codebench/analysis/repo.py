@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import subprocess
-import tempfile
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -17,6 +17,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from codebench.analysis.facts import SourceFacts, facts
 from codebench.analysis.version import ANALYSIS_VERSION
+from codebench.io import write_bytes_atomic
 from codebench.patching import is_test_path
 from codebench.tasks.loader import iter_tree
 
@@ -101,14 +102,8 @@ def _load(kind: str, digest: str, adapter: TypeAdapter[T]) -> T | None:
 
 def _store(kind: str, digest: str, adapter: TypeAdapter[T], value: T) -> None:
     path = _cache_file(kind, digest)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(adapter.dump_json(value))
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only place costs speed, never results
+    with contextlib.suppress(OSError):  # a read-only place costs speed, never results
+        write_bytes_atomic(path, adapter.dump_json(value))
 
 
 def _git_tracked(root: Path) -> list[str] | None:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from codebench.io import write_text_atomic
 from codebench.models.base import Usage
 
 DEFAULT_CACHE_DIR = Path(".codebench-cache") / "responses"
@@ -49,10 +48,9 @@ class ResponseCache:
             return None
 
     def put(self, key: str, reply: CachedReply) -> None:
-        """Store a reply."""
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(reply.model_dump_json())
-        os.replace(tmp, path)
+        """Store a reply atomically.
+
+        Raises:
+            OSError: the entry cannot be written.
+        """
+        write_text_atomic(self._path(key), reply.model_dump_json())

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Collection
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from codebench.errors import ConfigError
+from codebench.io import load_toml
 from codebench.models.formats import EditFormat
 
 CONFIG_FILE = "codebench.toml"
@@ -72,20 +71,17 @@ class BenchConfig(BaseModel):
 
 
 def load_config(path: Path | None, other_tables: Collection[str] = ()) -> BenchConfig:
-    """Read a configuration file; a missing default file means defaults."""
+    """Read a configuration file; a missing default file means defaults.
+
+    `other_tables` are the top-level tables that other parts of codebench own in the same file
+    (the caller names them, e.g. the nightly job's): they are skipped, every other key is ours.
+
+    Raises:
+        ConfigError: the file cannot be read or parsed, or has bad keys (each one named, with a
+            did-you-mean for a misspelt key).
+    """
     if path is None:
         path = Path(CONFIG_FILE)
         if not path.is_file():
             return BenchConfig()
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read it as TOML: {exc}") from exc
-    for table in other_tables:
-        raw.pop(table, None)
-    try:
-        return BenchConfig.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"{path}: {where}: {first['msg']}") from exc
+    return load_toml(path, BenchConfig, other_tables=other_tables)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import random
 from collections import defaultdict
 from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict
 
 from codebench.results import Status, TaskResult
-
-BOOTSTRAP_RESAMPLES = 2000
+from codebench.stats import mean, paired_bootstrap_interval
 
 
 class Flip(BaseModel):
@@ -57,17 +55,17 @@ def compare(
     scores_a, scores_b = task_scores(a), task_scores(b)
     shared = sorted(scores_a.keys() & scores_b.keys())
     differences = [scores_b[t] - scores_a[t] for t in shared]
-    low, high = _paired_interval(differences, seed)
+    low, high = paired_bootstrap_interval(differences, seed=seed)
     return Comparison(
         model_a=model_a,
         model_b=model_b,
         shared_tasks=len(shared),
-        rate_a=_mean([scores_a[t] for t in shared]),
-        rate_b=_mean([scores_b[t] for t in shared]),
+        rate_a=mean([scores_a[t] for t in shared]),
+        rate_b=mean([scores_b[t] for t in shared]),
         wins=sum(d > 0 for d in differences),
         losses=sum(d < 0 for d in differences),
         ties=sum(d == 0 for d in differences),
-        difference=_mean(differences),
+        difference=mean(differences),
         ci_low=low,
         ci_high=high,
         flipped=[
@@ -75,21 +73,4 @@ def compare(
             for t in shared
             if scores_a[t] != scores_b[t]
         ],
-    )
-
-
-def _mean(values: list[float]) -> float | None:
-    return round(sum(values) / len(values), 4) if values else None
-
-
-def _paired_interval(differences: list[float], seed: int) -> tuple[float | None, float | None]:
-    if not differences:
-        return None, None
-    rng = random.Random(seed)
-    means = sorted(
-        sum(differences[rng.randrange(len(differences))] for _ in differences) / len(differences)
-        for _ in range(BOOTSTRAP_RESAMPLES)
-    )
-    return round(means[int(0.025 * (BOOTSTRAP_RESAMPLES - 1))], 4), round(
-        means[int(0.975 * (BOOTSTRAP_RESAMPLES - 1))], 4
     )

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from codebench.errors import ResultStoreError
+from codebench.io import BadKey, load_json, write_text_atomic
 from codebench.report.leaderboard import Leaderboard
 
 
@@ -35,15 +35,18 @@ class History(BaseModel):
 
 
 def load_history(path: Path) -> History:
-    """The history file, or an empty history when there is none yet."""
+    """The history file, or an empty history when there is none yet.
+
+    Raises:
+        ResultStoreError: the file cannot be read or is not a history (the message says why).
+    """
     if not path.exists():
         return History()
-    try:
-        return History.model_validate_json(path.read_bytes())
-    except (ValidationError, ValueError, OSError) as exc:
-        raise ResultStoreError(
-            f"{path}: not a codebench history file ({exc}); move it aside"
-        ) from exc
+    return load_json(path, History, _history_error)
+
+
+def _history_error(path: Path, message: str, bad_keys: Sequence[BadKey]) -> ResultStoreError:
+    return ResultStoreError(f"{path}: not a codebench history file ({message}); move it aside")
 
 
 def record(history: History, night: date, board: Leaderboard) -> History:
@@ -88,9 +91,9 @@ def regressions(history: History, night: date) -> list[str]:
 
 
 def write_history(history: History, path: Path) -> None:
-    """Write atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".history-", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(history.model_dump_json(indent=2) + "\n")
-    os.replace(tmp, path)
+    """Write atomically and durably.
+
+    Raises:
+        OSError: the file cannot be written (the old one, if any, is kept).
+    """
+    write_text_atomic(path, history.model_dump_json(indent=2) + "\n")

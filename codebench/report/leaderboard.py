@@ -5,9 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
-import random
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -18,11 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from codebench import HARNESS_VERSION, __version__
 from codebench.analysis.version import ANALYSIS_VERSION
+from codebench.io import write_text_atomic
 from codebench.results import INFRA_STATUSES, Status, TaskResult
+from codebench.stats import bootstrap_interval, mean
 from codebench.tasks import Category, Scope
 
 SCHEMA_VERSION = 1
-BOOTSTRAP_RESAMPLES = 2000
 
 
 class ScopeStats(BaseModel):
@@ -246,19 +244,14 @@ def _well_formed(counts: dict[Status, int]) -> float | None:
     return round((replies - counts[Status.MALFORMED_PATCH]) / replies, 4)
 
 
-def _mean(values: list[float | None]) -> float | None:
-    present = [v for v in values if v is not None]
-    return round(sum(present) / len(present), 4) if present else None
-
-
 def _analysis_stats(rows: list[TaskResult]) -> AnalysisStats:
     analyses = [r.analysis for r in rows if r.analysis is not None]
     return AnalysisStats(
         analysed=len(analyses),
-        out_of_scope_churn=_mean([a.out_of_scope_churn for a in analyses]),
-        entity_precision=_mean([a.entity_precision for a in analyses]),
-        style_drift=_mean([a.style_drift for a in analyses]),
-        file_recall=_mean([a.file_recall for a in analyses]),
+        out_of_scope_churn=mean([a.out_of_scope_churn for a in analyses]),
+        entity_precision=mean([a.entity_precision for a in analyses]),
+        style_drift=mean([a.style_drift for a in analyses]),
+        file_recall=mean([a.file_recall for a in analyses]),
         cosmetic_entities=sum(len(a.cosmetic_entities) for a in analyses),
         docstring_comment_loss=sum(len(a.docstring_comment_loss) for a in analyses),
         renamed_names=sum(len(a.renamed_names) for a in analyses),
@@ -279,35 +272,13 @@ def _stats(rows: list[TaskResult]) -> ScopeStats:
     )
 
 
-def bootstrap_interval(
-    tasks: list[list[bool]], resamples: int = BOOTSTRAP_RESAMPLES, seed: int = 0
-) -> tuple[float | None, float | None]:
-    """A 95% percentile bootstrap interval of the resolved rate, resampling whole tasks.
-
-    Seeded, so the same results always give the same interval.
-    """
-    if not tasks:
-        return None, None
-    rng = random.Random(seed)
-    rates = []
-    for _ in range(resamples):
-        drawn = [tasks[rng.randrange(len(tasks))] for _ in tasks]
-        total = sum(len(outcomes) for outcomes in drawn)
-        rates.append(sum(sum(outcomes) for outcomes in drawn) / total)
-    rates.sort()
-    low = rates[int(0.025 * (resamples - 1))]
-    high = rates[int(0.975 * (resamples - 1))]
-    return round(low, 4), round(high, 4)
-
-
 def write_leaderboard(leaderboard: Leaderboard, path: Path) -> Path:
-    """Write the leaderboard atomically as indented JSON (keys by alias: `global`)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".leaderboard-", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(leaderboard.model_dump_json(indent=2, by_alias=True) + "\n")
-    os.replace(tmp, path)
-    return path
+    """Write the leaderboard atomically as indented JSON (keys by alias: `global`).
+
+    Raises:
+        OSError: the file cannot be written (the old one, if any, is kept).
+    """
+    return write_text_atomic(path, leaderboard.model_dump_json(indent=2, by_alias=True) + "\n")
 
 
 def leaderboard_schema() -> str:

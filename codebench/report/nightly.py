@@ -3,16 +3,16 @@ history appended, the page rebuilt with a trend plot, and regressions reported."
 
 from __future__ import annotations
 
-import tomllib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from rich.console import Console
 
 from codebench.errors import ConfigError
+from codebench.io import load_toml
 from codebench.models import ModelOptions
 from codebench.report import plots
 from codebench.report.history import History, load_history, record, regressions, write_history
@@ -39,17 +39,13 @@ class NightlyConfig(BaseModel):
 
 
 def load_nightly_config(path: Path) -> NightlyConfig:
-    """Read the `[nightly]` table; errors name the file and the key."""
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read it as TOML: {exc}") from exc
-    try:
-        return NightlyConfig.model_validate(raw.get(NIGHTLY_TABLE, {}))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"{path}: [nightly] {where}: {first['msg']}") from exc
+    """Read the `[nightly]` table of a configuration file.
+
+    Raises:
+        ConfigError: the file cannot be read or parsed, or the table has bad keys (each named,
+            e.g. `[nightly] models: is required but missing`).
+    """
+    return load_toml(path, NightlyConfig, table=NIGHTLY_TABLE)
 
 
 def parse_night(text: str | None) -> date:

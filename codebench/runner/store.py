@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from codebench.errors import ResultStoreError
+from codebench.io import write_text_atomic
 from codebench.results import TaskResult
 
 RESULTS_DIR = "results"
@@ -42,16 +41,14 @@ class ResultStore:
             return None  # a result from an older schema or a damaged file: recompute it
 
     def save(self, result: TaskResult, model_slug: str) -> Path:
-        """Write a result atomically; return its path."""
+        """Write a result atomically and durably; return its path.
+
+        Raises:
+            ResultStoreError: the file cannot be written (the old one, if any, is kept).
+        """
         path = self.path(result.task_id, model_slug, result.sample)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(result.model_dump_json(indent=2))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
+            write_text_atomic(path, result.model_dump_json(indent=2))
         except OSError as exc:
             raise ResultStoreError(f"cannot write result {path}: {exc}") from exc
         return path

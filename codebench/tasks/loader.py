@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from codebench.errors import ConfigError, TaskError
+from codebench.io import BadKey, load_toml
 from codebench.tasks.schema import Category, Scope, TaskSpec
 
 TASK_FILE = "task.toml"
@@ -128,22 +126,14 @@ def select_tasks(tasks: list[Task], wanted: Iterable[str]) -> list[Task]:
 
 
 def _read_spec(task_file: Path) -> TaskSpec:
-    try:
-        raw = tomllib.loads(task_file.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise TaskError(task_file, f"is not valid TOML: {exc}") from exc
-    try:
-        return TaskSpec.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(part) for part in first["loc"]) or None
-        message = first["msg"]
-        if first["type"] == "extra_forbidden":
-            message = "unknown key; remove it or fix its spelling"
-        elif first["type"] == "missing":
-            message = "is required but missing"
-        more = f" (and {len(exc.errors()) - 1} more problems)" if len(exc.errors()) > 1 else ""
-        raise TaskError(task_file, message + more, field) from exc
+    return load_toml(task_file, TaskSpec, _task_error)
+
+
+def _task_error(path: Path, message: str, bad_keys: Sequence[BadKey]) -> TaskError:
+    """A `TaskError` whose `field` is the first bad key (TaskError names it in the message)."""
+    if len(bad_keys) == 1:
+        return TaskError(path, bad_keys[0].problem, bad_keys[0].key)
+    return TaskError(path, message, bad_keys[0].key if bad_keys else None)
 
 
 def _resolve_repo(task_dir: Path, spec: TaskSpec, repos_root: Path) -> Path:

@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
+import pytest
+
+from codebench.errors import ResultStoreError
 from codebench.report import build_leaderboard
-from codebench.report.history import History, HistoryEntry, record, regressions
+from codebench.report.history import (
+    History,
+    HistoryEntry,
+    load_history,
+    record,
+    regressions,
+    write_history,
+)
 from codebench.results import Status
 from codebench.tasks import Scope
 from tests.conftest import WHEN, result
@@ -47,3 +58,16 @@ def test_first_night_has_nothing_to_regress_from() -> None:
         cost_usd=0.0,
     )
     assert regressions(History(entries=[entry]), MON) == []
+
+
+def test_a_damaged_history_file_says_where_and_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / "history.json"
+    assert load_history(path) == History()
+    write_history(record(History(), MON, board([Status.RESOLVED])), path)
+    assert len(load_history(path).entries) == 1
+    path.write_text(path.read_text()[:40])
+    with pytest.raises(
+        ResultStoreError,
+        match=r"history\.json: not a codebench history file \(is not valid JSON: EOF.*line \d+.*move it aside",
+    ):
+        load_history(path)

@@ -120,6 +120,25 @@ def test_invalid_toml_is_named(suite_copy: Path) -> None:
         load_task(path.parent)
 
 
+def test_every_misspelt_key_is_named_with_a_suggestion(suite_copy: Path) -> None:
+    edit_toml(suite_copy, "mini-div-zero", "timeout = 60", "timout = 60")
+    path = edit_toml(suite_copy, "mini-div-zero", 'scope = "local"', 'scoep = "local"')
+    with pytest.raises(TaskError) as caught:
+        load_task(path.parent)
+    message = str(caught.value)
+    assert caught.value.field == "scope"  # the first problem: scope is missing
+    assert "3 problems" in message
+    assert "timout: unknown key; remove it or fix its spelling (did you mean 'timeout'?)" in message
+    assert "scoep: unknown key; remove it or fix its spelling (did you mean 'scope'?)" in message
+
+
+def test_non_utf8_task_toml_is_named(suite_copy: Path) -> None:
+    path = suite_copy / "mini" / "mini-div-zero" / "task.toml"
+    path.write_bytes(path.read_bytes().replace(b"Refuse", b"R\xe9fuse"))
+    with pytest.raises(TaskError, match=r"task\.toml: is not UTF-8 text: byte 0xe9 on line \d"):
+        load_task(path.parent)
+
+
 def test_unknown_suite_lists_the_known_ones() -> None:
     with pytest.raises(TaskError, match="mini"):
         load_suite("nope", FIXTURE_TASKS)
