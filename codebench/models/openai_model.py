@@ -165,11 +165,11 @@ class OpenAIModel(Model):
         client = self.client()
         if self.config.api == "responses":
             response = client.responses.create(**request)
-            return response.output_text or "", _responses_usage(response.usage)
+            return response.output_text or "", _usage(response.usage, RESPONSES_USAGE)
         completion = client.chat.completions.create(**request)
         if not completion.choices:
             raise ValueError("the reply has no choices")
-        return completion.choices[0].message.content or "", _chat_usage(completion.usage)
+        return completion.choices[0].message.content or "", _usage(completion.usage, CHAT_USAGE)
 
 
 def classify(exc: BaseException) -> tuple[float | None, str]:
@@ -202,25 +202,24 @@ def _detail(obj: Any, name: str) -> int:
     return int(getattr(obj, name, 0) or 0) if obj is not None else 0
 
 
-def _chat_usage(usage: Any) -> Usage:
-    if usage is None:
-        return Usage()
-    return Usage(
-        input_tokens=_detail(usage, "prompt_tokens"),
-        output_tokens=_detail(usage, "completion_tokens"),
-        cached_tokens=_detail(getattr(usage, "prompt_tokens_details", None), "cached_tokens"),
-        reasoning_tokens=_detail(
-            getattr(usage, "completion_tokens_details", None), "reasoning_tokens"
-        ),
-    )
+# Where each API's usage object keeps (input, output, input details, output details).
+CHAT_USAGE = (
+    "prompt_tokens",
+    "completion_tokens",
+    "prompt_tokens_details",
+    "completion_tokens_details",
+)
+RESPONSES_USAGE = ("input_tokens", "output_tokens", "input_tokens_details", "output_tokens_details")
 
 
-def _responses_usage(usage: Any) -> Usage:
+def _usage(usage: Any, names: tuple[str, str, str, str]) -> Usage:
+    """Token counts from a Chat Completions or Responses usage object (`names` says which)."""
     if usage is None:
         return Usage()
+    inputs, outputs, input_details, output_details = names
     return Usage(
-        input_tokens=_detail(usage, "input_tokens"),
-        output_tokens=_detail(usage, "output_tokens"),
-        cached_tokens=_detail(getattr(usage, "input_tokens_details", None), "cached_tokens"),
-        reasoning_tokens=_detail(getattr(usage, "output_tokens_details", None), "reasoning_tokens"),
+        input_tokens=_detail(usage, inputs),
+        output_tokens=_detail(usage, outputs),
+        cached_tokens=_detail(getattr(usage, input_details, None), "cached_tokens"),
+        reasoning_tokens=_detail(getattr(usage, output_details, None), "reasoning_tokens"),
     )
