@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from codebench.analysis import EditAnalysis
+from codebench.analysis import AnalysisFailure, EditAnalysis
 from codebench.grading import TestStatus
 from codebench.models import Usage
 from codebench.patching import ApplyStep
@@ -82,7 +82,7 @@ class TaskResult(BaseModel):
     log_tail: str = ""
     effective_patch: str = ""  # the patch as applied in the sandbox; what the analysis reads
     analysis: EditAnalysis | None = None
-    analysis_error: str | None = None
+    analysis_failure: AnalysisFailure | None = None  # the analyzer raised on this patch
     finished_at: datetime
 
     @property
