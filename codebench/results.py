@@ -6,9 +6,15 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+)
 
-from codebench.analysis import EditAnalysis
+from codebench.analysis import AnalysisFailure, EditAnalysis
 from codebench.grading import TestOutcome
 from codebench.models import Usage
 from codebench.patching import ApplyStep
@@ -75,9 +81,22 @@ class TaskResult(Evaluation):
     usage: Usage = Usage()
     cost_usd: float = 0.0
     model_seconds: float = 0.0
-    analysis: EditAnalysis | None = None
-    analysis_error: str | None = None
+    analysis: EditAnalysis | None = None  # an older analyzer's shape reads as None: re-analysed
+    analysis_failure: AnalysisFailure | None = None  # the analyzer raised on this patch
     finished_at: datetime
+
+    @field_validator("analysis", mode="wrap")
+    @classmethod
+    def _older_analysis_is_recomputed(
+        cls, value: object, handler: ValidatorFunctionWrapHandler
+    ) -> EditAnalysis | None:
+        """An analysis another analyzer version stored in another shape is dropped, not the
+        result: its grade stands and only the analysis is computed again, without a sandbox."""
+        try:
+            analysis: EditAnalysis | None = handler(value)
+        except ValidationError:
+            return None
+        return analysis
 
     @property
     def seconds(self) -> float:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from codebench.analysis import EditAnalysis
+from codebench.analysis import EditAnalysis, Finding, FindingKind
 from codebench.results import ResultKey, Status, TaskResult
 from codebench.runner import SandboxSettings
 from codebench.sandbox import Backend, ImageSet
@@ -114,6 +114,42 @@ RESULTS = [
     result("b-global", Scope.GLOBAL, "m", Status.MODEL_ERROR, sample=0),
     result("b-global", Scope.GLOBAL, "m", Status.SANDBOX_ERROR, sample=1),
 ]
+
+
+FINDINGS = [
+    Finding(path="pkg/a.py", line=9, name="foo", kind=FindingKind.STALE_CALL),
+    Finding(path="pkg/a.py", line=10, name="foo", kind=FindingKind.STALE_CALL),
+]
+
+
+def analysis() -> EditAnalysis:
+    """An analysis with a finding of several kinds (for round trips through JSON)."""
+    return EditAnalysis(
+        scope=Scope.GLOBAL,
+        files_changed=["pkg/a.py", "pkg/b.py"],
+        entities_changed=["pkg/b.py::foo"],
+        entity_precision=1.0,
+        entity_recall=1.0,
+        file_precision=1.0,
+        file_recall=1.0,
+        out_of_scope_churn=0.0,
+        excess_edit_distance=0.0,
+        cosmetic_entities=[],
+        docstring_comment_loss=[],
+        renamed_names=[],
+        style_drift=None,
+        style_detail=[],
+        stale_call_sites=FINDINGS,
+        undefined_names=[
+            Finding(
+                path="pkg/b.py", line=1, name="y", kind=FindingKind.BROKEN_FROM_NAME, detail="pkg.x"
+            )
+        ],
+        reinvented_helpers=[],
+        syntax_errors=[
+            Finding(path="pkg/c.py", line=0, name="", kind=FindingKind.SYNTAX_ERROR, detail="bad")
+        ],
+    )
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

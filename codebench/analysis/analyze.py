@@ -13,6 +13,7 @@ from codebench.analysis.crossfile import (
 from codebench.analysis.diffs import FileDiff, file_diffs
 from codebench.analysis.entities import LOCAL_MAX_DEFINITIONS, Entity, classify_scope, entity_lines
 from codebench.analysis.facts import facts
+from codebench.analysis.findings import Finding, FindingKind, by_location
 from codebench.analysis.hygiene import cosmetic_entities, docstring_comment_loss, renamed_names
 from codebench.analysis.parsing import cst_syntax_error
 from codebench.analysis.repo import RepoTree
@@ -42,10 +43,10 @@ class EditAnalysis(BaseModel):
     renamed_names: list[str]
     style_drift: float | None
     style_detail: list[ConventionDrift]
-    stale_call_sites: list[str]
-    undefined_names: list[str]
-    reinvented_helpers: list[str]
-    syntax_errors: list[str]
+    stale_call_sites: list[Finding]
+    undefined_names: list[Finding]
+    reinvented_helpers: list[Finding]
+    syntax_errors: list[Finding]
 
 
 def _lines(diffs: list[FileDiff]) -> dict[Entity, int]:
@@ -124,11 +125,19 @@ def _reference(
     return entity_p, entity_r, file_p, file_r
 
 
-def _syntax_errors(diffs: list[FileDiff]) -> list[str]:
+def _syntax_errors(diffs: list[FileDiff]) -> list[Finding]:
     errors = []
     for diff in diffs:
         if diff.is_python and diff.new:
             error = cst_syntax_error(diff.new, facts(diff.new).tokens)
             if error:
-                errors.append(f"{diff.path}: {error}")
-    return errors
+                errors.append(
+                    Finding(
+                        path=diff.path,
+                        line=error.line or 0,
+                        name="",
+                        kind=FindingKind.SYNTAX_ERROR,
+                        detail=error.message,
+                    )
+                )
+    return by_location(errors)

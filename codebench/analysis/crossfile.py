@@ -13,6 +13,7 @@ from pydantic import TypeAdapter
 
 from codebench.analysis.diffs import FileDiff
 from codebench.analysis.facts import SourceFacts, facts
+from codebench.analysis.findings import Finding, FindingKind, by_location
 from codebench.analysis.repo import RepoTree, python_facts
 from codebench.patching import is_test_path
 
@@ -148,16 +149,16 @@ def _defined_anywhere(name: str, after: After) -> bool:
     )
 
 
-def stale_call_sites(diffs: list[FileDiff], after: After) -> list[str]:
+def stale_call_sites(diffs: list[FileDiff], after: After) -> list[Finding]:
     """Calls and imports anywhere outside the tests that still use a removed name, or call a
     re-signed function in a way its new signature no longer accepts."""
     changed = _changed_callables(diffs, after)
-    stale: list[str] = []
+    stale: list[Finding] = []
     for path, known in after.mentioning(changed):
         if is_test_path(path):
             continue  # tests are not the patch's to change (edits to them are reverted)
         stale.extend(
-            f"{path}:{node.lineno} import {alias.name}"
+            Finding(path=path, line=node.lineno, name=alias.name, kind=FindingKind.STALE_IMPORT)
             for node in known.walked
             if isinstance(node, ast.ImportFrom)
             for alias in node.names
@@ -174,14 +175,10 @@ def stale_call_sites(diffs: list[FileDiff], after: After) -> list[str]:
             if before.is_method and not via_attribute:
                 continue
             if now is None or not now.accepts(call):
-                stale.append(f"{path}:{call.lineno} {name}()")
-    return sorted(stale, key=_by_line)
-
-
-def _by_line(site: str) -> tuple[str, int]:
-    location = site.split(" ", 1)[0]
-    path, _, line = location.rpartition(":")
-    return path, int(line)
+                stale.append(
+                    Finding(path=path, line=call.lineno, name=name, kind=FindingKind.STALE_CALL)
+                )
+    return by_location(stale)
 
 
 def _bound_names(nodes: Iterable[ast.AST]) -> set[str]:
@@ -213,10 +210,10 @@ def _undefined(known: SourceFacts) -> set[tuple[int, str]]:
     }
 
 
-def undefined_names(diffs: list[FileDiff], after: After) -> list[str]:
+def undefined_names(diffs: list[FileDiff], after: After) -> list[Finding]:
     """Names the added lines use that nothing defines, and imports of repository modules or
-    names that do not exist after the patch."""
-    found = []
+    names that do not exist after the patch, by path and line."""
+    found: list[Finding] = []
     for diff in diffs:
         known = after.get(diff.path)
         if known is None or not diff.added:
@@ -224,9 +221,11 @@ def undefined_names(diffs: list[FileDiff], after: After) -> list[str]:
         before = {name for _, name in _undefined(facts(diff.old))} if diff.old else set()
         for line, name in sorted(_undefined(known)):
             if line in diff.added and name not in before:
-                found.append(f"{diff.path}:{line} {name}")
+                found.append(
+                    Finding(path=diff.path, line=line, name=name, kind=FindingKind.UNDEFINED_NAME)
+                )
         found.extend(_broken_imports(diff, known, after))
-    return found
+    return by_location(found)
 
 
 def _module_path(module: str, after: After) -> str | None:
@@ -249,7 +248,7 @@ def _top_level_names(after: After) -> set[str]:
     return {p.split("/")[0].removesuffix(".py") for p in after.texts}
 
 
-def _broken_imports(diff: FileDiff, known: SourceFacts, after: After) -> Iterator[str]:
+def _broken_imports(diff: FileDiff, known: SourceFacts, after: After) -> Iterator[Finding]:
     roots = _top_level_names(after)
     for node in known.walked:
         if getattr(node, "lineno", 0) not in diff.added:
@@ -257,21 +256,39 @@ def _broken_imports(diff: FileDiff, known: SourceFacts, after: After) -> Iterato
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name.split(".")[0] in roots and not _module_path(alias.name, after):
-                    yield f"{diff.path}:{node.lineno} import {alias.name}"
+                    yield Finding(
+                        path=diff.path,
+                        line=node.lineno,
+                        name=alias.name,
+                        kind=FindingKind.BROKEN_IMPORT,
+                    )
         elif isinstance(node, ast.ImportFrom):
-            module = _resolve(diff.path, node)
-            if module.split(".")[0] not in roots:
-                continue
-            target = _module_path(module, after)
-            if target is None:
-                yield f"{diff.path}:{node.lineno} from {module} import ..."
-                continue
-            target_facts = after.get(target)
-            defined = _module_names(target_facts) if target_facts is not None else set()
-            for alias in node.names:
-                submodule = _module_path(f"{module}.{alias.name}", after)
-                if alias.name != "*" and alias.name not in defined and submodule is None:
-                    yield f"{diff.path}:{node.lineno} from {module} import {alias.name}"
+            yield from _broken_from_import(diff.path, node, roots, after)
+
+
+def _broken_from_import(
+    path: str, node: ast.ImportFrom, roots: set[str], after: After
+) -> Iterator[Finding]:
+    """A from-import of a repository module that does not exist, else of names it lacks."""
+    module = _resolve(path, node)
+    if module.split(".")[0] not in roots:
+        return
+    target = _module_path(module, after)
+    if target is None:
+        yield Finding(path=path, line=node.lineno, name=module, kind=FindingKind.BROKEN_FROM_MODULE)
+        return
+    target_facts = after.get(target)
+    defined = _module_names(target_facts) if target_facts is not None else set()
+    for alias in node.names:
+        submodule = _module_path(f"{module}.{alias.name}", after)
+        if alias.name != "*" and alias.name not in defined and submodule is None:
+            yield Finding(
+                path=path,
+                line=node.lineno,
+                name=alias.name,
+                kind=FindingKind.BROKEN_FROM_NAME,
+                detail=module,
+            )
 
 
 def _module_names(known: SourceFacts) -> set[str]:
@@ -319,10 +336,11 @@ def _function_shapes(repo: RepoTree) -> list[tuple[str, list[str]]]:
     return repo.cached("function-shapes", compute, SHAPES_CODEC)
 
 
-def reinvented_helpers(repo: RepoTree, diffs: list[FileDiff], after: After) -> list[str]:
-    """Functions the patch adds that are near-copies of a function that still exists."""
+def reinvented_helpers(repo: RepoTree, diffs: list[FileDiff], after: After) -> list[Finding]:
+    """Functions the patch adds that are near-copies of a function that still exists, by path
+    and line."""
     existing = _function_shapes(repo)
-    found = []
+    found: list[Finding] = []
     for diff in diffs:
         known = after.get(diff.path)
         if known is None:
@@ -334,8 +352,16 @@ def reinvented_helpers(repo: RepoTree, diffs: list[FileDiff], after: After) -> l
                 continue
             match = _closest(shape, existing, after)
             if match:
-                found.append(f"{diff.path}::{qualname} ~ {match}")
-    return found
+                found.append(
+                    Finding(
+                        path=diff.path,
+                        line=node.lineno,
+                        name=qualname,
+                        kind=FindingKind.REINVENTED_HELPER,
+                        detail=match,
+                    )
+                )
+    return by_location(found)
 
 
 def _closest(shape: list[str], existing: list[tuple[str, list[str]]], after: After) -> str | None:

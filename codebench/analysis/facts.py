@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from codebench.analysis.parsing import parse_python
+from codebench.analysis.parsing import ParseError, parse_python
 
 Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 MODULE = "<module>"
@@ -48,7 +48,7 @@ class SourceFacts:
 
     source: str
     tree: ast.Module | None
-    error: str | None
+    error: ParseError | None
 
     @cached_property
     def _tokenized(self) -> tuple[tuple[tokenize.TokenInfo, ...], bool]:

@@ -20,11 +20,22 @@ PARSER_STACK_BYTES = 512 * 1024 * 1024
 
 
 @dataclass(frozen=True)
+class ParseError:
+    """Why a text does not parse: the parser's message and, when it names one, the line."""
+
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}" if self.line is not None else self.message
+
+
+@dataclass(frozen=True)
 class ParseOutcome:
     """An `ast` tree, or the reason there is none."""
 
     tree: ast.Module | None
-    error: str | None = None
+    error: ParseError | None = None
 
 
 def nesting_depth(tokens: Iterable[tokenize.TokenInfo]) -> int:
@@ -48,12 +59,12 @@ def parse_python(source: str) -> ParseOutcome:
     try:
         return ParseOutcome(ast.parse(source))
     except SyntaxError as exc:
-        return ParseOutcome(None, f"line {exc.lineno}: {exc.msg}")
+        return ParseOutcome(None, ParseError(exc.msg, exc.lineno))
     except (RecursionError, MemoryError, ValueError) as exc:
-        return ParseOutcome(None, f"cannot parse: {type(exc).__name__}")
+        return ParseOutcome(None, ParseError(f"cannot parse: {type(exc).__name__}"))
 
 
-def cst_syntax_error(source: str, tokens: Iterable[tokenize.TokenInfo]) -> str | None:
+def cst_syntax_error(source: str, tokens: Iterable[tokenize.TokenInfo]) -> ParseError | None:
     """libcst's verdict on a file (None: it parses), guarded against stack overflow.
 
     `tokens` are the file's tokens (as far as they go). Files too large or too deeply nested
@@ -62,7 +73,7 @@ def cst_syntax_error(source: str, tokens: Iterable[tokenize.TokenInfo]) -> str |
     too_big = len(source) > MAX_SOURCE_BYTES
     if too_big or nesting_depth(tokens) > max(MAX_BRACKET_DEPTH, MAX_INDENT_DEPTH):
         return parse_python(source).error
-    verdict: list[str | None] = []
+    verdict: list[ParseError | None] = []
 
     def run() -> None:
         import libcst
@@ -71,9 +82,9 @@ def cst_syntax_error(source: str, tokens: Iterable[tokenize.TokenInfo]) -> str |
             libcst.parse_module(source)
             verdict.append(None)
         except libcst.ParserSyntaxError as exc:
-            verdict.append(f"line {exc.raw_line}: {exc.message}")
+            verdict.append(ParseError(exc.message, exc.raw_line))
         except Exception as exc:  # libcst raises assorted errors on odd input
-            verdict.append(f"cannot parse: {type(exc).__name__}")
+            verdict.append(ParseError(f"cannot parse: {type(exc).__name__}"))
 
     previous = threading.stack_size(PARSER_STACK_BYTES)
     try:
@@ -82,4 +93,4 @@ def cst_syntax_error(source: str, tokens: Iterable[tokenize.TokenInfo]) -> str |
     finally:
         threading.stack_size(previous)
     worker.join()
-    return verdict[0] if verdict else "cannot parse"
+    return verdict[0] if verdict else ParseError("cannot parse")

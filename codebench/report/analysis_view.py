@@ -7,6 +7,7 @@ from rich.table import Table
 from codebench.analysis import EditAnalysis
 
 LIST_PREVIEW = 6
+UNLISTED = frozenset({"style_detail", "analysis_version"})  # own rows below; not a metric
 
 
 def _show(value: object) -> str:
@@ -28,8 +29,9 @@ def analysis_table(analysis: EditAnalysis) -> Table:
     table = Table(title="edit analysis", title_justify="left", show_lines=False)
     table.add_column("metric")
     table.add_column("value", overflow="fold")
-    for name, value in analysis.model_dump(exclude={"style_detail", "analysis_version"}).items():
-        table.add_row(name, _show(value))
+    for name in EditAnalysis.model_fields:
+        if name not in UNLISTED:
+            table.add_row(name, _show(getattr(analysis, name)))
     broken = [d for d in analysis.style_detail if d.breaking_share > 0]
     for drift in sorted(broken, key=lambda d: -d.breaking_share):
         note = (

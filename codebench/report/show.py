@@ -48,5 +48,5 @@ def render_result(result: TaskResult, console: Console) -> None:
         console.print(result.reply, markup=False, soft_wrap=True)
     if result.analysis is not None:
         console.print(analysis_table(result.analysis))
-    if result.analysis_error:
-        console.print(f"analysis failed: {result.analysis_error}", markup=False)
+    if result.analysis_failure is not None:
+        console.print(f"analysis failed: {result.analysis_failure}", markup=False)

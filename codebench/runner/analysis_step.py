@@ -13,7 +13,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from codebench.analysis import ANALYSIS_VERSION, EditAnalysis, RepoTree, analyze
+from codebench.analysis import ANALYSIS_VERSION, AnalysisFailure, EditAnalysis, RepoTree, analyze
 from codebench.results import TaskResult
 from codebench.tasks import Scope, Task
 
@@ -35,11 +35,11 @@ def _tree(repo_dir: Path, content_hash: str) -> RepoTree:
 
 def _analyse(
     repo_dir: Path, content_hash: str, patch: str, gold: str, scope: Scope
-) -> tuple[EditAnalysis | None, str | None]:
+) -> EditAnalysis | AnalysisFailure:
     try:
-        return analyze(_tree(repo_dir, content_hash), patch, gold, scope), None
+        return analyze(_tree(repo_dir, content_hash), patch, gold, scope)
     except Exception as exc:  # any analyzer bug must cost the metric, never the result
-        return None, f"{type(exc).__name__}: {exc}"
+        return AnalysisFailure.of(exc)
 
 
 def _warm() -> None:
@@ -67,10 +67,11 @@ def stop_analysis_process() -> None:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def analyse_patch(task: Task, effective_patch: str) -> tuple[EditAnalysis | None, str | None]:
-    """(analysis, None), or (None, why) when there is nothing to analyse or analysis failed."""
+def analyse_patch(task: Task, effective_patch: str) -> EditAnalysis | AnalysisFailure | None:
+    """The patch's analysis, why analysing it failed, or None when there is nothing to analyse
+    (the patch is empty)."""
     if not effective_patch.strip():
-        return None, None
+        return None
     args = (task.repo_dir, task.content_hash, effective_patch, task.gold_patch, task.scope)
     pool = _pool
     if pool is not None:
@@ -83,12 +84,15 @@ def analyse_patch(task: Task, effective_patch: str) -> tuple[EditAnalysis | None
 
 def needs_analysis(result: TaskResult) -> bool:
     """A stored result whose applied patch was never analysed by this analyzer version."""
-    if not result.effective_patch.strip() or result.analysis_error:
+    if not result.effective_patch.strip() or result.analysis_failure is not None:
         return False
     return result.analysis is None or result.analysis.analysis_version != ANALYSIS_VERSION
 
 
 def with_analysis(task: Task, result: TaskResult) -> TaskResult:
-    """The result with its analysis (re)computed from its stored applied patch."""
-    analysis, error = analyse_patch(task, result.effective_patch)
-    return result.model_copy(update={"analysis": analysis, "analysis_error": error})
+    """The result with its analysis (re)computed from its stored applied patch; a failed
+    analysis is recorded as the result's `analysis_failure`, its graded status kept."""
+    outcome = analyse_patch(task, result.effective_patch)
+    analysis = outcome if isinstance(outcome, EditAnalysis) else None
+    failure = outcome if isinstance(outcome, AnalysisFailure) else None
+    return result.model_copy(update={"analysis": analysis, "analysis_failure": failure})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from codebench.analysis import EditAnalysis, RepoTree, analyze
+from codebench.analysis import EditAnalysis, Finding, FindingKind, RepoTree, analyze
 from codebench.analysis.scope import tokens
 from codebench.patching.render import render_diff
 from codebench.tasks import Scope
@@ -141,20 +141,31 @@ def test_stale_call_site_after_rename() -> None:
     gold = edit(gold, "pkg/report.py", "import total", "import grand_total")
     gold = edit(gold, "pkg/report.py", "str(total(", "str(grand_total(")
     result = run(edit(BASE, "pkg/calc.py", "def total(", "def grand_total("), gold)
-    assert result.stale_call_sites == ["pkg/report.py:1 import total", "pkg/report.py:5 total()"]
+    assert result.stale_call_sites == [
+        Finding(path="pkg/report.py", line=1, name="total", kind=FindingKind.STALE_IMPORT),
+        Finding(path="pkg/report.py", line=5, name="total", kind=FindingKind.STALE_CALL),
+    ]
+    assert [str(f) for f in result.stale_call_sites] == [
+        "pkg/report.py:1 import total",
+        "pkg/report.py:5 total()",
+    ]
     assert run(gold, gold).stale_call_sites == []
 
 
 def test_stale_call_site_after_signature_change() -> None:
     model = edit(BASE, "pkg/calc.py", "def total(items):", "def total(items, tax):")
-    assert run(model).stale_call_sites == ["pkg/report.py:5 total()"]
+    assert run(model).stale_call_sites == [
+        Finding(path="pkg/report.py", line=5, name="total", kind=FindingKind.STALE_CALL)
+    ]
     optional = edit(BASE, "pkg/calc.py", "def total(items):", "def total(items, tax=0):")
     assert run(optional).stale_call_sites == []
 
 
 def test_new_undefined_name() -> None:
     model = edit(BASE, "pkg/calc.py", "    return x * 2\n", "    return scale(x, 2)\n")
-    assert run(model).undefined_names == ["pkg/calc.py:11 scale"]
+    assert run(model).undefined_names == [
+        Finding(path="pkg/calc.py", line=11, name="scale", kind=FindingKind.UNDEFINED_NAME)
+    ]
 
 
 def test_reinvented_helper() -> None:
@@ -163,13 +174,23 @@ def test_reinvented_helper() -> None:
         "        result += value\n    return result\n"
     )
     model = {**BASE, "pkg/report.py": BASE["pkg/report.py"] + copy}
-    assert run(model).reinvented_helpers == ["pkg/report.py::add_up ~ pkg/calc.py::total (1.00)"]
+    (helper,) = run(model).reinvented_helpers
+    assert helper == Finding(
+        path="pkg/report.py",
+        line=8,
+        name="add_up",
+        kind=FindingKind.REINVENTED_HELPER,
+        detail="pkg/calc.py::total (1.00)",
+    )
+    assert str(helper) == "pkg/report.py::add_up ~ pkg/calc.py::total (1.00)"
 
 
 def test_syntax_error_is_reported_not_raised() -> None:
     model = edit(BASE, "pkg/calc.py", "    return x * 2\n", "    return x *\n")
     result = run(model, FIX)
-    assert len(result.syntax_errors) == 1 and result.syntax_errors[0].startswith("pkg/calc.py:")
+    (error,) = result.syntax_errors
+    assert (error.path, error.line, error.kind) == ("pkg/calc.py", 11, FindingKind.SYNTAX_ERROR)
+    assert str(error).startswith("pkg/calc.py: line 11: ")
     assert result.entities_changed  # the rest of the analysis still ran
 
 
@@ -231,7 +252,9 @@ def test_nested_function_signature_change_is_stale() -> None:
     assert run(model, base=base).stale_call_sites == []  # nested: private to outer
     top = {"m.py": "def f(a, b):\n    return a\n\n\ndef g():\n    return f(1, 2)\n"}
     changed = {"m.py": top["m.py"].replace("def f(a, b)", "def f(a, b, c)")}
-    assert run(changed, base=top).stale_call_sites == ["m.py:6 f()"]
+    assert run(changed, base=top).stale_call_sites == [
+        Finding(path="m.py", line=6, name="f", kind=FindingKind.STALE_CALL)
+    ]
 
 
 def test_method_change_does_not_flag_plain_calls() -> None:
@@ -250,7 +273,11 @@ def test_top_level_module_imports_are_checked() -> None:
     """Regression: `util.py` was taken for a package named `util.py`."""
     base = {"util.py": "def mean(xs):\n    return sum(xs) / len(xs)\n", "app.py": "X = 1\n"}
     model = {**base, "app.py": "from util import average\nX = 1\n"}
-    assert run(model, base=base).undefined_names == ["app.py:1 from util import average"]
+    (broken,) = run(model, base=base).undefined_names
+    assert broken == Finding(
+        path="app.py", line=1, name="average", kind=FindingKind.BROKEN_FROM_NAME, detail="util"
+    )
+    assert str(broken) == "app.py:1 from util import average"
 
 
 def test_merged_names_are_not_a_rename() -> None:
@@ -264,3 +291,41 @@ def test_blank_only_change_is_local() -> None:
     model = {"m.py": "X = 1\n\n\nY = 2\n"}
     result = run(model, base=base)
     assert result.entities_changed == [] and result.scope is Scope.LOCAL
+
+
+def test_stale_call_in_a_path_with_a_space() -> None:
+    """Regression: stale sites were sorted by parsing their text back, which split at the first
+    space, so a stale call in `scripts/run me.py` raised ValueError and lost the whole analysis."""
+    base = {
+        "pkg/__init__.py": "",
+        "pkg/calc.py": "def total(xs):\n    return sum(xs)\n",
+        "scripts/run me.py": "from pkg.calc import total\n\nprint(total([1]))\n",
+    }
+    model = {**base, "pkg/calc.py": "def grand_total(xs):\n    return sum(xs)\n"}
+    assert [str(f) for f in run(model, base=base).stale_call_sites] == [
+        "scripts/run me.py:1 import total",
+        "scripts/run me.py:3 total()",
+    ]
+
+
+def test_stale_calls_are_listed_by_line_as_a_number() -> None:
+    base = {"m.py": "def f(a):\n    return a\n\n\n" + "".join(f"X{i} = f({i})\n" for i in range(8))}
+    model = {"m.py": base["m.py"].replace("def f(a)", "def f(a, b)")}
+    lines = [f.line for f in run(model, base=base).stale_call_sites]
+    assert lines == list(range(5, 13))  # 9 before 10, 11, 12
+
+
+def test_undefined_names_and_broken_imports_are_listed_by_line() -> None:
+    """Regression: a file's broken imports were listed after its undefined names whatever their
+    lines, and files in the patch's order; now every finding is ordered by path, then line."""
+    base = {"pkg/__init__.py": "", "pkg/m.py": "X = 1\n", "pkg/b.py": "Y = 1\n"}
+    model = {
+        **base,
+        "pkg/m.py": "from pkg.gone import z\n" + "\n" * 8 + "X = nope\n",
+        "pkg/b.py": "Y = missing\n",
+    }
+    assert [str(f) for f in run(model, base=base).undefined_names] == [
+        "pkg/b.py:1 missing",
+        "pkg/m.py:1 from pkg.gone import ...",
+        "pkg/m.py:10 nope",
+    ]

@@ -174,7 +174,7 @@ def test_results_carry_their_analysis_and_reanalyse_on_a_new_version(
     publish_run(settings, first)
     by_task = {r.task_id: r for r in first.results}
     analysis = by_task["mini-rename-show"].analysis
-    assert analysis is not None, by_task["mini-rename-show"].analysis_error
+    assert analysis is not None, by_task["mini-rename-show"].analysis_failure
     assert analysis.entity_precision == 1.0 and analysis.scope.value == "global"
     assert "calc/report.py" in by_task["mini-rename-show"].effective_patch
     board = json.loads((tmp_path / "leaderboard.json").read_text())

@@ -1,0 +1,66 @@
+"""The analysis step: an analysis, a typed failure when the analyzer raises, or nothing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+import codebench.runner.analysis_step as step
+from codebench.analysis import AnalysisFailure, EditAnalysis
+from codebench.results import ResultKey, Status, TaskResult
+from codebench.runner.analysis_step import analyse_patch, needs_analysis, with_analysis
+from codebench.tasks import Task
+
+
+def graded(task: Task, patch: str) -> TaskResult:
+    return TaskResult(
+        task_id=task.id,
+        scope=task.scope,
+        category=task.category,
+        model="gold",
+        sample=0,
+        key=ResultKey(
+            task_hash=task.content_hash, patch_sha256="p", image_id="i", harness_version="1"
+        ),
+        status=Status.RESOLVED,
+        effective_patch=patch,
+        finished_at=datetime(2026, 1, 2, tzinfo=UTC),
+    )
+
+
+def test_an_analyzer_that_raises_yields_a_failure_and_keeps_the_status(
+    mini_tasks: dict[str, Task], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    task = mini_tasks["mini-div-zero"]
+
+    def broken(*args: object) -> EditAnalysis:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(step, "analyze", broken)
+    result = with_analysis(task, graded(task, task.gold_patch))
+    assert result.status is Status.RESOLVED
+    assert result.analysis is None
+    assert result.analysis_failure == AnalysisFailure(error_type="RuntimeError", message="boom")
+    assert str(result.analysis_failure) == "RuntimeError: boom"
+    assert not needs_analysis(result)  # a failure is kept, not retried on every run
+
+
+def test_a_patch_is_analysed(mini_tasks: dict[str, Task]) -> None:
+    task = mini_tasks["mini-div-zero"]
+    result = with_analysis(task, graded(task, task.gold_patch))
+    assert isinstance(result.analysis, EditAnalysis) and result.analysis_failure is None
+    assert result.analysis.entity_precision == 1.0
+    assert not needs_analysis(result)
+
+
+def test_an_empty_patch_has_nothing_to_analyse(mini_tasks: dict[str, Task]) -> None:
+    task = mini_tasks["mini-div-zero"]
+    assert analyse_patch(task, "  \n") is None
+    result = with_analysis(task, graded(task, ""))
+    assert (result.analysis, result.analysis_failure) == (None, None)
+
+
+def test_a_failure_without_a_message_reads_as_its_type() -> None:
+    assert str(AnalysisFailure.of(ValueError())) == "ValueError"
+    assert str(AnalysisFailure.of(KeyError("x"))) == "KeyError: 'x'"
