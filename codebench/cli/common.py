@@ -63,8 +63,3 @@ def prepare_images(keys: set[str]) -> ImageSet:
     from codebench.sandbox.image import prepare_images as prepare
 
     return prepare(keys, default_sandboxes_root(), log)
-
-
-def images_for(backend: Backend, keys: set[str]) -> ImageSet:
-    """The images a command needs on `backend` (none for the local one)."""
-    return ImageSet() if backend is Backend.LOCAL else prepare_images(keys)

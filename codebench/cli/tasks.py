@@ -16,8 +16,8 @@ from codebench.cli.common import (
     TasksRootOpt,
     WorkersOpt,
     console,
-    images_for,
     out,
+    prepare_images,
     say,
     tasks_root,
     warn_if_unsafe,
@@ -53,11 +53,11 @@ def tasks_validate(
 ) -> None:
     """Prove each task gradable; exit 0 only if every task is valid."""
     from codebench.authoring import validate_suite
-    from codebench.runner import SandboxSettings
+    from codebench.runner import SandboxSettings, images_for
     from codebench.tasks import load_suite, select_tasks
 
     tasks = select_tasks(load_suite(suite, tasks_root(tasks_dir)), task or ())
-    images = images_for(warn_if_unsafe(backend), {t.spec.image for t in tasks})
+    images = images_for(warn_if_unsafe(backend), {t.spec.image for t in tasks}, prepare_images)
     settings = SandboxSettings(backend, images, slots=threading.Semaphore(workers))
     verdicts = validate_suite(
         tasks, settings, workers=workers, gold_runs=gold_runs, console=console
@@ -90,7 +90,7 @@ def tasks_scaffold(
 ) -> None:
     """Write a task folder from a before/after pair; find FAIL_TO_PASS / PASS_TO_PASS."""
     from codebench.authoring import ScaffoldRequest, scaffold
-    from codebench.runner import SandboxSettings
+    from codebench.runner import SandboxSettings, images_for
     from codebench.tasks.schema import DEFAULT_IMAGE
 
     root = tasks_root(tasks_dir)
@@ -104,7 +104,7 @@ def tasks_scaffold(
         title=title,
         instruction=instruction,
     )
-    images = images_for(warn_if_unsafe(backend), {DEFAULT_IMAGE})
+    images = images_for(warn_if_unsafe(backend), {DEFAULT_IMAGE}, prepare_images)
     result = scaffold(request, SandboxSettings(backend, images))
     say(f"wrote {result.task_dir} (scope measured: {result.scope.value})")
     say(f"FAIL_TO_PASS: {len(result.fail_to_pass)}, PASS_TO_PASS: {len(result.pass_to_pass)}")

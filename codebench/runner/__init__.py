@@ -1,7 +1,7 @@
 """The runner: the run loop, evaluation of one attempt, and the resumable result store."""
 
 from codebench.runner.evaluate import SandboxSettings, evaluate_patch
-from codebench.runner.run import ImagePreparer, RunOutcome, RunSettings, run
+from codebench.runner.run import ImagePreparer, RunOutcome, RunSettings, images_for, run
 from codebench.runner.store import ResultStore
 
 __all__ = [
@@ -11,5 +11,6 @@ __all__ = [
     "RunSettings",
     "SandboxSettings",
     "evaluate_patch",
+    "images_for",
     "run",
 ]

@@ -65,11 +65,7 @@ def run(settings: RunSettings, prepare_images: ImagePreparer, console: Console) 
     tasks = select_tasks(load_suite(settings.suite, settings.tasks_root), settings.task_ids)
     gold = {task.id: task.gold_patch for task in tasks}
     models = [get_model(spec, gold, settings.model_options) for spec in settings.model_specs]
-    images = (
-        ImageSet()
-        if settings.backend is Backend.LOCAL
-        else prepare_images({t.spec.image for t in tasks})
-    )
+    images = images_for(settings.backend, {t.spec.image for t in tasks}, prepare_images)
     slots = threading.Semaphore(max(1, settings.workers))
     sandbox = SandboxSettings(settings.backend, images, settings.limits, slots)
     items = [
@@ -93,6 +89,11 @@ def run(settings: RunSettings, prepare_images: ImagePreparer, console: Console) 
     )
     reused = sum(o.reused for o in outcomes)
     return RunOutcome(results, reused, len(outcomes) - reused)
+
+
+def images_for(backend: Backend, keys: set[str], prepare_images: ImagePreparer) -> ImageSet:
+    """The images `keys` need on `backend`: none for the local one, else prepared (built)."""
+    return ImageSet() if backend is Backend.LOCAL else prepare_images(keys)
 
 
 def _execute(
