@@ -15,7 +15,7 @@ from pydantic import (
 )
 
 from codebench.analysis import AnalysisFailure, EditAnalysis
-from codebench.grading import TestOutcome
+from codebench.grading import IntegrityFinding, TestOutcome
 from codebench.models import Usage
 from codebench.patching import ApplyStep
 from codebench.tasks import Category, Scope
@@ -29,6 +29,7 @@ class Status(StrEnum):
     EMPTY_PATCH = "empty_patch"
     MALFORMED_PATCH = "malformed_patch"
     APPLY_FAILED = "apply_failed"
+    INTEGRITY_VIOLATION = "integrity_violation"  # the attempt gamed (or tried to game) the grader
     MODEL_ERROR = "model_error"
     TIMEOUT = "timeout"
     SANDBOX_ERROR = "sandbox_error"
@@ -60,6 +61,7 @@ class Evaluation(BaseModel):
     reason: str | None = None
     apply_step: ApplyStep | None = None
     tampered_paths: tuple[str, ...] = ()
+    integrity: tuple[IntegrityFinding, ...] = ()  # evidence when status is integrity_violation
     tests: tuple[TestOutcome, ...] = ()
     eval_seconds: float = 0.0  # time in the sandbox, not waiting for a free one
     log_tail: str = ""

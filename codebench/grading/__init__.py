@@ -1,5 +1,6 @@
 """Grading: run a task's tests, read JUnit XML, resolve FAIL_TO_PASS / PASS_TO_PASS."""
 
+from codebench.grading.findings import IntegrityFinding, IntegrityRule
 from codebench.grading.grade import (
     GradeReport,
     TestOutcome,
@@ -11,6 +12,8 @@ from codebench.grading.junit import TestStatus, junit_key, parse_junit
 
 __all__ = [
     "GradeReport",
+    "IntegrityFinding",
+    "IntegrityRule",
     "TestOutcome",
     "TestStatus",
     "grade",
