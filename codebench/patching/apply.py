@@ -2,35 +2,47 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from codebench.patching.manifest import MANIFEST_FUNCTION, changed_paths, parse_manifest
 from codebench.patching.parse import ParsedPatch
 from codebench.sandbox import Sandbox
 
 APPLY_TIMEOUT_SECONDS = 60
 STEP_MARKER = "CODEBENCH_APPLY_STEP="
-CHANGED_MARKER = "CODEBENCH_CHANGED_PATHS:"
-DIFF_MARKER = "CODEBENCH_EFFECTIVE_DIFF:"
+# What the chain reports, one line each, base64 so no file name or content can forge a line.
+SECTIONS = ("BEFORE", "AFTER", "GIT", "DIFF")
 
-# One sandbox command for the whole chain (each step starts from the clean starting tree); on
-# success it also lists every path that now differs from the starting tree (NUL-separated) and
-# prints the change as applied, whatever step applied it.
-APPLY_CHAIN_SCRIPT = f"""
+# One sandbox command for the whole chain (each step starts from the clean starting tree). On
+# success it reports the tree's manifest before and after (what really changed), the paths git's
+# own view shows as changed (what .gitignore hides is missing there), and the change as applied
+# with every file forced in and diffed as text (.gitattributes cannot hide or binarise it).
+APPLY_CHAIN_SCRIPT = (
+    MANIFEST_FUNCTION
+    + f"""
 p="$1"
-reset() {{ git reset -q --hard && git clean -qfd; }}
+manifest >"$p.before"
+reset() {{ git reset -q --hard && git clean -qfdx; }}
+section() {{ printf '%s:' "$1"; base64 -w0 <"$2"; echo; }}
 changed() {{
-  echo "$1"; echo {CHANGED_MARKER}; git add -A && git diff --cached --name-only --no-renames -z base
-  echo; echo {DIFF_MARKER}; git diff --cached --no-renames base
+  manifest >"$p.after"
+  git add -A && git diff --cached --name-only --no-renames -z base >"$p.git"
+  git add -A -f && git diff --cached --no-renames --text --no-ext-diff --no-textconv base >"$p.diff"
+  echo "$1"
+  section BEFORE "$p.before"; section AFTER "$p.after"; section GIT "$p.git"
+  section DIFF "$p.diff"
 }}
 if git apply --whitespace=nowarn "$p" 2>"$p.err1"; then changed {STEP_MARKER}git_apply; exit 0; fi
 if git apply --3way --whitespace=nowarn "$p" 2>"$p.err2"; then
   changed {STEP_MARKER}git_apply_3way; exit 0
 fi
 reset
-if patch --batch --forward --fuzz=3 -p1 --dry-run -i "$p" >"$p.err3" 2>&1 \\
-   && patch --batch --forward --fuzz=3 -p1 --no-backup-if-mismatch -i "$p" >/dev/null 2>&1; then
+# -u: only a unified diff, never a context diff or an ed script naming other files
+if patch -u --batch --forward --fuzz=3 -p1 --dry-run -i "$p" >"$p.err3" 2>&1 \\
+   && patch -u --batch --forward --fuzz=3 -p1 --no-backup-if-mismatch -i "$p" >/dev/null 2>&1; then
   changed {STEP_MARKER}patch_fuzz; exit 0
 fi
 reset
@@ -38,6 +50,7 @@ echo "git apply: $(head -c 600 "$p.err1")" >&2
 echo "patch --fuzz: $(head -c 600 "$p.err3")" >&2
 exit 1
 """
+)
 
 
 class ApplyStep(StrEnum):
@@ -53,8 +66,9 @@ class AppliedPatch:
     """A patch now applied in the sandbox, and every path that differs from the starting tree."""
 
     step: ApplyStep
-    changed_paths: tuple[str, ...] = ()
+    changed_paths: tuple[str, ...] = ()  # from the tree's manifest, whatever git is told
     effective_diff: str = ""  # the change as applied (offsets and fuzz resolved), vs the base
+    git_visible: tuple[str, ...] = ()  # the changed paths git's own view shows
 
 
 @dataclass(frozen=True)
@@ -92,11 +106,22 @@ def apply_patch(
     result = sandbox.sh(
         APPLY_CHAIN_SCRIPT, patch_file(sandbox, name), timeout=APPLY_TIMEOUT_SECONDS
     )
-    head, _, rest = result.stdout.partition(CHANGED_MARKER + "\n")
-    listing, _, diff = rest.partition(f"\n{DIFF_MARKER}\n")
-    for line in head.splitlines():
-        if line.startswith(STEP_MARKER) and result.ok:
-            changed = tuple(path for path in listing.split("\0") if path.strip())
-            return AppliedPatch(ApplyStep(line.removeprefix(STEP_MARKER)), changed, diff)
+    sections = _sections(result.stdout)
+    for line in result.stdout.splitlines():
+        if line.startswith(STEP_MARKER) and result.ok and len(sections) == len(SECTIONS):
+            before, after = parse_manifest(sections["BEFORE"]), parse_manifest(sections["AFTER"])
+            visible = tuple(path for path in sections["GIT"].split("\0") if path)
+            step = ApplyStep(line.removeprefix(STEP_MARKER))
+            return AppliedPatch(step, changed_paths(before, after), sections["DIFF"], visible)
     reason = result.stderr.strip() or f"apply chain exited {result.exit_code}"
     return ApplyFailure(reason=reason)
+
+
+def _sections(stdout: str) -> dict[str, str]:
+    """The base64 sections the apply chain printed, decoded."""
+    found = {}
+    for line in stdout.splitlines():
+        name, sep, data = line.partition(":")
+        if sep and name in SECTIONS:
+            found[name] = base64.b64decode(data).decode(errors="replace")
+    return found

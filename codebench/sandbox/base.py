@@ -14,9 +14,10 @@ from codebench.errors import SandboxError
 
 # The author of every commit codebench makes (starting trees, scaffolded pairs).
 GIT_IDENTITY = ("-c", "user.name=codebench", "-c", "user.email=codebench@localhost")
-# Commit the starting tree so that `diff` and the apply chain's `git reset` have a base.
+# Commit the starting tree so that `diff` and the apply chain's `git reset` have a base; every
+# file, ignored or not, so that later views of the tree start from all of it.
 INIT_REPO_SCRIPT = (
-    f"git init -q -b base . && git add -A && git {shlex.join(GIT_IDENTITY)} "
+    f"git init -q -b base . && git add -A -f && git {shlex.join(GIT_IDENTITY)} "
     "commit -q --no-verify --allow-empty -m 'starting tree'"
 )
 # Generous: the grading command's output carries the whole JUnit report at its end.
@@ -89,6 +90,9 @@ class Sandbox(ABC):
     workdir: str
     scratch: str
     image_id: str
+    # True when every process in the sandbox belongs to it (a container), so that the harness
+    # may end them all; False on the host, where only processes marked as the sandbox's may be.
+    owns_all_processes: bool = False
 
     @abstractmethod
     def exec(
@@ -114,7 +118,11 @@ class Sandbox(ABC):
 
     def diff(self) -> str:
         """The working tree against the starting tree, as a git unified diff (new files too)."""
-        result = self.sh("git add -A && git diff --cached --binary base", timeout=60)
+        # forced and as text: .gitignore and .gitattributes in the tree cannot hide a change
+        result = self.sh(
+            "git add -A -f && git diff --cached --binary --text --no-ext-diff --no-textconv base",
+            timeout=60,
+        )
         if not result.ok:
             raise SandboxError(f"git diff failed in the sandbox: {result.stderr.strip()}")
         return result.stdout

@@ -53,6 +53,8 @@ class DockerSandbox(Sandbox):
     nearly every call, and round trips are most of a sandbox's overhead.
     """
 
+    owns_all_processes = True
+
     def __init__(
         self,
         repo_dir: Path,
