@@ -8,6 +8,7 @@ from codebench.grading.grade import (
     node_id_of,
     passing_tests,
 )
+from codebench.grading.integrity import tree_findings
 from codebench.grading.junit import TestStatus, junit_key, parse_junit
 
 __all__ = [
@@ -21,4 +22,5 @@ __all__ = [
     "node_id_of",
     "parse_junit",
     "passing_tests",
+    "tree_findings",
 ]

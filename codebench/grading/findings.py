@@ -18,6 +18,9 @@ class IntegrityRule(StrEnum):
     HIDDEN_FROM_GIT = "hidden_from_git"
     # the per-attempt canary tests did not end as they must: reporting was subverted
     CANARY = "canary"
+    # the report could not be sealed: the harness's shell was ended, or the report path was
+    # replaced by something other than a plain file
+    REPORT_CHANNEL = "report_channel"
     # a process the tests started was still running when pytest exited
     STRAY_PROCESS = "stray_process"
     # the patch adds code that targets the grader (pytest internals, the report, the harness's

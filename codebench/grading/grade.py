@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import shlex
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
 from codebench.errors import SandboxError
+from codebench.grading.canary import canary_findings, make_canary
+from codebench.grading.findings import IntegrityFinding, IntegrityRule
 from codebench.grading.junit import TestStatus, parse_junit, statuses_for
 from codebench.sandbox import ExecResult, Sandbox
 from codebench.tasks import TaskSpec
@@ -36,15 +40,30 @@ class GradeReport:
     exit_code: int
     log_tail: str  # the end of the test command's output, for a person to read
     seconds: float
+    integrity: tuple[IntegrityFinding, ...] = ()  # what the canary and the sealer found
 
     @property
     def resolved(self) -> bool:
         """Every FAIL_TO_PASS and PASS_TO_PASS test passed (missing counts as failed)."""
-        return not self.timed_out and all(o.status is TestStatus.PASSED for o in self.outcomes)
+        passed = all(o.status is TestStatus.PASSED for o in self.outcomes)
+        return not self.timed_out and not self.integrity and passed
 
 
 SETUP_FAILED = 97
-REPORT_MARKER = "CODEBENCH-JUNIT-REPORT-FOLLOWS"
+SEAL_SOURCE = (Path(__file__).parent / "seal_script.py").read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class TestRun:
+    """One pytest run, as the sealer found it once every process the tests left was gone."""
+
+    __test__ = False  # not a pytest test class
+
+    result: ExecResult
+    statuses: dict[tuple[str, str], TestStatus]  # (classname, name) -> status, from the report
+    sealed: bool  # False when the sealer never ran (the run timed out, or its shell was ended)
+    strays: tuple[str, ...] = ()  # command lines of processes still running when pytest exited
+    problem: str | None = None  # why the report could not be trusted, when it could not
 
 
 def pytest_command(base_command: str, junit_path: str, files: Iterable[str]) -> str:
@@ -55,31 +74,59 @@ def pytest_command(base_command: str, junit_path: str, files: Iterable[str]) -> 
     return f"{base_command} {shlex.join([*extra, *dict.fromkeys(files)])}"
 
 
+def grading_script(sandbox: Sandbox, command: str, run_dir: str, setup: str | None) -> str:
+    """The shell script of one test run: set-up, pytest under the harness's settings, sealer.
+
+    Plugin autoload is off and pytest's environment options are dropped on every backend: only
+    the repository's own (protected) configuration and the harness's flags configure pytest.
+    """
+    token = f"CODEBENCH_ATTEMPT={secrets.token_hex(16)}"
+    mode = "all" if sandbox.owns_all_processes else "token"
+    seal = ["python3", "-c", SEAL_SOURCE, mode, token, f"{run_dir}/junit.xml", f"{run_dir}/sealed"]
+    script = f"{{ {setup}\n}} >&2 || exit {SETUP_FAILED}\n" if setup else ""
+    return script + (
+        f"export PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 {token}\n"
+        "unset PYTEST_ADDOPTS PYTEST_PLUGINS\n"
+        f"mkdir -m 700 {run_dir} || exit {SETUP_FAILED}\n"
+        f"{command}\ncode=$?\n{shlex.join(seal)} >&2\nexit $code\n"
+    )
+
+
 def run_pytest(
     sandbox: Sandbox,
     base_command: str,
     files: Iterable[str],
     timeout: float,
     setup: str | None = None,
-) -> tuple[ExecResult, dict[tuple[str, str], TestStatus]]:
-    """Run pytest on `files` and read its JUnit report: (command result, status per testcase).
+) -> TestRun:
+    """Run pytest on `files`, then read its JUnit report once nothing it started still runs.
 
     `setup`, a shell snippet, runs first in the same sandbox command (one round trip fewer);
-    if it fails, `SandboxError` carries its output. The report goes to a fresh random name in
-    the scratch directory, outside the repository, and comes back after a marker line.
+    if it fails, `SandboxError` carries its output. The report goes to a fresh random folder
+    in the scratch directory, outside the repository; the sealer copies it out after ending
+    every stray process, and the harness reads that copy, never the tests' output.
     """
-    junit_path = f"{sandbox.scratch}/junit-{secrets.token_hex(8)}.xml"
-    script = f"{{ {setup}\n}} >&2 || exit {SETUP_FAILED}\n" if setup else ""
-    script += (
-        f"{pytest_command(base_command, junit_path, files)}\ncode=$?\n"
-        f"printf '\\n%s\\n' {REPORT_MARKER}; cat {junit_path} 2>/dev/null; exit $code"
-    )
-    result = sandbox.sh(script, timeout=timeout)
-    if setup and result.exit_code == SETUP_FAILED and REPORT_MARKER not in result.stdout:
+    run_dir = f"{sandbox.scratch}/run-{secrets.token_hex(8)}"
+    command = pytest_command(base_command, f"{run_dir}/junit.xml", files)
+    result = sandbox.sh(grading_script(sandbox, command, run_dir, setup), timeout=timeout)
+    sealed = None if result.timed_out else _read_sealed(sandbox, f"{run_dir}/sealed")
+    if setup and result.exit_code == SETUP_FAILED and sealed is None:
         raise SandboxError(f"test set-up failed: {result.stderr.strip()[-2000:]}")
-    output, _, report_text = result.stdout.rpartition(f"\n{REPORT_MARKER}\n")
-    result = replace(result, stdout=output) if output or report_text else result
-    return result, ({} if result.timed_out else _parse_report(report_text))
+    if sealed is None:
+        return TestRun(result, {}, sealed=False)
+    report, problem = sealed.get("report"), sealed.get("problem")
+    listed = sealed.get("strays")
+    strays = tuple(str(s) for s in listed) if isinstance(listed, list) else ()
+    statuses = _parse_report(report) if isinstance(report, str) else {}
+    return TestRun(result, statuses, True, strays, str(problem) if problem else None)
+
+
+def _read_sealed(sandbox: Sandbox, path: str) -> dict[str, object] | None:
+    try:
+        data = json.loads(sandbox.read_file(path))
+    except (SandboxError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def passing_tests(
@@ -87,8 +134,8 @@ def passing_tests(
 ) -> tuple[str, ...]:
     """The pytest node ids of the tests in `files` that passed, in report order."""
     files = tuple(files)
-    _, report = run_pytest(sandbox, base_command, files, timeout)
-    passed = (node_id_of(key, files) for key, s in report.items() if s is TestStatus.PASSED)
+    run = run_pytest(sandbox, base_command, files, timeout)
+    passed = (node_id_of(key, files) for key, s in run.statuses.items() if s is TestStatus.PASSED)
     return tuple(node_id for node_id in passed if node_id is not None)
 
 
@@ -106,26 +153,55 @@ def node_id_of(key: tuple[str, str], files: Iterable[str]) -> str | None:
 
 
 def grade(sandbox: Sandbox, spec: TaskSpec, setup: str | None = None) -> GradeReport:
-    """Run the task's tests in `sandbox` and grade every listed test from the JUnit report.
+    """Run the task's tests in `sandbox` and grade every listed test from the sealed report.
 
-    Only the JUnit XML decides: what the tests print cannot fake a pass (the report is read
-    after the last marker line, which the harness prints once pytest has exited). `setup` is
-    a shell snippet run first, e.g. adding the hidden tests.
+    A fresh canary pair runs with them, and the sealer's findings (strays, a report that is not
+    a plain file, a sealer that never ran) become integrity findings. `setup` is a shell
+    snippet run first, e.g. adding the hidden tests.
     """
-    files = (test_id.split("::", 1)[0] for test_id in spec.test_ids)
-    result, report = run_pytest(sandbox, spec.test_command, files, spec.timeout, setup)
+    canary = make_canary(spec.test_ids)
+    setup = f"{setup}\n{canary.write_script()}" if setup else canary.write_script()
+    files = [test_id.split("::", 1)[0] for test_id in spec.test_ids] + [canary.path]
+    run = run_pytest(sandbox, spec.test_command, files, spec.timeout, setup)
     outcomes = [
         TestOutcome(test_id=test_id, status=status, fail_to_pass=group)
         for group, ids in ((True, spec.fail_to_pass), (False, spec.pass_to_pass))
-        for test_id, status in statuses_for(ids, report).items()
+        for test_id, status in statuses_for(ids, run.statuses).items()
     ]
+    any_passed = any(o.status is TestStatus.PASSED for o in outcomes)
+    findings = [] if run.result.timed_out else seal_findings(run)
+    if run.sealed:
+        findings += canary_findings(canary, run.statuses, any_passed)
     return GradeReport(
         outcomes=tuple(outcomes),
-        timed_out=result.timed_out,
-        exit_code=result.exit_code,
-        log_tail=_tail(result),
-        seconds=result.seconds,
+        timed_out=run.result.timed_out,
+        exit_code=run.result.exit_code,
+        log_tail=_tail(run.result),
+        seconds=run.result.seconds,
+        integrity=tuple(findings),
     )
+
+
+def seal_findings(run: TestRun) -> list[IntegrityFinding]:
+    """What the sealer saw: processes that outlived pytest, or a report it could not trust."""
+    if not run.sealed:
+        detail = (
+            "the harness's sealer did not run after pytest: the tested code ended the shell "
+            "that runs the tests"
+        )
+        return [IntegrityFinding(rule=IntegrityRule.REPORT_CHANNEL, detail=detail)]
+    findings = [
+        IntegrityFinding(
+            rule=IntegrityRule.STRAY_PROCESS,
+            detail="still running when pytest exited (stopped and killed before the report "
+            "was read)",
+            symbol=command[:200],
+        )
+        for command in dict.fromkeys(run.strays)
+    ]
+    if run.problem:
+        findings.append(IntegrityFinding(rule=IntegrityRule.REPORT_CHANNEL, detail=run.problem))
+    return findings
 
 
 def _parse_report(text: str) -> dict[tuple[str, str], TestStatus]:

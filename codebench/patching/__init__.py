@@ -18,7 +18,7 @@ from codebench.patching.parse import (
     parse_patch,
     patch_sha256,
 )
-from codebench.patching.protect import find_tampering, is_test_path, revert_paths
+from codebench.patching.protect import find_tampering, is_test_path, loads_at_startup, revert_paths
 
 __all__ = [
     "AppliedPatch",
@@ -31,6 +31,7 @@ __all__ = [
     "find_tampering",
     "is_empty_patch",
     "is_test_path",
+    "loads_at_startup",
     "parse_patch",
     "patch_file",
     "patch_sha256",

@@ -15,7 +15,12 @@ from codebench.errors import SandboxError
 from codebench.sandbox import Sandbox
 
 TEST_DIR_NAMES = frozenset({"tests", "test", "testing"})
-ALWAYS_PROTECTED = frozenset({"conftest.py", "pytest.ini", ".pytest.ini", "sitecustomize.py"})
+ALWAYS_PROTECTED = frozenset({"conftest.py", "pytest.ini", ".pytest.ini"})
+# They change how git reports the tree (binary diffs, line endings): the harness owns them.
+GIT_ATTRIBUTES = ".gitattributes"
+# Python runs these at start-up, before pytest and the harness are in control.
+STARTUP_HOOK_NAMES = frozenset({"sitecustomize.py", "usercustomize.py"})
+PACKAGE_METADATA_SUFFIXES = (".dist-info", ".egg-info", ".egg-link")
 # These hold more than pytest settings: only a change to their pytest section is tampering.
 PYTEST_SECTION_FILES = frozenset({"pyproject.toml", "setup.cfg", "tox.ini"})
 
@@ -38,6 +43,15 @@ def is_test_path(path: str) -> bool:
     return name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py"))
 
 
+def loads_at_startup(path: str) -> bool:
+    """True for what can load code into Python or pytest before any test runs: `.pth` files,
+    sitecustomize/usercustomize, and package metadata (entry points such as `pytest11`)."""
+    posix = PurePosixPath(path)
+    if posix.name in STARTUP_HOOK_NAMES or posix.name.endswith(".pth"):
+        return True
+    return any(part.endswith(PACKAGE_METADATA_SUFFIXES) for part in posix.parts)
+
+
 def pytest_section(name: str, data: bytes | None) -> object:
     """The pytest settings held by a config file (None if absent); unparsable -> the raw bytes."""
     if data is None:
@@ -58,13 +72,14 @@ def find_tampering(
     sandbox: Sandbox, changed: Iterable[str], hidden_test_paths: Iterable[str] = ()
 ) -> tuple[str, ...]:
     """Protected paths among `changed` (paths that differ from the starting tree): test files,
-    hidden test paths, pytest configuration."""
+    hidden test paths, pytest configuration, git attributes, start-up hooks."""
     hidden = set(hidden_test_paths)
     tampered = []
     for path in changed:
         name = PurePosixPath(path).name
         config_changed = name in PYTEST_SECTION_FILES and _pytest_config_changed(sandbox, path)
-        if path in hidden or is_test_path(path) or config_changed:
+        harness_owned = name == GIT_ATTRIBUTES or loads_at_startup(path)
+        if path in hidden or is_test_path(path) or harness_owned or config_changed:
             tampered.append(path)
     return tuple(tampered)
 

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 
 from codebench.errors import SandboxError
-from codebench.grading import GradeReport, TestStatus, grade
+from codebench.grading import GradeReport, IntegrityFinding, TestStatus, grade, tree_findings
 from codebench.patching import (
     AppliedPatch,
     ApplyStep,
@@ -90,25 +90,34 @@ def _evaluate_in(
 ) -> Evaluation:
     step: ApplyStep | None = None
     changed: tuple[str, ...] = ()
+    visible: tuple[str, ...] = ()
     effective = ""
     if patch is not None:
         applied = apply_patch(box, patch, "model", staged=True)
         if not isinstance(applied, AppliedPatch):
             return Evaluation(status=Status.APPLY_FAILED, reason=applied.reason)
         step, changed, effective = applied.step, applied.changed_paths, applied.effective_diff
+        visible = applied.git_visible
     tampered = find_tampering(box, changed, hidden.paths)
+    findings = tree_findings(changed, visible, tampered)
     revert_paths(box, tampered)
-    # the hidden tests go in by the same sandbox command that runs them
-    add_hidden_tests = f"git apply --whitespace=nowarn {patch_file(box, 'hidden-tests')}"
+    # the hidden tests go in by the same sandbox command that runs them; then every staged
+    # patch is deleted, so the tested code cannot read the hidden tests' diff
+    add_hidden_tests = (
+        f"git apply --whitespace=nowarn {patch_file(box, 'hidden-tests')} && "
+        f"rm -f -- {box.scratch}/*.patch {box.scratch}/*.patch.*"
+    )
     try:
         report = grade(box, task.spec, setup=add_hidden_tests)
     except SandboxError as exc:
         raise SandboxError(f"{task.task_dir}/tests.patch does not apply: {exc}") from exc
+    findings += report.integrity
     return Evaluation(
-        status=_status(report),
-        reason=_reason(report, tampered),
+        status=Status.INTEGRITY_VIOLATION if findings else _status(report),
+        reason=_reason(report, tampered, findings),
         apply_step=step,
         tampered_paths=tampered,
+        integrity=tuple(findings),
         tests=report.outcomes,
         log_tail=report.log_tail,
         effective_patch=effective,
@@ -121,8 +130,12 @@ def _status(report: GradeReport) -> Status:
     return Status.RESOLVED if report.resolved else Status.UNRESOLVED
 
 
-def _reason(report: GradeReport, tampered: tuple[str, ...]) -> str | None:
-    notes = []
+def _reason(
+    report: GradeReport, tampered: tuple[str, ...], findings: list[IntegrityFinding]
+) -> str | None:
+    notes = [f"integrity: {finding.describe()}" for finding in findings[:3]]
+    if len(findings) > 3:
+        notes.append(f"and {len(findings) - 3} more integrity finding(s)")
     if report.timed_out:
         notes.append("the test command timed out and was killed")
     failing = [o.test_id for o in report.outcomes if o.status is not TestStatus.PASSED]

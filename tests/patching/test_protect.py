@@ -19,7 +19,7 @@ from codebench.patching.protect import pytest_section
         ("conftest.py", True),
         ("pkg/conftest.py", True),
         ("pytest.ini", True),
-        ("sitecustomize.py", True),
+        ("sitecustomize.py", False),  # harness-owned: see loads_at_startup
         ("pkg/ops.py", False),
         ("pkg/testimony.py", False),
         ("pkg/latest.py", False),
