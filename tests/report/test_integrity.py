@@ -12,6 +12,7 @@ from codebench.grading import IntegrityFinding, IntegrityRule
 from codebench.report import build_leaderboard, load_leaderboard, results_table, write_leaderboard
 from codebench.report.compare import task_scores
 from codebench.report.leaderboard import Leaderboard
+from codebench.report.page import render_page
 from codebench.report.runs import LEADERBOARD_FILE, republish
 from codebench.results import Status, TaskResult
 from codebench.runner import ResultStore
@@ -131,6 +132,9 @@ def test_an_old_leaderboard_without_the_field_still_loads(tmp_path: Path) -> Non
     schema = json.loads((ROOT / "schema" / "leaderboard.schema.json").read_text())
     jsonschema.validate(old_leaderboard_json(), schema)
     assert "integrity_violation" not in rendered(results_table(old))
+    page = render_page([old])
+    assert "<th>violations</th>" in page
+    assert "(0.000)" not in page and 'class="violation"' not in page  # not measured: "-"
 
 
 def test_republishing_over_an_old_leaderboard_keeps_its_provenance(tmp_path: Path) -> None:
@@ -152,3 +156,13 @@ def test_the_table_names_integrity_violations_when_there_are_some() -> None:
     assert "integrity_violation 2" in cheat_line
     local_line = next(line for line in text.splitlines() if "local-only" in line)
     assert "integrity_violation" not in local_line
+
+
+def test_the_page_shows_counts_and_rates_per_slice() -> None:
+    page = render_page([board()])
+    for column in ("violations", "violations local", "violations global"):
+        assert f"<th>{column}</th>" in page
+    cheat, clean = (row for row in page.splitlines() if row.startswith("<tr><td"))
+    assert "2 (0.333)" in cheat and "0 (0.000)" in cheat and "2 (0.500)" in cheat
+    assert 'class="violation"' in cheat and 'class="violation"' not in clean
+    assert clean.count("0 (0.000)") == 2 and '<td data-value="-1">-</td>' in clean
