@@ -14,10 +14,11 @@ from codebench.report.compare import task_scores
 from codebench.report.leaderboard import Leaderboard
 from codebench.report.page import render_page
 from codebench.report.runs import LEADERBOARD_FILE, republish
+from codebench.report.show import render_result
 from codebench.results import Status, TaskResult
 from codebench.runner import ResultStore
 from codebench.tasks import Scope
-from tests.conftest import WHEN, result
+from tests.conftest import RESULTS, WHEN, result
 
 ROOT = Path(__file__).parents[2]
 GOLDEN = Path(__file__).parent / "golden" / "leaderboard_v1.json"
@@ -65,9 +66,12 @@ def old_leaderboard_json() -> dict[str, object]:
     return data
 
 
-def rendered(thing: object) -> str:
+def rendered(print_into: object) -> str:
     console = Console(width=240, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
-    console.print(thing)
+    if callable(print_into):
+        print_into(console)
+    else:
+        console.print(print_into)
     return console.export_text()
 
 
@@ -166,3 +170,23 @@ def test_the_page_shows_counts_and_rates_per_slice() -> None:
     assert "2 (0.333)" in cheat and "0 (0.000)" in cheat and "2 (0.500)" in cheat
     assert 'class="violation"' in cheat and 'class="violation"' not in clean
     assert clean.count("0 (0.000)") == 2 and '<td data-value="-1">-</td>' in clean
+
+
+def test_show_prints_the_evidence_literally() -> None:
+    row = cheater()[3]
+    text = rendered(lambda console: render_result(row, console))
+    lines = text.splitlines()
+    heading = lines.index("integrity violations:")
+    assert lines[heading + 1 : heading + 3] == [f"  {FRAME.describe()}", f"  {MARKUP.describe()}"]
+    assert "test_[red]x[/red] ended [bold]passed[/] :warning:" in text
+
+
+def test_show_says_when_a_violation_has_no_evidence() -> None:
+    row = result("b-global", Scope.GLOBAL, "cheat", VIOLATION)
+    text = rendered(lambda console: render_result(row, console))
+    assert "integrity violations: none recorded" in text
+
+
+def test_show_is_silent_about_integrity_on_a_clean_result() -> None:
+    text = rendered(lambda console: render_result(RESULTS[1], console))
+    assert "integrity" not in text
