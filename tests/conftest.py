@@ -14,6 +14,7 @@ import pytest
 from rich.console import Console
 
 from codebench.analysis import EditAnalysis, Finding, FindingKind
+from codebench.grading import IntegrityFinding
 from codebench.results import ResultKey, Status, TaskResult
 from codebench.runner import SandboxSettings
 from codebench.sandbox import Backend, ImageSet
@@ -66,7 +67,13 @@ KEY = ResultKey(task_hash="t", patch_sha256="p", image_id="i", harness_version="
 
 
 def result(
-    task: str, scope: Scope, model: str, status: Status, sample: int = 0, seconds: float = 1.0
+    task: str,
+    scope: Scope,
+    model: str,
+    status: Status,
+    sample: int = 0,
+    seconds: float = 1.0,
+    integrity: tuple[IntegrityFinding, ...] = (),
 ) -> TaskResult:
     return TaskResult(
         task_id=task,
@@ -79,6 +86,7 @@ def result(
         model_seconds=seconds / 2,
         eval_seconds=seconds / 2,
         finished_at=WHEN,
+        integrity=integrity,
     )
 
 

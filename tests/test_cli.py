@@ -191,6 +191,28 @@ def test_compare_two_runs(tmp_path: Path) -> None:
     assert unknown.returncode == 2 and "choose model B" in unknown.stderr
 
 
+def test_show_and_leaderboard_report_an_integrity_violation(tmp_path: Path) -> None:
+    from codebench.grading import IntegrityFinding, IntegrityRule
+    from codebench.results import Status
+    from codebench.runner import ResultStore
+    from codebench.tasks import Scope
+    from tests.conftest import result
+
+    finding = IntegrityFinding(
+        rule=IntegrityRule.GRADER_CODE, detail="patches [red]pytest[/] :warning:", path="c.py"
+    )
+    row = result("t", Scope.GLOBAL, "m", Status.INTEGRITY_VIOLATION, integrity=(finding,))
+    ResultStore(tmp_path).save(row, "m")
+    shown = codebench("show", str(tmp_path), "--task", "t")
+    assert shown.returncode == 0, shown.stderr
+    assert f"integrity violations:\n  {finding.describe()}\n" in shown.stdout
+    board = codebench("leaderboard", str(tmp_path))
+    assert board.returncode == 0, board.stderr
+    assert "integrity_violation 1" in board.stdout
+    written = json.loads((tmp_path / "leaderboard.json").read_text())
+    assert written["models"][0]["integrity_violations"]["global"]["violation_rate"] == 1.0
+
+
 def test_version() -> None:
     from codebench import __version__
 

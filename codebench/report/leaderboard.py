@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from codebench import HARNESS_VERSION, __version__
 from codebench.analysis.version import ANALYSIS_VERSION
+from codebench.grading import IntegrityRule
 from codebench.io import write_text_atomic
 from codebench.results import INFRA_STATUSES, Status, TaskResult
 from codebench.stats import bootstrap_interval, mean
@@ -44,6 +45,28 @@ class ResolvedRates(BaseModel):
     overall: ScopeStats
     local: ScopeStats
     global_: ScopeStats = Field(alias="global")
+
+
+class ViolationStats(BaseModel):
+    """Integrity violations of one model on one slice of the tasks."""
+
+    model_config = ConfigDict(frozen=True)
+
+    samples: int
+    violations: int  # samples whose status is integrity_violation
+    violation_rate: float | None  # violations / samples; None when the slice has no samples
+
+
+class IntegrityViolations(BaseModel):
+    """Integrity violations overall and split by task scope, and the rules that fired."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    overall: ViolationStats
+    local: ViolationStats
+    global_: ViolationStats = Field(alias="global")
+    # rule -> violating samples it fired in (a sample firing several rules counts for each)
+    by_rule: dict[IntegrityRule, int]
 
 
 class AnalysisStats(BaseModel):
@@ -94,6 +117,8 @@ class ModelEntry(BaseModel):
     cost_per_resolved_usd: float | None  # None when nothing was resolved
     analysis: AnalysisSplit
     per_task: dict[str, list[Status]]  # task id -> status of each sample, in sample order
+    # None in a leaderboard written before integrity was checked: not measured, not zero
+    integrity_violations: IntegrityViolations | None = None
 
 
 class TaskEntry(BaseModel):
@@ -219,6 +244,7 @@ def _model_entry(model: str, rows: list[TaskResult]) -> ModelEntry:
             }
         ),
         per_task=dict(per_task),
+        integrity_violations=integrity_violations(rows),
     )
 
 
@@ -242,6 +268,29 @@ def _well_formed(counts: dict[Status, int]) -> float | None:
     if not replies:
         return None
     return round((replies - counts[Status.MALFORMED_PATCH]) / replies, 4)
+
+
+def integrity_violations(rows: list[TaskResult]) -> IntegrityViolations:
+    """Count the samples whose status is integrity_violation, per slice and per fired rule."""
+    by_rule = dict.fromkeys(IntegrityRule, 0)
+    for row in rows:
+        if row.status is Status.INTEGRITY_VIOLATION:
+            for rule in {finding.rule for finding in row.integrity}:
+                by_rule[rule] += 1
+    return IntegrityViolations.model_validate(
+        {
+            "overall": _violation_stats(rows),
+            "local": _violation_stats([r for r in rows if r.scope is Scope.LOCAL]),
+            "global": _violation_stats([r for r in rows if r.scope is Scope.GLOBAL]),
+            "by_rule": by_rule,
+        }
+    )
+
+
+def _violation_stats(rows: list[TaskResult]) -> ViolationStats:
+    violations = sum(r.status is Status.INTEGRITY_VIOLATION for r in rows)
+    rate = round(violations / len(rows), 4) if rows else None
+    return ViolationStats(samples=len(rows), violations=violations, violation_rate=rate)
 
 
 def _analysis_stats(rows: list[TaskResult]) -> AnalysisStats:

@@ -8,7 +8,7 @@ import html
 from pathlib import Path
 
 from codebench.report import plots
-from codebench.report.leaderboard import Leaderboard, ModelEntry
+from codebench.report.leaderboard import Leaderboard, ModelEntry, ViolationStats
 
 SORT_SCRIPT = """
 document.querySelectorAll('th').forEach((th, column) => th.addEventListener('click', () => {
@@ -33,6 +33,7 @@ th, td { padding: .3rem .7rem; border-bottom: 1px solid #ddd; text-align: right;
 th { cursor: pointer; background: #f4f4f4; }
 td:first-child, th:first-child { text-align: left; }
 .plots img { max-width: 32%; margin-right: 1%; }
+.violation { color: #b00020; font-weight: bold; }
 """
 COLUMNS = (
     "model",
@@ -42,12 +43,19 @@ COLUMNS = (
     "local",
     "global",
     "well-formed",
+    "violations",
+    "violations local",
+    "violations global",
     "churn",
     "entity P",
     "drift",
     "file R",
     "cost $",
     "s/task",
+)
+VIOLATIONS_NOTE = (
+    "violations: attempts that gamed (or tried to game) the grader, as count (rate of the "
+    "samples); - when the slice has no samples or the leaderboard predates the check."
 )
 
 
@@ -58,13 +66,33 @@ def _number(value: float | None, digits: int = 3) -> tuple[str, str]:
     return f"{value:.{digits}f}", str(value)
 
 
+def _td(shown: str, value: str, flagged: bool = False) -> str:
+    css = ' class="violation"' if flagged else ""
+    return f'<td data-value="{html.escape(value)}"{css}>{html.escape(shown)}</td>'
+
+
+def _violation_td(stats: ViolationStats | None) -> str:
+    """`count (rate)`, sorting by rate, flagged when nonzero; "-" when unmeasured or empty."""
+    if stats is None or stats.violation_rate is None:
+        return _td("-", "-1")
+    shown = f"{stats.violations} ({stats.violation_rate:.3f})"
+    return _td(shown, str(stats.violation_rate), flagged=stats.violations > 0)
+
+
+def _violation_tds(entry: ModelEntry) -> str:
+    counts = entry.integrity_violations
+    if counts is None:  # a leaderboard written before integrity was checked
+        return _violation_td(None) * 3
+    return "".join(_violation_td(s) for s in (counts.overall, counts.local, counts.global_))
+
+
 def _row(board: Leaderboard, entry: ModelEntry) -> str:
     overall, analysis = entry.resolved.overall, entry.analysis.overall
     interval = (
         f"{overall.ci_low:.2f}-{overall.ci_high:.2f}" if overall.ci_low is not None else "-",
         str(overall.ci_low or 0),
     )
-    cells = [
+    scored = [
         (entry.model, entry.model),
         (board.suite or "-", board.suite or "-"),
         _number(overall.resolved_rate),
@@ -72,6 +100,8 @@ def _row(board: Leaderboard, entry: ModelEntry) -> str:
         _number(entry.resolved.local.resolved_rate),
         _number(entry.resolved.global_.resolved_rate),
         _number(entry.well_formed_rate),
+    ]
+    edits = [
         _number(analysis.out_of_scope_churn),
         _number(analysis.entity_precision),
         _number(analysis.style_drift),
@@ -79,10 +109,8 @@ def _row(board: Leaderboard, entry: ModelEntry) -> str:
         _number(entry.cost_usd, 4),
         _number(entry.mean_seconds_per_task, 2),
     ]
-    tds = "".join(
-        f'<td data-value="{html.escape(value)}">{html.escape(shown)}</td>' for shown, value in cells
-    )
-    return f"<tr>{tds}</tr>"
+    tds = [*(_td(*c) for c in scored), _violation_tds(entry), *(_td(*c) for c in edits)]
+    return f"<tr>{''.join(tds)}</tr>"
 
 
 def _image(title: str, png: bytes) -> str:
@@ -112,6 +140,7 @@ def render_page(boards: list[Leaderboard], trend_png: bytes | None = None) -> st
         "<!doctype html><html><head><meta charset='utf-8'><title>codebench leaderboard</title>"
         f"<style>{STYLE}</style></head><body><h1>codebench leaderboard</h1>"
         f"<p>{len(models)} model(s); built {html.escape(created)}. Click a column to sort.</p>"
+        f"<p>{VIOLATIONS_NOTE}</p>"
         f"<table id='leaderboard'><thead><tr>{head}</tr></thead><tbody>\n{rows}\n</tbody></table>"
         f"<div class='plots'>{images}</div><script>{SORT_SCRIPT}</script></body></html>\n"
     )

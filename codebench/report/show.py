@@ -9,7 +9,7 @@ from rich.table import Table
 
 from codebench.grading import TestStatus
 from codebench.report.analysis_view import analysis_table
-from codebench.results import TaskResult
+from codebench.results import Status, TaskResult
 
 STATUS_STYLE = {TestStatus.PASSED: "green", TestStatus.SKIPPED: "yellow"}
 
@@ -26,8 +26,21 @@ def tests_table(result: TaskResult) -> Table:
     return table
 
 
+def render_integrity(result: TaskResult, console: Console) -> None:
+    """The integrity evidence, one finding a line, as it was recorded (no markup, no emoji)."""
+    if not result.integrity:
+        if result.status is Status.INTEGRITY_VIOLATION:
+            console.print("integrity violations: none recorded", style="bold red", markup=False)
+        return
+    console.print("integrity violations:", style="bold red", markup=False)
+    for finding in result.integrity:
+        console.print(
+            f"  {finding.describe()}", markup=False, emoji=False, highlight=False, soft_wrap=True
+        )
+
+
 def render_result(result: TaskResult, console: Console) -> None:
-    """Status and reason, tests, the patch (as applied when it was), the analysis."""
+    """Status and reason, integrity evidence, tests, the patch (as applied), the analysis."""
     console.print(
         f"[bold]{escape(result.task_id)}[/] ({result.scope.value}, {result.category.value}) - "
         f"{escape(result.model)}, sample {result.sample}: [bold]{result.status.value}[/]"
@@ -38,6 +51,7 @@ def render_result(result: TaskResult, console: Console) -> None:
         console.print(f"applied by: {result.apply_step.value}", markup=False)
     if result.tampered_paths:
         console.print(f"reverted edits to: {', '.join(result.tampered_paths)}", markup=False)
+    render_integrity(result, console)
     if result.tests:
         console.print(tests_table(result))
     patch = result.effective_patch or result.patch
