@@ -10,6 +10,7 @@ several: the canary tests and the stray-process check see at run time what it ca
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from codebench.patching import is_test_path
 Hit = tuple[tuple[int, ...], str, str]
 # Python ends a line at \r too; git and the diff do not (see `_diff_lines`).
 PYTHON_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# Names that mean something without an import; any other unbound name is not a module.
+BUILTIN_NAMES = frozenset(dir(builtins)) | {"__builtins__"}
 
 
 @dataclass(frozen=True)
@@ -115,12 +118,17 @@ def _target_path(header: str) -> str | None:
 
 
 def _scan_file(changed: _Changed) -> list[tuple[int, str, str]]:
-    """(line, symbol, why) on added lines; `sys.argv` only with a report or exit-hook hint."""
+    """(line, symbol, why) on added lines; `sys.argv` only with a report or exit-hook hint
+    (command-line programs read `sys.argv` for good reasons)."""
     hits = _scan_source(changed) if changed.source is not None else None
     if hits is None:
         hits = _scan_lines(changed.added)
-    hinted = any(rules.ARGV_TRIGGER.search(text) for text in changed.added.values())
-    return [hit for hit in hits if hinted or hit[1] not in rules.ARGV_SYMBOLS]
+    hinted = any(symbol in rules.ARGV_HINTS for _, symbol, _ in hits)
+    return [
+        hit
+        for hit in hits
+        if hit[1] != rules.XML_SYMBOL and (hinted or hit[1] not in rules.ARGV_SYMBOLS)
+    ]
 
 
 def _scan_source(changed: _Changed) -> list[tuple[int, str, str]] | None:
@@ -188,6 +196,14 @@ def _fold(node: ast.AST) -> str | None:
     return None
 
 
+def _matching(dotted: str) -> str | None:
+    """The rule a dotted name falls under: `os.fork`, also reached as `lib.compat.os.fork`."""
+    for rule in rules.BY_LAST.get(dotted.rpartition(".")[2], ()):
+        if dotted == rule or dotted.endswith("." + rule):
+            return rule
+    return None
+
+
 def _span(node: ast.AST) -> tuple[int, ...]:
     start = getattr(node, "lineno", 0)
     return tuple(range(start, (getattr(node, "end_lineno", None) or start) + 1))
@@ -240,13 +256,17 @@ class _AstScan:
         by plain assignments of a sensitive module (`s = __import__("sys")`)."""
         for node in nodes:
             if isinstance(node, ast.Import):
-                self.aliases.update({a.asname: a.name for a in node.names if a.asname})
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                for alias in node.names:
+                    root = alias.name.split(".")[0]  # `import os.path` binds `os`
+                    self.aliases[alias.asname or root] = alias.name if alias.asname else root
+            elif isinstance(node, ast.ImportFrom):
+                # relative: `.compat.os`, which `_matching` still sees as `os`
+                module = "." * node.level + (node.module or "")
                 for alias in node.names:
                     if alias.name == "*":
-                        self.star.append(node.module)
+                        self.star.append(module)
                     else:
-                        self.aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                        self.aliases[alias.asname or alias.name] = f"{module}.{alias.name}"
         for node in nodes:
             if isinstance(node, ast.Assign) and len(node.targets) == 1:
                 target, dotted = node.targets[0], self.resolve(node.value)
@@ -259,12 +279,14 @@ class _AstScan:
 
     def resolve(self, node: ast.AST) -> str | None:
         """The dotted name an expression stands for (`s._getframe` -> `sys._getframe`), None
-        when it is not a name; an unknown name stands for itself."""
+        when it is not one. A name neither imported nor a builtin is a local: None (a variable
+        called `gc` is no module)."""
         if isinstance(node, ast.Name):
             if node.id in self.aliases:
                 return self.aliases[node.id]
             starred = (f"{module}.{node.id}" for module in self.star)
-            return next((name for name in starred if name in rules.DOTTED), node.id)
+            default = node.id if node.id in BUILTIN_NAMES else None
+            return next((name for name in starred if _matching(name)), default)
         if isinstance(node, ast.Attribute):
             base = self.resolve(node.value)
             return f"{base}.{node.attr}" if base else None
@@ -293,14 +315,16 @@ class _AstScan:
     ) -> None:
         """A use of a (possibly dotted) name, or an attribute `attr` of something."""
         last = attr or (dotted or "").rpartition(".")[2]
-        if dotted in rules.DOTTED:
-            self._add(lines, dotted, rules.DOTTED[dotted])
+        rule = _matching(dotted) if dotted else None
+        if rule:
+            self._add(lines, rule, rules.DOTTED[rule])
         elif attr in rules.BY_ATTRIBUTE:
             symbol = rules.BY_ATTRIBUTE[attr]
             self._add(lines, symbol, rules.DOTTED[symbol])
         if last in rules.PYTEST_NAMES:
             self._add(lines, last, rules.MACHINERY)
-        elif last.startswith(rules.HOOK_PREFIX):
+        elif last.startswith(rules.HOOK_PREFIX) and (attr or last == rules.PLUGINS):
+            # a plain variable may be called `pytest_args`; a hook is reached as an attribute
             self._add(lines, last, rules.HOOK_NAME)
         if attr in rules.FRAME_ATTRS:
             self._add(lines, attr, rules.FRAME)
@@ -318,7 +342,7 @@ class _AstScan:
                 dotted = f"{base}.{name}" if base else None
                 store = func in rules.STORE_CALLS
                 self._name(_span(node.args[1]), dotted, name, store)
-            elif base and base.split(".")[0] in rules.SENSITIVE_MODULES:
+            elif base in rules.SENSITIVE_MODULES - rules.LOOKUP_SAFE[func]:
                 self._add(_span(node), f"{func}({base})", rules.DYNAMIC)
         elif func in rules.EVALUATORS and node.args and isinstance(node.args[0], ast.Call):
             self._add(_span(node), func, rules.EXEC)  # eval(b64decode(...)): code in disguise

@@ -66,8 +66,8 @@ _RULES: tuple[tuple[str, str, bool], ...] = (
     ("threading.setprofile", TRACE, True),
     ("threading.settrace_all_threads", TRACE, True),
     ("sys.addaudithook", AUDIT, True),
-    ("sys.meta_path", IMPORT_HOOK, True),
-    ("sys.path_hooks", IMPORT_HOOK, True),
+    ("sys.meta_path", IMPORT_HOOK, False),  # `self.meta_path` is an ordinary attribute name
+    ("sys.path_hooks", IMPORT_HOOK, False),
     ("sys.path_importer_cache", IMPORT_HOOK, True),
     ("gc.get_objects", GC, False),
     ("gc.get_referrers", GC, True),
@@ -85,7 +85,7 @@ _RULES: tuple[tuple[str, str, bool], ...] = (
     ("builtins.exec", EXEC, False),
     ("__builtins__", BUILTINS, False),
     ("ctypes.pythonapi", CAPI, True),
-    # counted only when the file's added code also names the report or exit hooks (ARGV_TRIGGER)
+    # counted only when the file's added code also names the report or exit hooks (ARGV_HINTS)
     ("sys.argv", ARGV, False),
     ("sys.orig_argv", ARGV, False),
 )
@@ -93,8 +93,19 @@ DOTTED: dict[str, str] = {name: detail for name, detail, _ in _RULES}
 BY_ATTRIBUTE: dict[str, str] = {
     name.rpartition(".")[2]: name for name, _, distinctive in _RULES if distinctive
 }
+BY_LAST: dict[str, tuple[str, ...]] = {
+    last: tuple(name for name in DOTTED if name.rpartition(".")[2] == last)
+    for last in {name.rpartition(".")[2] for name in DOTTED}
+}
 ARGV_SYMBOLS = frozenset({"sys.argv", "sys.orig_argv"})
-ARGV_TRIGGER = re.compile(r"(?i)junit|xml|atexit|testsuite|testcase")
+# A string naming XML is no finding of its own, only a hint that `sys.argv` is read for the report.
+XML_HINT = re.compile(r"(?i)xml")
+XML_SYMBOL = "(xml)"
+# Symbols of added code that make a `sys.argv` in the same file count.
+ARGV_HINTS = frozenset(
+    {"junit", "<testcase", "atexit", "atexit.register", "atexit._run_exitfuncs", XML_SYMBOL}
+    | {"threading._register_atexit"}
+)
 
 # Attributes only frames and tracebacks have.
 FRAME_ATTRS = frozenset(
@@ -125,6 +136,7 @@ PYTEST_NAMES = frozenset(
     }
 )
 HOOK_PREFIX = "pytest_"
+PLUGINS = "pytest_plugins"  # the one hook-like name that matters as a plain variable
 # An import of any of these (or a submodule) from library code.
 MODULES: dict[str, str] = {
     "_pytest": PYTEST_MODULE,
@@ -132,7 +144,8 @@ MODULES: dict[str, str] = {
     "pluggy": PLUGGY,
     "atexit": ATEXIT,
 }
-# Modules a dynamic `getattr(module, name)` must not reach, and that `x = module` aliases.
+# Modules a dynamic `getattr(module, name)` must not reach (the module itself, not an attribute
+# of it: `getattr(sys.stdin, name)` is fine), and whose names `x = module.name` aliases.
 SENSITIVE_MODULES = frozenset(
     {"sys", "os", "gc", "inspect", "atexit", "traceback", "builtins", "signal", "threading"}
     | {"ctypes", "linecache", "_pytest", "pytest", "pluggy", "unittest"}
@@ -151,6 +164,14 @@ PROCESS_KEYWORDS |= {"preexec_fn"}
 SIGNAL_NAMES = frozenset({"signal.SIGTERM", "signal.SIGHUP"})
 SIGNAL_NUMBERS = frozenset({1, 15})  # SIGHUP, SIGTERM
 ATTRIBUTE_CALLS = frozenset({"getattr", "setattr", "hasattr", "delattr"})
+# Modules a lookup with a computed name may reach anyway: `getattr(builtins, name)` resolves a
+# builtin by name and `hasattr` reads nothing; replacing (setattr, delattr) is never fine.
+LOOKUP_SAFE: dict[str, frozenset[str]] = {
+    "getattr": frozenset({"builtins"}),
+    "hasattr": SENSITIVE_MODULES,
+    "setattr": frozenset(),
+    "delattr": frozenset(),
+}
 STORE_CALLS = frozenset({"setattr", "delattr"})
 IMPORTERS = frozenset({"__import__", "importlib.import_module", "builtins.__import__"})
 EVALUATORS = frozenset({"eval", "compile", "builtins.eval", "builtins.compile"})
@@ -189,7 +210,8 @@ STRING_RULES: tuple[TextRule, ...] = (
     _rule(r"/proc/", "/proc/", "reads the process table: can find pytest's command line"),
     _rule(r"\b(?:nohup|setsid|disown)\b", None, PROCESS),
     _rule(
-        r"^tests$|^test[_*]$|(?:^|/)tests?/|conftest|\btest_[\w*]*\.py\b|\w_test\.py\b",
+        # a relative `tests/...` path, not a URL's `/test/` segment
+        r"^tests$|^test[_*]$|^(?:\./)?tests?/|conftest|\btest_[\w*]*\.py\b|\w_test\.py\b",
         "test files",
         "names the test files: can read the tests' expected values from disk",
     ),
@@ -204,6 +226,8 @@ NAME_STRINGS: dict[str, str] = {
 def string_hits(value: str) -> list[tuple[str, str, re.Pattern[str] | None]]:
     """(symbol, why, pattern that matched or None for an exact name) for one string's value."""
     hits: list[tuple[str, str, re.Pattern[str] | None]] = []
+    if XML_HINT.search(value):
+        hits.append((XML_SYMBOL, "", XML_HINT))
     if value in NAME_STRINGS:
         hits.append((NAME_STRINGS[value], NAMED, None))
     for rule in STRING_RULES:
