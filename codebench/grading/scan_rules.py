@@ -158,9 +158,11 @@ FRAMEWORK_ROOTS: dict[str, str] = {
     "unittest": FRAMEWORK,
     "builtins": BUILTINS,
 }
-# Call keywords that detach a child process (subprocess.Popen, os.posix_spawn).
-PROCESS_KEYWORDS = frozenset({"start_new_session", "process_group", "setsid", "setpgroup"})
-PROCESS_KEYWORDS |= {"preexec_fn"}
+# Call keywords that detach a child process (subprocess.Popen, os.posix_spawn); `preexec_fn`
+# is how a child calls setsid when the code does not say so by name.
+PROCESS_KEYWORDS = frozenset(
+    {"start_new_session", "process_group", "setsid", "setpgroup", "preexec_fn"}
+)
 SIGNAL_NAMES = frozenset({"signal.SIGTERM", "signal.SIGHUP"})
 SIGNAL_NUMBERS = frozenset({1, 15})  # SIGHUP, SIGTERM
 ATTRIBUTE_CALLS = frozenset({"getattr", "setattr", "hasattr", "delattr"})
