@@ -1,4 +1,5 @@
-"""Grading: run a task's tests, read JUnit XML, resolve FAIL_TO_PASS / PASS_TO_PASS."""
+"""Grading: run a task's tests, read JUnit XML, resolve FAIL_TO_PASS / PASS_TO_PASS, and scan
+a patch for code that targets the grader."""
 
 from codebench.grading.findings import IntegrityFinding, IntegrityRule
 from codebench.grading.grade import (
@@ -10,6 +11,7 @@ from codebench.grading.grade import (
 )
 from codebench.grading.integrity import tree_findings
 from codebench.grading.junit import TestStatus, junit_key, parse_junit
+from codebench.grading.scan import scan_patch
 
 __all__ = [
     "GradeReport",
@@ -22,5 +24,6 @@ __all__ = [
     "node_id_of",
     "parse_junit",
     "passing_tests",
+    "scan_patch",
     "tree_findings",
 ]
