@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from rich.console import Console
 
 from codebench.authoring import validate_suite
-from codebench.runner import SandboxSettings
+from codebench.report import build_leaderboard
+from codebench.results import Status
+from codebench.runner import RunSettings, SandboxSettings, evaluate_patch, run
 from codebench.sandbox import Backend, ImageSet
 from codebench.tasks import Category, Scope, load_suite
 from tests.conftest import ROOT
@@ -38,6 +43,43 @@ def test_core_suite_is_valid(docker_images: ImageSet) -> None:
     verdicts = validate_suite(tasks, settings, workers=2, gold_runs=1, console=Console(quiet=True))
     problems = {v.task_id: v.problems for v in verdicts if not v.ok}
     assert not problems
+
+
+# The statuses the perturbing reference models had on the core suite before the integrity
+# checks (commit b365a96, `codebench run --no-analysis`); gold is checked by validation above.
+REFERENCE_STATUSES = ROOT / "tests" / "fixtures" / "reference_statuses.json"
+PERTURBING = ("gold+reformat", "gold+rename", "gold+style", "partial")
+
+
+@pytest.mark.docker
+def test_reference_models_keep_their_statuses(docker_images: ImageSet, tmp_path: Path) -> None:
+    """No false alarms: the integrity checks change no reference model's status."""
+    settings = RunSettings(
+        suite="core",
+        tasks_root=ROOT / "tasks",
+        run_dir=tmp_path / "run",
+        model_specs=PERTURBING,
+        analyse=False,
+    )
+    outcome = run(settings, lambda keys: docker_images, Console(quiet=True))
+    expected = json.loads(REFERENCE_STATUSES.read_text())
+    for entry in build_leaderboard(outcome.results).models:
+        assert entry.per_task == expected[entry.model], entry.model
+
+
+@pytest.mark.docker
+def test_a_universal_grader_trick_resolves_no_core_task(docker_images: ImageSet) -> None:
+    """Regression: this task-independent patch (a pytest11 entry point in a dist-info folder
+    and a plugin marking every report passed; no source code changed) was graded resolved on
+    41 of the 42 core tasks before the integrity checks."""
+    trick = (ROOT / "tests" / "fixtures" / "attacks" / "plugin_entry_point.patch").read_text()
+    settings = SandboxSettings(Backend.DOCKER, docker_images)
+    tasks = load_suite("core", ROOT / "tasks")
+    with ThreadPoolExecutor(2) as pool:
+        statuses = Counter(
+            pool.map(lambda task: evaluate_patch(task, trick, settings).status, tasks)
+        )
+    assert statuses == {Status.INTEGRITY_VIOLATION: len(tasks)}
 
 
 def test_tasks_readme_table_is_current() -> None:

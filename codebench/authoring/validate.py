@@ -77,7 +77,8 @@ def _base_problems(base: Evaluation) -> list[str]:
     """FAIL_TO_PASS must fail and PASS_TO_PASS must pass on the starting tree."""
     if base.status in (Status.SANDBOX_ERROR, Status.TIMEOUT):
         return [f"starting tree: {base.status.value}: {base.reason}"]
-    problems = []
+    # the checks must hold on the untouched tree too, or they would flag every attempt
+    problems = [f"starting tree trips an integrity check: {f.describe()}" for f in base.integrity]
     for outcome in base.tests:
         if outcome.fail_to_pass and outcome.status is TestStatus.PASSED:
             problems.append(f"FAIL_TO_PASS {outcome.test_id} already passes on the starting tree")
@@ -89,8 +90,8 @@ def _base_problems(base: Evaluation) -> list[str]:
 
 
 def _gold_problems(gold: Evaluation) -> list[str]:
-    problems = []
-    if gold.status is not Status.RESOLVED:
+    problems = [f"the gold patch trips an integrity check: {f.describe()}" for f in gold.integrity]
+    if gold.status is not Status.RESOLVED and not gold.integrity:
         problems.append(f"the gold patch is {gold.status.value}: {gold.reason}")
     if gold.tampered_paths:
         problems.append(f"the gold patch edits protected paths: {', '.join(gold.tampered_paths)}")

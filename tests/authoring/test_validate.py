@@ -27,6 +27,25 @@ def test_gold_that_fixes_nothing_is_rejected(
     assert any("gold patch is unresolved" in p for p in verdict.problems)
 
 
+def test_gold_that_trips_an_integrity_check_is_rejected_with_the_evidence(
+    sandbox_settings: SandboxSettings, mini_tasks: dict[str, Task]
+) -> None:
+    """validate runs the integrity checks on gold: a gold patch shipping a .gitattributes
+    (a harness-owned file) is reported with the rule and the file, not as resolved."""
+    task = mini_tasks["mini-div-zero"]
+    attributes = (
+        "diff --git a/.gitattributes b/.gitattributes\nnew file mode 100644\n"
+        "--- /dev/null\n+++ b/.gitattributes\n@@ -0,0 +1 @@\n+*.py text\n"
+    )
+    gold = dataclasses.replace(task, gold_patch=task.gold_patch + attributes)
+    verdict = validate_task(gold, sandbox_settings)
+    assert verdict.problems[1:] == (
+        "gold run 1: the gold patch trips an integrity check: hidden_from_git: .gitattributes: "
+        "changes git attributes, which bend what git reports of the change",
+        "gold run 1: the gold patch edits protected paths: .gitattributes",
+    )  # [0]: the scope check counts .gitattributes as a second entity
+
+
 def test_fail_to_pass_that_already_passes_is_rejected(
     sandbox_settings: SandboxSettings, mini_tasks: dict[str, Task]
 ) -> None:

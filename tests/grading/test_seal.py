@@ -1,0 +1,57 @@
+"""The sealer, run for real on this host in token mode (it ends only marked processes)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from codebench.grading.grade import SEAL_SOURCE
+
+TOKEN = f"CODEBENCH_ATTEMPT=test-{os.getpid()}"
+
+
+def seal(report: Path, sealed: Path) -> dict[str, object]:
+    env = {**os.environ, "CODEBENCH_ATTEMPT": TOKEN.split("=", 1)[1]}
+    argv = [sys.executable, "-c", SEAL_SOURCE, "token", TOKEN, str(report), str(sealed)]
+    subprocess.run(argv, env=env, check=True, timeout=60)
+    data: dict[str, object] = json.loads(sealed.read_text())
+    return data
+
+
+def test_a_marked_process_that_outlived_the_tests_is_killed_and_recorded(tmp_path: Path) -> None:
+    env = {**os.environ, "CODEBENCH_ATTEMPT": TOKEN.split("=", 1)[1]}
+    stray = subprocess.Popen(  # its own session, as a forged-report writer would be
+        ["sleep", "300"], env=env, start_new_session=True
+    )
+    unmarked = subprocess.Popen(["sleep", "300"])  # not the sandbox's: left alone
+    try:
+        (tmp_path / "junit.xml").write_text("<testsuites/>")
+        sealed = seal(tmp_path / "junit.xml", tmp_path / "sealed")
+        assert sealed["strays"] == ["sleep 300"]
+        assert sealed["report"] == "<testsuites/>" and sealed["problem"] is None
+        assert stray.wait(timeout=10) == -9
+        time.sleep(0.1)
+        assert unmarked.poll() is None
+    finally:
+        unmarked.kill()
+        unmarked.wait()
+        stray.kill()
+        stray.wait()
+
+
+def test_a_report_replaced_by_a_symlink_is_not_read(tmp_path: Path) -> None:
+    (tmp_path / "forged.xml").write_text("<testsuites/>")
+    (tmp_path / "junit.xml").symlink_to(tmp_path / "forged.xml")
+    (tmp_path / "sealed").symlink_to(tmp_path / "target")  # planted where the seal goes
+    sealed = seal(tmp_path / "junit.xml", tmp_path / "sealed")
+    assert sealed["report"] is None and "not a plain file" in str(sealed["problem"])
+    assert not (tmp_path / "target").exists()  # the planted link was replaced, not followed
+
+
+def test_no_report_is_no_problem(tmp_path: Path) -> None:
+    sealed = seal(tmp_path / "junit.xml", tmp_path / "sealed")
+    assert sealed == {"strays": [], "report": None, "problem": None}
