@@ -9,7 +9,7 @@ from codebench.grading.grade import (
     node_id_of,
     passing_tests,
 )
-from codebench.grading.integrity import tree_findings
+from codebench.grading.integrity import shadowing_findings, tree_findings
 from codebench.grading.junit import TestStatus, junit_key, parse_junit
 from codebench.grading.scan import scan_patch
 
@@ -25,5 +25,6 @@ __all__ = [
     "parse_junit",
     "passing_tests",
     "scan_patch",
+    "shadowing_findings",
     "tree_findings",
 ]

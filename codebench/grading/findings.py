@@ -16,6 +16,9 @@ class IntegrityRule(StrEnum):
     # the patch changes how git sees the tree (.gitattributes), or changes a protected path that
     # git's view does not show (hidden by .gitignore)
     HIDDEN_FROM_GIT = "hidden_from_git"
+    # the patch adds a module at the repository root named like a standard-library or pytest
+    # module: the tests (and pytest itself) would import it instead of the real one
+    SHADOWED_MODULE = "shadowed_module"
     # the per-attempt canary tests did not end as they must: reporting was subverted
     CANARY = "canary"
     # the report could not be sealed: the harness's shell was ended, or the report path was

@@ -82,13 +82,15 @@ def grading_script(sandbox: Sandbox, command: str, run_dir: str, setup: str | No
     """
     token = f"CODEBENCH_ATTEMPT={secrets.token_hex(16)}"
     mode = "all" if sandbox.owns_all_processes else "token"
-    seal = ["python3", "-c", SEAL_SOURCE, mode, token, f"{run_dir}/junit.xml", f"{run_dir}/sealed"]
+    # -I and cd /: no module the patch added (a json.py at the repository root) loads into it
+    seal = ["python3", "-I", "-c", SEAL_SOURCE, mode, token, f"{run_dir}/junit.xml"]
     script = f"{{ {setup}\n}} >&2 || exit {SETUP_FAILED}\n" if setup else ""
     return script + (
         f"export PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 {token}\n"
         "unset PYTEST_ADDOPTS PYTEST_PLUGINS\n"
         f"mkdir -m 700 {run_dir} || exit {SETUP_FAILED}\n"
-        f"{command}\ncode=$?\n{shlex.join(seal)} >&2\nexit $code\n"
+        f"{command}\ncode=$?\n"
+        f"(cd / && {shlex.join(seal)} {shlex.quote(run_dir + '/sealed')}) >&2\nexit $code\n"
     )
 
 

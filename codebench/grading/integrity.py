@@ -2,11 +2,43 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 from codebench.grading.findings import IntegrityFinding, IntegrityRule
 from codebench.patching import loads_at_startup
+
+# What pytest itself imports besides the standard library; `test`/`tests` are test folders.
+PYTEST_MODULES = frozenset({"pytest", "_pytest", "pluggy", "py", "iniconfig", "packaging"})
+NOT_SHADOWING = frozenset({"test", "tests"})
+
+
+def shadowed_module(path: str) -> str | None:
+    """The standard-library or pytest module a new file at the repository root would shadow
+    (`json.py`, `xml/__init__.py`, `_pytest/junitxml.py`), else None."""
+    parts = PurePosixPath(path).parts
+    if not path.endswith(".py"):
+        return None
+    name = parts[0].removesuffix(".py") if len(parts) == 1 else parts[0]
+    if name in NOT_SHADOWING:
+        return None
+    return name if name in sys.stdlib_module_names or name in PYTEST_MODULES else None
+
+
+def shadowing_findings(added: Iterable[str]) -> list[IntegrityFinding]:
+    """New files that would be imported instead of a standard-library or pytest module."""
+    return [
+        IntegrityFinding(
+            rule=IntegrityRule.SHADOWED_MODULE,
+            path=path,
+            symbol=module,
+            detail=f"adds a module that would be imported instead of {module!r} from the "
+            "standard library or pytest",
+        )
+        for path in added
+        if (module := shadowed_module(path)) is not None
+    ]
 
 
 def tree_findings(

@@ -69,6 +69,7 @@ class AppliedPatch:
     changed_paths: tuple[str, ...] = ()  # from the tree's manifest, whatever git is told
     effective_diff: str = ""  # the change as applied (offsets and fuzz resolved), vs the base
     git_visible: tuple[str, ...] = ()  # the changed paths git's own view shows
+    added_paths: tuple[str, ...] = ()  # the changed paths the starting tree did not have
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,9 @@ def apply_patch(
             before, after = parse_manifest(sections["BEFORE"]), parse_manifest(sections["AFTER"])
             visible = tuple(path for path in sections["GIT"].split("\0") if path)
             step = ApplyStep(line.removeprefix(STEP_MARKER))
-            return AppliedPatch(step, changed_paths(before, after), sections["DIFF"], visible)
+            changed = changed_paths(before, after)
+            added = tuple(path for path in changed if path not in before)
+            return AppliedPatch(step, changed, sections["DIFF"], visible, added)
     reason = result.stderr.strip() or f"apply chain exited {result.exit_code}"
     return ApplyFailure(reason=reason)
 

@@ -16,6 +16,7 @@ from codebench.grading import (
     TestStatus,
     grade,
     scan_patch,
+    shadowing_findings,
     tree_findings,
 )
 from codebench.patching import (
@@ -98,15 +99,16 @@ def _evaluate_in(
     step: ApplyStep | None = None
     changed: tuple[str, ...] = ()
     visible: tuple[str, ...] = ()
+    added: tuple[str, ...] = ()
     effective = ""
     if patch is not None:
         applied = apply_patch(box, patch, "model", staged=True)
         if not isinstance(applied, AppliedPatch):
             return Evaluation(status=Status.APPLY_FAILED, reason=applied.reason)
         step, changed, effective = applied.step, applied.changed_paths, applied.effective_diff
-        visible = applied.git_visible
+        visible, added = applied.git_visible, applied.added_paths
     tampered = find_tampering(box, changed, hidden.paths)
-    findings = tree_findings(changed, visible, tampered)
+    findings = tree_findings(changed, visible, tampered) + shadowing_findings(added)
     findings += scan_patch(effective, lambda path: _starting_text(task, path))
     revert_paths(box, tampered)
     # the hidden tests go in by the same sandbox command that runs them; then every staged

@@ -9,14 +9,14 @@ import sys
 import time
 from pathlib import Path
 
-from codebench.grading.grade import SEAL_SOURCE
+from codebench.grading.grade import SEAL_SOURCE, grading_script
 
 TOKEN = f"CODEBENCH_ATTEMPT=test-{os.getpid()}"
 
 
 def seal(report: Path, sealed: Path) -> dict[str, object]:
     env = {**os.environ, "CODEBENCH_ATTEMPT": TOKEN.split("=", 1)[1]}
-    argv = [sys.executable, "-c", SEAL_SOURCE, "token", TOKEN, str(report), str(sealed)]
+    argv = [sys.executable, "-I", "-c", SEAL_SOURCE, "token", TOKEN, str(report), str(sealed)]
     subprocess.run(argv, env=env, check=True, timeout=60)
     data: dict[str, object] = json.loads(sealed.read_text())
     return data
@@ -55,3 +55,22 @@ def test_a_report_replaced_by_a_symlink_is_not_read(tmp_path: Path) -> None:
 def test_no_report_is_no_problem(tmp_path: Path) -> None:
     sealed = seal(tmp_path / "junit.xml", tmp_path / "sealed")
     assert sealed == {"strays": [], "report": None, "problem": None}
+
+
+def test_a_module_the_patch_adds_does_not_load_into_the_sealer(tmp_path: Path) -> None:
+    """Regression: the sealer ran `python3 -c` with the repository as its folder, so a
+    `json.py` at the repository root was imported by it (seen to write the marker before)."""
+    repo, run_dir, marker = tmp_path / "repo", tmp_path / "run", tmp_path / "marker"
+    repo.mkdir()
+    (repo / "json.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    script = grading_script(HostSandbox(), "true", str(run_dir), None)
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    subprocess.run(["sh", "-c", script], cwd=repo, env=env, check=True, timeout=60)
+    assert not marker.exists()
+    assert json.loads((run_dir / "sealed").read_text())["strays"] == []
+
+
+class HostSandbox:
+    """Just enough of a Sandbox for `grading_script`: one on the host (token mode)."""
+
+    owns_all_processes = False
