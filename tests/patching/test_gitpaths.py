@@ -11,6 +11,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from codebench.patching import ParsedPatch, PatchRejection, parse_patch
 
@@ -62,7 +64,8 @@ def test_plainly_quoted_dot_git_is_rejected_for_the_right_reason() -> None:
 
 def test_octal_escape_only_gnu_patch_reads_is_rejected() -> None:
     """Before the fix this was accepted. git cannot unquote `\\456` (its first octal digit is
-    over 3), but GNU patch reads it as 0o456 & 0xff, which is '.': `.git/config`."""
+    over 3) and would fall back to the literal text; a reader that wrapped the byte would get
+    0o456 & 0xff, which is '.'. A name git cannot unquote is refused, not guessed at."""
     rejected(modify('"a/\\456git/config"', '"b/\\456git/config"'), "quoted")
 
 
@@ -360,3 +363,74 @@ def test_git_quoted_names_parse_to_the_real_names(tmp_path: Path) -> None:
     assert set(parsed.paths) == expected
     rename = next(f for f in parsed.files if f.source_path == "old é.py")
     assert rename.target_path == "renamed é.py"
+
+
+ORACLE_PATCHES = {
+    "quoted": modify('"a/sp ace.py"', '"b/sp ace.py"'),
+    "octal-utf8": modify('"a/caf\\303\\251.py"', '"b/caf\\303\\251.py"'),
+    "tab-escape": modify('"a/t\\tb.py"', '"b/t\\tb.py"'),
+    "plain-spaces": modify("a/sp ace.py", "b/sp ace.py"),
+    "header-trailing-blank": modify("a/x.py", "b/x.py", header="a/x.py b/x.py  "),
+    "rename": (
+        'diff --git a/calc/ops.py "b/calc/n\\303\\251w.py"\nsimilarity index 90%\n'
+        'rename from calc/ops.py\nrename to "calc/n\\303\\251w.py"\n'
+        'index 1234567..89abcde 100644\n--- a/calc/ops.py\n+++ "b/calc/n\\303\\251w.py"\n' + BODY
+    ),
+    "empty-new-file": "diff --git a/e f.py b/e f.py\nnew file mode 100644\nindex 0000000..e69de29\n",
+    "mode-change": "diff --git a/r u.sh b/r u.sh\nold mode 100644\nnew mode 100755\n",
+    "delete": (
+        "diff --git a/x.py b/x.py\ndeleted file mode 100644\nindex 1234567..0000000\n"
+        "--- a/x.py\n+++ /dev/null\n@@ -1 +0,0 @@\n-a\n"
+    ),
+    "dated": "--- a/x.py 2020-01-02 03:04:05.000000000 +0000\n+++ b/x.py 2020-01-02 03:04:05.000000000 +0000\n"
+    + BODY,
+    "tab-dated": "--- a/x.py\t2020-01-02 03:04:05\n+++ b/x.py\t2020-01-02 03:04:05\n" + BODY,
+    "no-prefix": "--- calc/ops.py\n+++ calc/ops.py\n" + BODY,
+    "no-slash": "--- ops.py\n+++ ops.py\n" + BODY,
+    "dash-lines-in-hunk": (
+        "--- a/x.py\n+++ b/x.py\n@@ -1,3 +1,3 @@\n a\n--- foo\n+++ bar\n b\n" + modify("a/y", "b/y")
+    ),
+}
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+@pytest.mark.parametrize("text", ORACLE_PATCHES.values(), ids=ORACLE_PATCHES.keys())
+def test_files_and_counts_match_git_apply_numstat(text: str, tmp_path: Path) -> None:
+    """git itself is the oracle: `git apply --numstat` names the files it would change."""
+    (tmp_path / "p.patch").write_text(text)
+    numstat = subprocess.run(
+        ["git", "apply", "--numstat", "-z", "p.patch"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    by_git = [tuple(entry.split("\t", 2)) for entry in numstat.split("\0") if entry]
+    ours = [(str(f.added_lines), str(f.removed_lines), f.path) for f in accepted(text).files]
+    assert ours == by_git
+
+
+def git_quote(name: str) -> str:
+    """A name C-quoted the way git's quote_c_style writes it (core.quotepath on)."""
+    escapes = {7: "a", 8: "b", 9: "t", 10: "n", 11: "v", 12: "f", 13: "r", 34: '"', 92: "\\"}
+    out = []
+    for byte in name.encode():
+        if byte in escapes:
+            out.append("\\" + escapes[byte])
+        elif byte < 0x20 or byte >= 0x7F:
+            out.append(f"\\{byte:03o}")
+        else:
+            out.append(chr(byte))
+    return '"' + "".join(out) + '"'
+
+
+@given(st.text(st.characters(blacklist_characters="\0/", blacklist_categories=("Cs",)), min_size=1))
+def test_any_quoted_name_comes_back_unquoted(name: str) -> None:
+    text = modify(git_quote(f"a/d/{name}"), git_quote(f"b/d/{name}"))
+    parsed = parse_patch(text)
+    if isinstance(parsed, ParsedPatch):
+        assert parsed.paths == (f"d/{name}",)
+    else:  # only for names that are unsafe however they are spelt
+        assert any(
+            w in parsed.reason for w in ("leaves the repository", ".git", "empty", "absolute")
+        )
