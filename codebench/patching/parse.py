@@ -1,17 +1,17 @@
-"""Parsing and validating unified diffs before they reach a sandbox."""
+"""Parsing and validating unified diffs before they reach a sandbox.
+
+The patch is read as `git apply` reads it (`sections`), with names unquoted and modes read as
+numbers as git does (`gitpaths`), so the checks see the files the apply chain would touch.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from unidiff.errors import UnidiffParseError
-from unidiff.patch import PatchSet
-
-SYMLINK_MODE = re.compile(r"^(new file mode|new mode|old mode|deleted file mode) 120000", re.M)
-FORBIDDEN_COMPONENTS = frozenset({"..", ".git"})
+from codebench.patching.gitpaths import PatchError
+from codebench.patching.sections import Section, read_sections, section_paths
 
 
 @dataclass(frozen=True)
@@ -64,61 +64,46 @@ def is_empty_patch(text: str) -> bool:
 def parse_patch(text: str, repo_dir: Path | None = None) -> ParsedPatch | PatchRejection:
     """Parse a unified diff; reject it if malformed or if a path leaves the repository.
 
-    With `repo_dir` (the starting tree), a path that passes through a symlink is rejected too.
+    Names are unquoted as git unquotes them and every name git or GNU patch could act on is
+    checked; symlink and submodule modes, binary sections and sections whose names disagree
+    are refused. With `repo_dir` (the starting tree), a path through a symlink is rejected too.
     """
-    if SYMLINK_MODE.search(text):
-        return PatchRejection("the patch creates or changes a symlink, which is not allowed")
     try:
-        patch_set = PatchSet(text)
-    except UnidiffParseError as exc:
-        return PatchRejection(f"not a valid unified diff: {exc}")
-    if len(patch_set) == 0:
-        return PatchRejection(
-            "no file changes found (expected '--- a/path' / '+++ b/path' headers)"
-        )
-    files = []
-    for patched in patch_set:
-        change = _file_change(patched)
-        for path in (change.source_path, change.target_path):
-            problem = _path_problem(path, repo_dir) if path else None
-            if problem:
-                return PatchRejection(problem)
-        files.append(change)
-    return ParsedPatch(text=text, files=tuple(files))
+        files = tuple(_file_change(section) for section in read_sections(text))
+        changes = tuple(change for change in files if change is not None)
+        if not changes:
+            return PatchRejection(
+                "no file changes found (expected '--- a/path' / '+++ b/path' headers)"
+            )
+        for change in changes:
+            _check_symlinks(change, repo_dir)
+    except PatchError as problem:
+        return PatchRejection(problem.reason)
+    return ParsedPatch(text=text, files=changes)
 
 
-def _strip_prefix(name: str) -> str | None:
-    if name == "/dev/null":
+def _file_change(section: Section) -> FileChange | None:
+    paths = section_paths(section)
+    if paths is None:
         return None
-    return name[2:] if name.startswith(("a/", "b/")) else name
-
-
-def _file_change(patched: object) -> FileChange:
-    source = _strip_prefix(str(getattr(patched, "source_file", "")))
-    target = _strip_prefix(str(getattr(patched, "target_file", "")))
-    if getattr(patched, "is_added_file", False):
-        source = None
-    if getattr(patched, "is_removed_file", False):
-        target = None
+    source, target = paths
     return FileChange(
         path=target or source or "",
         source_path=source,
         target_path=target,
-        added_lines=int(getattr(patched, "added", 0)),
-        removed_lines=int(getattr(patched, "removed", 0)),
+        added_lines=section.added,
+        removed_lines=section.removed,
     )
 
 
-def _path_problem(path: str, repo_dir: Path | None) -> str | None:
-    posix = PurePosixPath(path)
-    if not path or posix.is_absolute() or path.startswith("~"):
-        return f"path {path!r} is absolute; patches must use paths relative to the repository"
-    if FORBIDDEN_COMPONENTS & set(posix.parts):
-        return f"path {path!r} leaves the repository or touches .git"
-    if repo_dir is not None:
+def _check_symlinks(change: FileChange, repo_dir: Path | None) -> None:
+    """Reject a path that goes through (or is) a symlink in the starting tree."""
+    if repo_dir is None:
+        return
+    for path in (change.source_path, change.target_path):
         current = repo_dir
-        for part in posix.parts:
+        for part in PurePosixPath(path or "").parts:
             current = current / part
             if current.is_symlink():
-                return f"path {path!r} goes through a symlink ({current.relative_to(repo_dir)})"
-    return None
+                where = current.relative_to(repo_dir)
+                raise PatchError(f"path {path!r} goes through a symlink ({where})")

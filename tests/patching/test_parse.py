@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from unidiff.patch import PatchSet
 
-from codebench.patching import ParsedPatch, PatchRejection, is_empty_patch, parse_patch
+from codebench.patching import FileChange, ParsedPatch, PatchRejection, is_empty_patch, parse_patch
+from codebench.tasks import Task, load_suite
+from tests.conftest import FIXTURE_TASKS, ROOT
 
 MODIFY = """\
 diff --git a/calc/ops.py b/calc/ops.py
@@ -83,3 +86,32 @@ def test_ordinary_repo_paths_pass_the_symlink_check(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("text", "empty"), [("", True), ("  \n\n", True), (MODIFY, False)])
 def test_empty_patch(text: str, empty: bool) -> None:
     assert is_empty_patch(text) is empty
+
+
+SHIPPED_TASKS = [*load_suite("core", ROOT / "tasks"), *load_suite("mini", FIXTURE_TASKS)]
+
+
+@pytest.mark.parametrize("task", SHIPPED_TASKS, ids=lambda task: task.id)
+def test_every_shipped_task_patch_parses(task: Task) -> None:
+    """The gold and hidden-test patches of every shipped task parse against their repository,
+    with the files, names and line counts unidiff finds in them (plain names, nothing quoted)."""
+    for text in (task.gold_patch, task.tests_patch):
+        parsed = parse_patch(text, task.repo_dir)
+        assert isinstance(parsed, ParsedPatch), parsed
+        assert [_summary(f) for f in parsed.files] == _unidiff_summary(text)
+
+
+def _summary(change: FileChange) -> tuple[str | None, str | None, int, int]:
+    return (change.source_path, change.target_path, change.added_lines, change.removed_lines)
+
+
+def _unidiff_summary(text: str) -> list[tuple[str | None, str | None, int, int]]:
+    return [
+        (
+            None if f.is_added_file else f.source_file.removeprefix("a/"),
+            None if f.is_removed_file else f.target_file.removeprefix("b/"),
+            f.added,
+            f.removed,
+        )
+        for f in PatchSet(text)
+    ]
