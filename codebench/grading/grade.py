@@ -163,17 +163,16 @@ def grade(sandbox: Sandbox, spec: TaskSpec, setup: str | None = None) -> GradeRe
     """
     canary = make_canary(spec.test_ids)
     setup = f"{setup}\n{canary.write_script()}" if setup else canary.write_script()
-    files = [test_id.split("::", 1)[0] for test_id in spec.test_ids] + [canary.path]
+    files = [test_id.split("::", 1)[0] for test_id in spec.test_ids]
     run = run_pytest(sandbox, spec.test_command, files, spec.timeout, setup)
     outcomes = [
         TestOutcome(test_id=test_id, status=status, fail_to_pass=group)
         for group, ids in ((True, spec.fail_to_pass), (False, spec.pass_to_pass))
         for test_id, status in statuses_for(ids, run.statuses).items()
     ]
-    any_passed = any(o.status is TestStatus.PASSED for o in outcomes)
     findings = [] if run.result.timed_out else seal_findings(run)
     if run.sealed:
-        findings += canary_findings(canary, run.statuses, any_passed)
+        findings += canary_findings(canary, run.statuses, outcomes)
     return GradeReport(
         outcomes=tuple(outcomes),
         timed_out=run.result.timed_out,

@@ -36,6 +36,7 @@ FRAMEWORK = "replaces part of the test framework: can make failing tests pass"
 CODE = "replaces a function's code object: can rewrite a test"
 DYNAMIC = "looks a name up on a sensitive module at run time: hides which name from this scan"
 CODING = "declares a source encoding under which Python runs other text than the patch shows"
+STARTUP = "writes or finds Python's start-up files: code there runs in every later interpreter"
 NAMED = "names a frame, gc or pytest attribute in a string: a lookup hidden from name checks"
 
 # module.attr -> why, and whether the attribute name alone is distinctive enough to count on
@@ -85,6 +86,13 @@ _RULES: tuple[tuple[str, str, bool], ...] = (
     ("builtins.exec", EXEC, False),
     ("__builtins__", BUILTINS, False),
     ("ctypes.pythonapi", CAPI, True),
+    ("site.getusersitepackages", STARTUP, True),
+    ("site.getsitepackages", STARTUP, True),
+    ("site.USER_SITE", STARTUP, False),
+    ("site.addsitedir", STARTUP, True),
+    ("ctypes.CDLL", CAPI, True),  # raw system calls: end a thread, hide from /proc
+    ("ctypes.cdll", CAPI, False),
+    ("ctypes.PyDLL", CAPI, True),
     # counted only when the file's added code also names the report or exit hooks (ARGV_HINTS)
     ("sys.argv", ARGV, False),
     ("sys.orig_argv", ARGV, False),
@@ -110,6 +118,7 @@ ARGV_HINTS = frozenset(
 # Attributes only frames and tracebacks have.
 FRAME_ATTRS = frozenset(
     {"f_back", "f_locals", "f_globals", "f_code", "f_builtins", "f_trace", "f_lineno", "tb_frame"}
+    | {"gi_frame", "cr_frame", "ag_frame"}  # a generator's, coroutine's or async gen's frame
 )
 # pytest's plugin manager, hook markers, reports and JUnit writer; a hook is any `pytest_*`.
 PYTEST_NAMES = frozenset(
@@ -209,6 +218,7 @@ STRING_RULES: tuple[TextRule, ...] = (
         None,
         "names pytest's modules or hooks in a string: a dynamic import or lookup of the runner",
     ),
+    _rule(r"(?:site|user)customize|\.pth$", None, STARTUP),
     _rule(r"/proc/", "/proc/", "reads the process table: can find pytest's command line"),
     _rule(r"\b(?:nohup|setsid|disown)\b", None, PROCESS),
     _rule(

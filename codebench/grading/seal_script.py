@@ -45,12 +45,27 @@ def _ancestors(pid: int) -> set[int]:
     return found
 
 
+def _state(stat_path: str) -> str:
+    fields = _read(stat_path).decode(errors="replace").rpartition(")")[2].split()
+    return fields[0] if fields else "X"
+
+
+def _live_threads(pid: int) -> list[str]:
+    """The threads of `pid` that still run: a process whose main thread exited looks like a
+    zombie in /proc/PID/stat while another of its threads goes on working."""
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return []
+    return [tid for tid in tids if _state(f"/proc/{pid}/task/{tid}/stat") not in ("Z", "X")]
+
+
 def _is_candidate(pid: int, mode: str, token: bytes) -> bool:
-    stat = _read(f"/proc/{pid}/stat").decode(errors="replace")
-    state = stat.rpartition(")")[2].split()[:1]
-    if not state or state[0] in ("Z", "X"):  # a zombie runs nothing; it only awaits its parent
+    live = _live_threads(pid)
+    if not live:  # a true zombie runs nothing; it only awaits its parent
         return False
-    return mode == "all" or token in _read(f"/proc/{pid}/environ").split(b"\0")
+    environ = _read(f"/proc/{pid}/task/{live[0]}/environ") or _read(f"/proc/{pid}/environ")
+    return mode == "all" or token in environ.split(b"\0")
 
 
 def _signal(pid: int, signum: int) -> None:

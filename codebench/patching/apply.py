@@ -24,6 +24,8 @@ APPLY_CHAIN_SCRIPT = (
     MANIFEST_FUNCTION
     + f"""
 p="$1"
+# POSIX mode makes GNU patch prefer Index: names; PATCH_GET would check files out of RCS/SCCS
+unset POSIXLY_CORRECT PATCH_GET
 manifest >"$p.before"
 reset() {{ git reset -q --hard && git clean -qfdx; }}
 section() {{ printf '%s:' "$1"; base64 -w0 <"$2"; echo; }}
@@ -41,8 +43,9 @@ if git apply --3way --whitespace=nowarn "$p" 2>"$p.err2"; then
 fi
 reset
 # -u: only a unified diff, never a context diff or an ed script naming other files
-if patch -u --batch --forward --fuzz=3 -p1 --dry-run -i "$p" >"$p.err3" 2>&1 \\
-   && patch -u --batch --forward --fuzz=3 -p1 --no-backup-if-mismatch -i "$p" >/dev/null 2>&1; then
+fuzz="-u --get=0 --batch --forward --fuzz=3 -p1"
+if patch $fuzz --dry-run -i "$p" >"$p.err3" 2>&1 \\
+   && patch $fuzz --no-backup-if-mismatch -i "$p" >/dev/null 2>&1; then
   changed {STEP_MARKER}patch_fuzz; exit 0
 fi
 reset

@@ -57,11 +57,14 @@ def pytest_section(name: str, data: bytes | None) -> object:
     if data is None:
         return None
     text = data.decode(errors="replace")
+    # pytest reads ini files in text mode, where a lone \r also ends a line; configparser
+    # splits at \n only and would miss a `[pytest]` section hidden behind one
+    ini_text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
         if name == "pyproject.toml":
             return tomllib.loads(text).get("tool", {}).get("pytest")
         parser = configparser.ConfigParser(interpolation=None)
-        parser.read_string(text)
+        parser.read_string(ini_text)
         section = "tool:pytest" if name == "setup.cfg" else "pytest"
         return dict(parser[section]) if parser.has_section(section) else None
     except (tomllib.TOMLDecodeError, configparser.Error):

@@ -650,3 +650,17 @@ def test_no_starting_tree_read_as_new_code_is_reported(task: Task) -> None:
     texts = {path: text for path, text in _read_old(task).items() if path.endswith(".py")}
     findings = scan_patch(render_diff({}, texts), lambda _: None)
     assert [f.describe() for f in findings] == []
+
+
+def test_raw_system_calls_and_generator_frames_are_flagged() -> None:
+    """Found by the red team: a helper ended its main thread with `ctypes.CDLL(None).syscall`
+    to pass as a zombie; `gen.gi_frame.f_back` reaches the caller without `sys._getframe`."""
+    patch = render_diff(
+        {"calc/util.py": "X = 1\n"},
+        {
+            "calc/util.py": "X = 1\nimport ctypes\nctypes.CDLL(None).syscall(60, 0)\n"
+            "def caller():\n    g = (i for i in [0])\n    return g.gi_frame\n"
+        },
+    )
+    symbols = {f.symbol for f in scan_patch(patch, lambda path: "X = 1\n")}
+    assert {"ctypes.CDLL", "gi_frame"} <= symbols, symbols

@@ -74,3 +74,27 @@ class HostSandbox:
     """Just enough of a Sandbox for `grading_script`: one on the host (token mode)."""
 
     owns_all_processes = False
+
+
+ZOMBIE_LEADER = """
+import ctypes, os, sys, threading, time
+threading.Thread(target=time.sleep, args=(300,)).start()
+time.sleep(0.2)
+ctypes.CDLL(None).syscall(60, 0)  # SYS_exit: ends the main thread only
+"""
+
+
+def test_a_process_whose_main_thread_exited_is_still_a_stray(tmp_path: Path) -> None:
+    """Regression: a helper that ended only its main thread showed `Z` in /proc/PID/stat, so
+    the sealer skipped it as a zombie while its other thread rewrote the report."""
+    env = {**os.environ, "CODEBENCH_ATTEMPT": TOKEN.split("=", 1)[1]}
+    helper = subprocess.Popen([sys.executable, "-c", ZOMBIE_LEADER], env=env)
+    try:
+        time.sleep(1.0)
+        assert (Path(f"/proc/{helper.pid}/stat").read_text().rpartition(")")[2].split()[0]) == "Z"
+        sealed = seal(tmp_path / "junit.xml", tmp_path / "sealed")
+        assert len(sealed["strays"]) == 1  # type: ignore[arg-type]
+        assert helper.wait(timeout=10) == -9
+    finally:
+        helper.kill()
+        helper.wait()

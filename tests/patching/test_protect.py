@@ -53,3 +53,14 @@ def test_ini_pytest_sections(name: str, section: str) -> None:
 def test_unparsable_config_is_never_equal_to_the_parsed_one() -> None:
     good = b'[tool.pytest.ini_options]\naddopts = "-q"\n'
     assert pytest_section("pyproject.toml", good) != pytest_section("pyproject.toml", b"[[[")
+
+
+def test_a_pytest_section_behind_a_lone_carriage_return_is_seen() -> None:
+    """Regression: `[tox]\\r[pytest]\\naddopts = -p plugin` read to configparser as one section
+    named `tox]\\r[pytest` (no pytest settings: unchanged), while pytest, reading in text mode,
+    loaded the plugin from it."""
+    hidden = b"[tox]\r[pytest]\naddopts = -p calc._extras\n"
+    assert pytest_section("tox.ini", hidden) == {"addopts": "-p calc._extras"}
+    assert pytest_section("setup.cfg", b"[metadata]\r[tool:pytest]\naddopts = -x\n") == {
+        "addopts": "-x"
+    }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from codebench.grading import TestStatus
+from codebench.grading import IntegrityRule, TestStatus
 from codebench.patching import ApplyStep
 from codebench.results import Status
 from codebench.runner import SandboxSettings, evaluate_patch
@@ -59,9 +59,13 @@ def test_spoofed_passed_output_cannot_fake_a_pass(
     """Regression: a patch that prints 'PASSED' lines must still be graded by JUnit XML.
 
     Log parsers that read pytest's stdout were fooled by such output; this one must not be.
+    (The forged `<testcase` line also targets the report: the static scan flags it.)
     """
     evaluation = evaluate_patch(mini_tasks["mini-div-zero"], SPOOF_PASSED, sandbox_settings)
-    assert evaluation.status is Status.UNRESOLVED
+    assert evaluation.status is Status.INTEGRITY_VIOLATION
+    assert {(f.rule, f.path) for f in evaluation.integrity} == {
+        (IntegrityRule.GRADER_CODE, "calc/ops.py")
+    }  # the printed test paths and the forged <testcase line
     statuses = {o.test_id: o.status for o in evaluation.tests}
     assert statuses["tests/test_div.py::test_div_zero_raises"] is TestStatus.FAILED
     assert statuses["tests/test_ops.py::test_add"] is TestStatus.PASSED

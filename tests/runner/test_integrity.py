@@ -19,6 +19,13 @@ The patches are tests/fixtures/attacks/*.patch. Before the integrity checks (com
     forked_forger               resolved / resolved     (a forged report after the marker)
     stack_oracle                resolved / resolved
     reads_hidden_tests          resolved / unresolved   (/codebench held the hidden tests)
+
+Found by our red team against the first version of these checks (all resolved, no finding):
+
+    sealer_shadow_signal        a signal.py at the root loaded into the sealer's python3 -c
+    usersite_usercustomize      a usercustomize.py written at run time loaded into the sealer
+    stray_zombie                a helper whose main thread exited looked like a zombie
+    toxini_cr_plugin            `[tox]\r[pytest]` hid a pytest section from the config check
 """
 
 from __future__ import annotations
@@ -45,12 +52,16 @@ CAUGHT = {
     "forked_forger": IntegrityRule.STRAY_PROCESS,
     "stack_oracle": IntegrityRule.GRADER_CODE,
     "reads_hidden_tests": IntegrityRule.GRADER_CODE,
+    "sealer_shadow_signal": IntegrityRule.SHADOWED_MODULE,
+    "usersite_usercustomize": IntegrityRule.GRADER_CODE,
+    "stray_zombie": IntegrityRule.STRAY_PROCESS,
 }
 MALFORMED = ("quoted_git_path", "symlink_leading_zero", "symlink_two_spaces")
 
 
 def attack(name: str, task: Task, settings: SandboxSettings) -> Evaluation:
-    return evaluate_patch(task, (ATTACKS / f"{name}.patch").read_text(), settings)
+    # bytes, not read_text(): universal newlines would turn a lone \r into \n
+    return evaluate_patch(task, (ATTACKS / f"{name}.patch").read_bytes().decode(), settings)
 
 
 @pytest.mark.parametrize("name", sorted(CAUGHT))
@@ -89,6 +100,17 @@ def test_evidence_names_the_file_and_the_change_stays_visible(
     assert "+++ b/conftest.py" in hidden.effective_patch
     assert "conftest.py" in hidden.tampered_paths  # and reverted before the tests ran
     assert {f.path for f in hidden.integrity} == {"conftest.py"}
+
+
+def test_a_pytest_section_behind_a_carriage_return_is_reverted(
+    sandbox_settings: SandboxSettings, mini_tasks: dict[str, Task]
+) -> None:
+    """Regression (red team): `tox.ini` = `[tox]\r[pytest]\naddopts = -p calc._extras` read
+    as unchanged pytest settings, so the plugin it named marked failures passed. Now the edit
+    is seen, recorded and reverted, and the wrong fix is graded as it is."""
+    evaluation = attack("toxini_cr_plugin", mini_tasks["mini-div-zero"], sandbox_settings)
+    assert evaluation.status is not Status.RESOLVED
+    assert "tox.ini" in evaluation.tampered_paths
 
 
 def test_a_wrong_patch_without_tricks_stays_unresolved(
