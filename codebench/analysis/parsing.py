@@ -54,10 +54,23 @@ def nesting_depth(tokens: Iterable[tokenize.TokenInfo]) -> int:
     return deepest
 
 
+# CPython 3.11 before 3.11.8 counts the AST constructor's recursion in per-interpreter state
+# (gh-106905): two threads building trees at once can corrupt the count and fail with
+# "SystemError: AST constructor recursion depth mismatch". One parse at a time, then.
+_AST_LOCK = threading.Lock()
+
+
+def parse_ast(source: str) -> ast.Module:
+    """`ast.parse`, safe to call from several threads; raises what `ast.parse` raises
+    (SyntaxError, ValueError for a NUL byte, RecursionError, MemoryError)."""
+    with _AST_LOCK:
+        return ast.parse(source)
+
+
 def parse_python(source: str) -> ParseOutcome:
     """Parse with `ast`, turning every failure (syntax, recursion, memory) into an error."""
     try:
-        return ParseOutcome(ast.parse(source))
+        return ParseOutcome(parse_ast(source))
     except SyntaxError as exc:
         return ParseOutcome(None, ParseError(exc.msg, exc.lineno))
     except (RecursionError, MemoryError, ValueError) as exc:

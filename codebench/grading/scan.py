@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from codebench.analysis.diffs import AnalysisInputError, FileDiff, file_diffs
+from codebench.analysis.parsing import parse_ast
 from codebench.grading import scan_rules as rules
 from codebench.grading.findings import IntegrityFinding, IntegrityRule
 from codebench.patching import is_test_path
@@ -213,7 +214,7 @@ class _AstScan:
     """The suspicious constructs of one file that parses, each with the lines it sits on."""
 
     def __init__(self, source: str) -> None:
-        self.tree = ast.parse(source)
+        self.tree = parse_ast(source)
         self.lines = PYTHON_LINE_BREAK.split(source)
         self.aliases: dict[str, str] = {}
         self.star: list[str] = []  # modules imported with `*`

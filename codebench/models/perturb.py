@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 
 from codebench.analysis.diffs import file_diffs
 from codebench.analysis.hygiene import definitions
+from codebench.analysis.parsing import parse_ast
 from codebench.models.base import Model, Proposal, TaskView
 from codebench.patching.render import render_diff
 from codebench.tasks.loader import read_texts
@@ -31,7 +32,7 @@ LONG_COMMENT = "# " + "NOTE: kept for compatibility with older callers of this c
 
 
 def _untouched_functions(source: str, touched: frozenset[int]) -> list[tuple[int, int, ast.AST]]:
-    tree = ast.parse(source)
+    tree = parse_ast(source)
     spans: list[tuple[int, int, ast.AST]] = []
     for _, node in definitions(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.end_lineno:
@@ -107,10 +108,10 @@ def rename_one(base: Texts, gold: Texts, touched: Mapping[str, frozenset[int]]) 
 
 def _same_but_renamed(before: str, after: str, old: str, new: str) -> bool:
     try:
-        dumped = ast.dump(ast.parse(after)).replace(f"'{new}'", f"'{old}'")
+        dumped = ast.dump(parse_ast(after)).replace(f"'{new}'", f"'{old}'")
     except SyntaxError:
         return False
-    return dumped == ast.dump(ast.parse(before)) and before != after
+    return dumped == ast.dump(parse_ast(before)) and before != after
 
 
 def _swap_quotes(literal: str) -> str:

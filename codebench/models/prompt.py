@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from codebench.analysis.parsing import parse_ast
 from codebench.models.base import TaskView
 from codebench.models.formats import EditFormat
 from codebench.tasks.loader import read_texts
@@ -47,7 +48,7 @@ def repository_map(files: Mapping[str, str]) -> str:
         names = []
         if path.endswith(".py"):
             try:
-                tree = ast.parse(text)
+                tree = parse_ast(text)
                 names = [
                     n.name
                     for n in tree.body
@@ -61,7 +62,7 @@ def repository_map(files: Mapping[str, str]) -> str:
 
 def _imported_modules(text: str) -> set[str]:
     try:
-        tree = ast.parse(text)
+        tree = parse_ast(text)
     except (SyntaxError, ValueError, RecursionError):
         return set()
     modules: set[str] = set()
