@@ -40,5 +40,10 @@ class ModelError(CodebenchError):
     """A model could not produce a proposal (provider error, bad reply after retries)."""
 
 
+class NotSubmittedError(ModelError):
+    """The model has no answer for this task because it was never asked (e.g. a predictions
+    file without the task): the attempt is `not_submitted`, not a failure of the model."""
+
+
 class ResultStoreError(CodebenchError):
     """A run directory cannot be read or written."""

@@ -33,6 +33,9 @@ class Status(StrEnum):
     MODEL_ERROR = "model_error"
     TIMEOUT = "timeout"
     SANDBOX_ERROR = "sandbox_error"
+    # the model was never asked (a predictions file without this task): not its failure, and
+    # not in any rate's denominator
+    NOT_SUBMITTED = "not_submitted"
 
 
 # Provider or infrastructure failures: shown apart, never silently counted as a wrong answer.
