@@ -40,6 +40,10 @@ class GradeReport:
     exit_code: int
     log_tail: str  # the end of the test command's output, for a person to read
     seconds: float
+    # why no test could be graded from the report: unreadable, or never written (pytest
+    # crashed or could not start), None when the report was read
+    report_problem: str | None = None
+    report_unreadable: bool = False  # the report exists but is empty or broken: not the patch
     integrity: tuple[IntegrityFinding, ...] = ()  # what the canary and the sealer found
 
     @property
@@ -64,6 +68,8 @@ class TestRun:
     sealed: bool  # False when the sealer never ran (the run timed out, or its shell was ended)
     strays: tuple[str, ...] = ()  # command lines of processes still running when pytest exited
     problem: str | None = None  # why the report could not be trusted, when it could not
+    unreadable: str | None = None  # a report that exists but is empty or not XML, and why
+    absent: bool = False  # pytest wrote no report at all
 
 
 def pytest_command(base_command: str, junit_path: str, files: Iterable[str]) -> str:
@@ -119,8 +125,10 @@ def run_pytest(
     report, problem = sealed.get("report"), sealed.get("problem")
     listed = sealed.get("strays")
     strays = tuple(str(s) for s in listed) if isinstance(listed, list) else ()
-    statuses = _parse_report(report) if isinstance(report, str) else {}
-    return TestRun(result, statuses, True, strays, str(problem) if problem else None)
+    statuses, unreadable = _parse_report(report) if isinstance(report, str) else ({}, None)
+    absent = report is None and not problem
+    problem_text = str(problem) if problem else None
+    return TestRun(result, statuses, True, strays, problem_text, unreadable, absent)
 
 
 def _read_sealed(sandbox: Sandbox, path: str) -> dict[str, object] | None:
@@ -179,8 +187,21 @@ def grade(sandbox: Sandbox, spec: TaskSpec, setup: str | None = None) -> GradeRe
         exit_code=run.result.exit_code,
         log_tail=_tail(run.result),
         seconds=run.result.seconds,
+        report_problem=_report_problem(run),
+        report_unreadable=run.unreadable is not None,
         integrity=tuple(findings),
     )
+
+
+def _report_problem(run: TestRun) -> str | None:
+    if run.result.timed_out or not run.sealed or run.problem:
+        return None  # told elsewhere: a timeout, or an integrity finding
+    if run.unreadable:
+        return run.unreadable
+    if run.absent:
+        code = run.result.exit_code
+        return f"pytest wrote no report (exit code {code}): it crashed or could not start"
+    return None
 
 
 def seal_findings(run: TestRun) -> list[IntegrityFinding]:
@@ -205,13 +226,15 @@ def seal_findings(run: TestRun) -> list[IntegrityFinding]:
     return findings
 
 
-def _parse_report(text: str) -> dict[tuple[str, str], TestStatus]:
+def _parse_report(text: str) -> tuple[dict[tuple[str, str], TestStatus], str | None]:
+    """Statuses from a report pytest wrote, or why it cannot be read: pytest never writes an
+    empty or broken file, so one is the machine's failure (disk full), not the patch's."""
     if not text.strip():
-        return {}  # no report (pytest crashed before writing one): every test is missing
+        return {}, "the JUnit report is empty (was the disk full?)"
     try:
-        return parse_junit(text)
-    except ET.ParseError:
-        return {}
+        return parse_junit(text), None
+    except ET.ParseError as exc:
+        return {}, f"the JUnit report is not valid XML ({exc}; was the disk full?)"
 
 
 def _tail(result: ExecResult, limit: int = 4000) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -13,7 +12,8 @@ from codebench.sandbox import Sandbox
 
 APPLY_TIMEOUT_SECONDS = 60
 STEP_MARKER = "CODEBENCH_APPLY_STEP="
-# What the chain reports, one line each, base64 so no file name or content can forge a line.
+# What the chain reports, in one file of length-prefixed sections (read back whole, never
+# through the command's output, which is clipped: a large patch must not lose its report).
 SECTIONS = ("BEFORE", "AFTER", "GIT", "DIFF")
 
 # One sandbox command for the whole chain (each step starts from the clean starting tree). On
@@ -28,14 +28,14 @@ p="$1"
 unset POSIXLY_CORRECT PATCH_GET
 manifest >"$p.before"
 reset() {{ git reset -q --hard && git clean -qfdx; }}
-section() {{ printf '%s:' "$1"; base64 -w0 <"$2"; echo; }}
+section() {{ printf '%s %s\\n' "$1" "$(wc -c <"$2")"; cat "$2"; }}
 changed() {{
   manifest >"$p.after"
   git add -A && git diff --cached --name-only --no-renames -z base >"$p.git"
   git add -A -f && git diff --cached --no-renames --text --no-ext-diff --no-textconv base >"$p.diff"
+  {{ section BEFORE "$p.before"; section AFTER "$p.after"; section GIT "$p.git"
+    section DIFF "$p.diff"; }} >"$p.out"
   echo "$1"
-  section BEFORE "$p.before"; section AFTER "$p.after"; section GIT "$p.git"
-  section DIFF "$p.diff"
 }}
 if git apply --whitespace=nowarn "$p" 2>"$p.err1"; then changed {STEP_MARKER}git_apply; exit 0; fi
 if git apply --3way --whitespace=nowarn "$p" 2>"$p.err2"; then
@@ -110,24 +110,30 @@ def apply_patch(
     result = sandbox.sh(
         APPLY_CHAIN_SCRIPT, patch_file(sandbox, name), timeout=APPLY_TIMEOUT_SECONDS
     )
-    sections = _sections(result.stdout)
-    for line in result.stdout.splitlines():
-        if line.startswith(STEP_MARKER) and result.ok and len(sections) == len(SECTIONS):
-            before, after = parse_manifest(sections["BEFORE"]), parse_manifest(sections["AFTER"])
-            visible = tuple(path for path in sections["GIT"].split("\0") if path)
-            step = ApplyStep(line.removeprefix(STEP_MARKER))
-            changed = changed_paths(before, after)
-            added = tuple(path for path in changed if path not in before)
-            return AppliedPatch(step, changed, sections["DIFF"], visible, added)
-    reason = result.stderr.strip() or f"apply chain exited {result.exit_code}"
-    return ApplyFailure(reason=reason)
+    steps = [line for line in result.stdout.splitlines() if line.startswith(STEP_MARKER)]
+    if not result.ok or not steps:
+        return ApplyFailure(result.stderr.strip() or f"apply chain exited {result.exit_code}")
+    sections = _sections(sandbox.read_file(f"{patch_file(sandbox, name)}.out"))
+    if len(sections) != len(SECTIONS):
+        return ApplyFailure(f"the apply chain's report is incomplete: {sorted(sections)}")
+    before, after = parse_manifest(sections["BEFORE"]), parse_manifest(sections["AFTER"])
+    visible = tuple(path for path in sections["GIT"].split("\0") if path)
+    changed = changed_paths(before, after)
+    added = tuple(path for path in changed if path not in before)
+    step = ApplyStep(steps[-1].removeprefix(STEP_MARKER))
+    return AppliedPatch(step, changed, sections["DIFF"], visible, added)
 
 
-def _sections(stdout: str) -> dict[str, str]:
-    """The base64 sections the apply chain printed, decoded."""
-    found = {}
-    for line in stdout.splitlines():
-        name, sep, data = line.partition(":")
-        if sep and name in SECTIONS:
-            found[name] = base64.b64decode(data).decode(errors="replace")
+def _sections(data: bytes) -> dict[str, str]:
+    """The chain's report file: `NAME SIZE` lines, each followed by SIZE bytes."""
+    found: dict[str, str] = {}
+    at = 0
+    while at < len(data):
+        header, _, _ = data[at:].partition(b"\n")
+        name, _, size = header.decode(errors="replace").partition(" ")
+        if name not in SECTIONS or not size.isdigit():
+            break
+        start = at + len(header) + 1
+        found[name] = data[start : start + int(size)].decode(errors="replace")
+        at = start + int(size)
     return found

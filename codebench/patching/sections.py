@@ -141,7 +141,21 @@ def _read_hunk(lines: list[str], index: int, section: Section) -> int:
         index += 1
     if index < len(lines) and lines[index].startswith("\\"):
         index += 1  # "\ No newline at end of file" after the hunk's last line
+    if _more_changes_follow(lines, index):
+        check_stray_line(lines[index], f"line {index + 1}")  # its own, sharper message first
+        raise PatchError(
+            f"not a valid unified diff: the hunk at line {start} is followed by more changed "
+            f"lines (line {index + 1}) than its header counts: fix the @@ line counts"
+        )
     return index
+
+
+def _more_changes_follow(lines: list[str], index: int) -> bool:
+    """A `+`/`-` line right after a hunk's counted lines: tools would drop it silently."""
+    if index >= len(lines) or lines[index][:1] not in ("+", "-"):
+        return False
+    following = lines[index + 1] if index + 1 < len(lines) else ""
+    return not (lines[index].startswith("--- ") and following.startswith("+++ "))
 
 
 def _count(line: str, old: int, new: int, section: Section) -> tuple[int, int]:

@@ -146,6 +146,8 @@ def _starting_text(task: Task, path: str) -> str | None:
 def _status(report: GradeReport) -> Status:
     if report.timed_out:
         return Status.TIMEOUT
+    if report.report_unreadable:
+        return Status.SANDBOX_ERROR
     return Status.RESOLVED if report.resolved else Status.UNRESOLVED
 
 
@@ -157,6 +159,8 @@ def _reason(
         notes.append(f"and {len(findings) - 3} more integrity finding(s)")
     if report.timed_out:
         notes.append("the test command timed out and was killed")
+    if report.report_problem:
+        notes.append(report.report_problem)
     failing = [o.test_id for o in report.outcomes if o.status is not TestStatus.PASSED]
     if failing and not report.timed_out:
         notes.append(f"{len(failing)} listed test(s) did not pass: {', '.join(failing[:5])}")

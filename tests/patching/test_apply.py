@@ -160,3 +160,16 @@ def test_hidden_test_paths_are_protected_whatever_their_name(box: Sandbox) -> No
     assert find_tampering(box, applied.changed_paths, hidden_test_paths=["checks/spec.py"]) == (
         "checks/spec.py",
     )
+
+
+def test_a_patch_larger_than_the_output_clip_still_applies(box: Sandbox) -> None:
+    """Regression: a correct patch of ~9 MB was `apply_failed` ("apply chain exited 0"): the
+    chain's report came back through the command output, clipped at 8 MB, losing its marker."""
+    from codebench.patching.render import render_diff
+
+    lines = "".join(f"VALUE_{i} = {'x' * 80!r}\n" for i in range(90_000))  # about 9 MB
+    applied = apply_patch(box, parsed(render_diff({}, {"calc/big.py": lines})))
+    assert isinstance(applied, AppliedPatch), applied
+    assert applied.step is ApplyStep.GIT_APPLY
+    assert applied.changed_paths == ("calc/big.py",) == applied.added_paths
+    assert len(applied.effective_diff) > 8_000_000

@@ -115,3 +115,13 @@ def _unidiff_summary(text: str) -> list[tuple[str | None, str | None, int, int]]
         )
         for f in PatchSet(text)
     ]
+
+
+def test_changed_lines_beyond_the_hunk_counts_are_rejected() -> None:
+    """Regression: a hunk header counting 3 new lines followed by 15 added lines parsed, and the
+    tools applied 2 of the 15 lines without a word."""
+    body = "".join(f"+line{i}\n" for i in range(15))
+    patch = "diff --git a/x.py b/x.py\n--- a/x.py\n+++ b/x.py\n@@ -1,1 +1,3 @@\n old\n" + body
+    rejected = parse_patch(patch)
+    assert isinstance(rejected, PatchRejection)
+    assert "more changed lines (line 8) than its header counts" in rejected.reason

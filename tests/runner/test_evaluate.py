@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
+
+import pytest
 
 from codebench.grading import IntegrityRule, TestStatus
 from codebench.patching import ApplyStep
@@ -143,3 +146,45 @@ def test_base_tree_grading_for_validation(
     statuses = {o.test_id: o.status for o in evaluation.tests}
     assert statuses["tests/test_div.py::test_div_zero_raises"] is TestStatus.FAILED
     assert statuses["tests/test_ops.py::test_add"] is TestStatus.PASSED
+
+
+EXIT_DURING_COLLECTION = """\
+--- a/calc/errors.py
++++ b/calc/errors.py
+@@ -1,2 +1,5 @@
++import os
++
++os._exit(3)
+ class CalcError(Exception):
+     pass
+"""
+
+
+def test_a_garbled_report_is_the_machines_failure_not_the_models(
+    sandbox_settings: SandboxSettings, mini_tasks: dict[str, Task], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: an empty or garbled JUnit report counted every test as missing, so the
+    attempt was `unresolved`, the model's fault. pytest never writes such a file (a full disk
+    does): it is `sandbox_error` with the reason."""
+    grading = importlib.import_module("codebench.grading.grade")  # the module, not grade()
+    monkeypatch.setattr(grading, "parse_junit", _raise_parse_error)
+    evaluation = evaluate_patch(mini_tasks["mini-div-zero"], "", sandbox_settings, grade_empty=True)
+    assert evaluation.status is Status.SANDBOX_ERROR
+    assert evaluation.reason and "not valid XML" in evaluation.reason
+
+
+def _raise_parse_error(text: str) -> dict[tuple[str, str], TestStatus]:
+    import xml.etree.ElementTree as ET
+
+    raise ET.ParseError("mismatched tag: line 1, column 5")
+
+
+def test_no_report_at_all_says_so(
+    sandbox_settings: SandboxSettings, mini_tasks: dict[str, Task]
+) -> None:
+    """Regression: when pytest died before writing a report, every test was silently missing.
+    It is still the patch's doing (unresolved), and the reason now says what happened."""
+    task = mini_tasks["mini-div-zero"]
+    evaluation = evaluate_patch(task, EXIT_DURING_COLLECTION, sandbox_settings)
+    assert evaluation.status is Status.UNRESOLVED
+    assert evaluation.reason and "pytest wrote no report (exit code 3)" in evaluation.reason
