@@ -138,3 +138,34 @@ def test_a_task_dropped_from_the_file_is_not_submitted_on_rerun(
     jsonl(tmp_path, line("mini-rename-show"))
     store = run_attempt(task, ReplayModel(f"replay:{path}", path), tmp_path / "run")
     assert next(iter(store)).status is Status.NOT_SUBMITTED
+
+
+def test_a_run_warns_once_about_ids_no_task_has(tmp_path: Path) -> None:
+    """Regression: predictions for ids the suite does not have (a typo, another suite) were
+    ignored without a word; the run prints one warning with the count and up to 5 ids."""
+    import io
+
+    from rich.console import Console
+
+    from codebench.runner import RunSettings, run
+    from tests.conftest import FIXTURE_TASKS
+
+    ids = [f"other-{n}" for n in range(7)]
+    path = jsonl(tmp_path, *(line(i) for i in ids), line("mini-div-zero"))
+    buffer = io.StringIO()
+    settings = RunSettings(
+        suite="mini",
+        tasks_root=FIXTURE_TASKS,
+        run_dir=tmp_path / "run",
+        model_specs=(f"replay:{path}",),
+        backend=Backend.LOCAL,
+        analyse=False,
+    )
+    outcome = run(settings, lambda keys: pytest.fail("no images"), Console(file=buffer, width=400))
+    warnings = [text for text in buffer.getvalue().splitlines() if "match no task" in text]
+    assert len(warnings) == 1
+    assert "7 prediction id(s)" in warnings[0] and str(path) in warnings[0]
+    assert "'other-0'" in warnings[0] and "'other-4'" in warnings[0]
+    assert "'other-5'" not in warnings[0]
+    statuses = {r.task_id: r.status for r in outcome.results}
+    assert statuses["mini-rename-show"] is Status.NOT_SUBMITTED
