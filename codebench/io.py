@@ -138,7 +138,8 @@ def read_text(path: Path, error: ErrorFactory = config_error) -> str:
 
     Raises:
         CodebenchError: made by `error` (`ConfigError` by default) when the file cannot be read
-            or is not UTF-8; the message names the line of the first bad byte.
+            or is not UTF-8; the message names the line and byte offset of the first bad
+            byte and says to save the file as UTF-8.
     """
     try:
         data = path.read_bytes()
@@ -148,7 +149,10 @@ def read_text(path: Path, error: ErrorFactory = config_error) -> str:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        message = f"is not UTF-8 text: byte {data[exc.start]:#04x} on line {line} ({exc.reason})"
+        message = (
+            f"is not UTF-8 text: byte {data[exc.start]:#04x} on line {line} "
+            f"(byte offset {exc.start}: {exc.reason}); save it as UTF-8"
+        )
         raise error(path, message, ()) from exc
 
 

@@ -55,6 +55,12 @@ class ResultKey(BaseModel):
     harness_version: str
 
 
+def storable_text(text: str) -> str:
+    """`text` with every lone surrogate written as its `\\udcff` escape, so that it can be
+    stored as UTF-8 JSON (valid text is returned unchanged)."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 class Evaluation(BaseModel):
     """What evaluating one patch found (a `TaskResult` is one, with who asked and what it cost)."""
 
@@ -69,6 +75,12 @@ class Evaluation(BaseModel):
     eval_seconds: float = 0.0  # time in the sandbox, not waiting for a free one
     log_tail: str = ""
     effective_patch: str = ""  # the patch as applied in the sandbox; what the analysis reads
+
+    @field_validator("reason", "log_tail", "effective_patch")
+    @classmethod
+    def _storable(cls, value: str | None) -> str | None:
+        """Text from a model or a sandbox may hold lone surrogates; JSON cannot store them."""
+        return None if value is None else storable_text(value)
 
 
 class TaskResult(Evaluation):
@@ -89,6 +101,13 @@ class TaskResult(Evaluation):
     analysis: EditAnalysis | None = None  # an older analyzer's shape reads as None: re-analysed
     analysis_failure: AnalysisFailure | None = None  # the analyzer raised on this patch
     finished_at: datetime
+
+    @field_validator("patch", "reply")
+    @classmethod
+    def _storable_reply(cls, value: str) -> str:
+        """A model's patch or reply may hold lone surrogates (e.g. a JSON "\\udcff" escape):
+        stored escaped, the key's `patch_sha256` still being the hash of the text as proposed."""
+        return storable_text(value)
 
     @field_validator("analysis", mode="wrap")
     @classmethod

@@ -247,3 +247,22 @@ def test_enum_options_are_parsed_by_typer() -> None:
     assert "'docker'" in done.stderr and "'local'" in done.stderr
     scope = codebench("analyze", "--repo", ".", "--patch", "x", "--scope", "wide")
     assert scope.returncode == 2 and "'local'" in scope.stderr
+
+
+@pytest.mark.parametrize("option", ["--patch", "--gold"])
+def test_analyze_rejects_text_that_is_no_diff(tmp_path: Path, option: str) -> None:
+    """Regression: `analyze` on a file that is no diff printed 'scope local' and exited 0, as
+    if an empty edit had been analysed; it must exit non-zero naming the input."""
+    prose = tmp_path / "notes.txt"
+    prose.write_text("I fixed the bug in calc/ops.py by checking for zero.\n")
+    gold = FIXTURE_TASKS / "mini" / "mini-div-zero" / "gold.patch"
+    inputs = {"--patch": gold, "--gold": gold} | {option: prose}
+    done = codebench(
+        "analyze",
+        "--repo",
+        str(FIXTURE_TASKS / "repos" / "calc"),
+        *(str(part) for pair in inputs.items() for part in pair),
+    )
+    assert done.returncode == 2, done.stdout
+    assert f"{option} {prose}" in done.stderr and "no file changes" in done.stderr
+    assert "scope" not in done.stdout

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,11 +12,37 @@ from codebench.cli.common import out
 from codebench.errors import ConfigError
 from codebench.tasks import Scope
 
+if TYPE_CHECKING:
+    from codebench.analysis import RepoTree
+
 
 def _read(option: str, path: Path) -> str:
     if not path.is_file():
         raise ConfigError(f"{option} {path} does not exist")
     return path.read_text(encoding="utf-8", errors="replace")
+
+
+def _read_diff(option: str, path: Path, tree: RepoTree) -> str:
+    """The text of a unified diff that changes at least one text file of `tree`.
+
+    Raises:
+        ConfigError: naming the option and the file when it is missing, is no unified diff,
+            changes no text file or does not apply to `tree`.
+    """
+    from codebench.analysis import AnalysisInputError
+    from codebench.analysis.diffs import file_diffs
+
+    text = _read(option, path)
+    try:
+        changes = file_diffs(text, tree.files.get)
+    except AnalysisInputError as exc:
+        raise ConfigError(f"{option} {path}: {exc}") from exc
+    if not changes:
+        raise ConfigError(
+            f"{option} {path}: no file changes found; expected a unified diff "
+            "('--- a/path' / '+++ b/path' headers, then '@@' hunks)"
+        )
+    return text
 
 
 @app.command("analyze")
@@ -35,10 +61,11 @@ def analyze_command(
 
     if not repo.is_dir():
         raise ConfigError(f"--repo {repo} is not a directory")
-    patch_text = _read("--patch", patch)
-    gold_text = _read("--gold", gold) if gold is not None else None
+    tree = RepoTree.from_dir(repo)
+    patch_text = _read_diff("--patch", patch, tree)
+    gold_text = _read_diff("--gold", gold, tree) if gold is not None else None
     try:
-        analysis = analyze(RepoTree.from_dir(repo), patch_text, gold_text, scope)
+        analysis = analyze(tree, patch_text, gold_text, scope)
     except AnalysisInputError as exc:
         raise ConfigError(f"{patch}: {exc}") from exc
     if as_json:

@@ -52,8 +52,29 @@ class PatchRejection:
 
 
 def patch_sha256(text: str) -> str:
-    """sha256 of a patch's text."""
-    return hashlib.sha256(text.encode()).hexdigest()
+    """sha256 of a patch's text, for any str (never raises).
+
+    Valid text hashes its UTF-8 bytes; a lone surrogate is encoded as its own three bytes
+    ("surrogatepass"), which valid UTF-8 never holds, so different texts give different hashes.
+    """
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def surrogate_problem(text: str) -> str | None:
+    """Why `text` cannot be written as UTF-8 (the line of its first lone surrogate), or None.
+
+    A lone surrogate comes from a JSON "\\ud800" escape or from bytes that were not UTF-8
+    decoded with "surrogateescape"; no file in a sandbox can hold it.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        line = text.count("\n", 0, exc.start) + 1
+        return (
+            f"line {line} holds {text[exc.start]!r}, a lone surrogate, so the patch is not "
+            "UTF-8 text; produce the patch as UTF-8 (no \\ud800-\\udfff escapes)"
+        )
+    return None
 
 
 def is_empty_patch(text: str) -> bool:
@@ -67,7 +88,11 @@ def parse_patch(text: str, repo_dir: Path | None = None) -> ParsedPatch | PatchR
     Names are unquoted as git unquotes them and every name git or GNU patch could act on is
     checked; symlink and submodule modes, binary sections and sections whose names disagree
     are refused. With `repo_dir` (the starting tree), a path through a symlink is rejected too.
+    Text that is not UTF-8 (a lone surrogate) is rejected. Never raises.
     """
+    not_text = surrogate_problem(text)
+    if not_text is not None:
+        return PatchRejection(not_text)
     try:
         files = tuple(_file_change(section) for section in read_sections(text))
         changes = tuple(change for change in files if change is not None)

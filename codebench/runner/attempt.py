@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from codebench import HARNESS_VERSION
-from codebench.errors import ModelError
+from codebench.errors import ModelError, NotSubmittedError
 from codebench.models import Model, Proposal, TaskView
 from codebench.patching import patch_sha256
 from codebench.results import RETRIED_STATUSES, Evaluation, ResultKey, Status, TaskResult
@@ -47,12 +47,15 @@ def attempt(
     task, model = item.task, item.model
     start = time.monotonic()
     error: str | None = None
+    error_status = Status.MODEL_ERROR
     try:
         proposal = model.propose(
             TaskView(task.id, task.spec.instruction, task.repo_dir), item.sample
         )
     except ModelError as exc:
         proposal, error = Proposal(patch=""), str(exc)
+        if isinstance(exc, NotSubmittedError):  # never asked: not the model's failure
+            error_status = Status.NOT_SUBMITTED
     model_seconds = proposal.seconds or time.monotonic() - start
     key = ResultKey(
         task_hash=task.content_hash,
@@ -72,11 +75,13 @@ def attempt(
             stored = with_analysis(task, stored)
             store.save(stored, model.slug)
         return AttemptOutcome(stored, reused=True)
-    if error is not None and stored is not None and _still_valid(stored, task):
-        # a provider failure now must not replace an answer already graded for this task
+    provider_failure = error is not None and error_status is Status.MODEL_ERROR
+    if provider_failure and stored is not None and _still_valid(stored, task):
+        # a provider failure now must not replace an answer already graded for this task (a
+        # task no longer submitted must: the stored answer is one the model does not give now)
         return AttemptOutcome(stored, reused=True)
     if error is not None:
-        evaluation = Evaluation(status=Status.MODEL_ERROR, reason=error)
+        evaluation = Evaluation(status=error_status, reason=error)
     elif proposal.format_error is not None:
         evaluation = Evaluation(status=Status.MALFORMED_PATCH, reason=proposal.format_error)
     else:

@@ -13,7 +13,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from codebench.models import ModelOptions, get_model
+from codebench.models import Model, ModelOptions, get_model
+from codebench.models.replay import ReplayModel
 from codebench.results import TaskResult
 from codebench.runner.analysis_step import start_analysis_process, stop_analysis_process
 from codebench.runner.attempt import AttemptOutcome, RunCancelledError, WorkItem, attempt
@@ -23,6 +24,7 @@ from codebench.sandbox import LIVE, Backend, ImageSet, Limits, finish_closing
 from codebench.tasks import load_suite, select_tasks
 
 SWITCH_INTERVAL_SECONDS = 0.0005
+SHOWN_UNKNOWN_IDS = 5  # a warning about unknown prediction ids names at most this many
 
 
 @dataclass(frozen=True)
@@ -62,9 +64,11 @@ def run(settings: RunSettings, prepare_images: ImagePreparer, console: Console) 
     Ctrl-C (or SIGTERM turned into KeyboardInterrupt) destroys every open sandbox and leaves
     finished results on disk for the next run.
     """
-    tasks = select_tasks(load_suite(settings.suite, settings.tasks_root), settings.task_ids)
+    suite = load_suite(settings.suite, settings.tasks_root)
+    tasks = select_tasks(suite, settings.task_ids)
     gold = {task.id: task.gold_patch for task in tasks}
     models = [get_model(spec, gold, settings.model_options) for spec in settings.model_specs]
+    warn_unknown_predictions(models, [task.id for task in suite], console)
     images = images_for(settings.backend, {t.spec.image for t in tasks}, prepare_images)
     slots = threading.Semaphore(max(1, settings.workers))
     sandbox = SandboxSettings(settings.backend, images, settings.limits, slots)
@@ -89,6 +93,23 @@ def run(settings: RunSettings, prepare_images: ImagePreparer, console: Console) 
     )
     reused = sum(o.reused for o in outcomes)
     return RunOutcome(results, reused, len(outcomes) - reused)
+
+
+def warn_unknown_predictions(models: list[Model], task_ids: list[str], console: Console) -> None:
+    """One warning line per replay model whose file has ids no task of the suite has: the
+    count and up to `SHOWN_UNKNOWN_IDS` of them (they are ignored, not graded)."""
+    for model in models:
+        if not isinstance(model, ReplayModel):
+            continue
+        unknown = model.unknown_ids(task_ids)
+        if unknown:
+            shown = ", ".join(repr(i) for i in unknown[:SHOWN_UNKNOWN_IDS])
+            more = ", ..." if len(unknown) > SHOWN_UNKNOWN_IDS else ""
+            console.print(
+                f"[yellow]warning:[/] {escape(str(model.path))}: {len(unknown)} prediction "
+                f"id(s) match no task of the suite and are ignored: {escape(shown)}{more}",
+                soft_wrap=True,
+            )
 
 
 def images_for(backend: Backend, keys: set[str], prepare_images: ImagePreparer) -> ImageSet:

@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 
 from codebench.errors import ConfigError, TaskError
-from codebench.io import BadKey, load_toml
+from codebench.io import BadKey, load_toml, read_text
 from codebench.tasks.schema import Category, Scope, TaskSpec
 
 TASK_FILE = "task.toml"
@@ -149,13 +149,22 @@ def _resolve_repo(task_dir: Path, spec: TaskSpec, repos_root: Path) -> Path:
     shared = repos_root / spec.repo
     if not shared.is_dir():
         raise TaskError(task_dir / TASK_FILE, f"names {shared}, which does not exist", "repo")
+    if not shared.resolve().is_relative_to(repos_root.resolve()):
+        raise TaskError(
+            task_dir / TASK_FILE,
+            f"names {shared}, which leads outside {repos_root} (to {shared.resolve()}); "
+            f"name a folder of {repos_root}",
+            "repo",
+        )
     return shared
 
 
 def _read_patch(path: Path) -> str:
+    """The patch's text; raises `TaskError` if it is missing, empty or not UTF-8 (naming the
+    line and byte offset of the first bad byte)."""
     if not path.is_file():
         raise TaskError(path, "missing; a task needs gold.patch and tests.patch")
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path, lambda where, message, _keys: TaskError(where, message))
     if not text.strip():
         raise TaskError(path, "is empty")
     return text

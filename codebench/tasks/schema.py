@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 TASK_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$"
+REPO_NAME_PATTERN = r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*$"
 DEFAULT_TEST_COMMAND = "python3 -m pytest -p no:cacheprovider -q"
 DEFAULT_IMAGE = "python"
 
@@ -42,7 +44,7 @@ class TaskSpec(BaseModel):
     instruction: str = Field(min_length=1)
     scope: Scope
     category: Category
-    repo: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.-]+$")
+    repo: str | None = None
     image: str = Field(default=DEFAULT_IMAGE, pattern=r"^[a-z0-9][a-z0-9_-]*$")
     test_command: str = Field(default=DEFAULT_TEST_COMMAND, min_length=1)
     fail_to_pass: tuple[str, ...] = Field(min_length=1)
@@ -51,6 +53,17 @@ class TaskSpec(BaseModel):
     # Files outside the edit that hold what the change needs: what makes a task global when
     # its gold patch alone looks local (one file, at most two definitions).
     context_files: tuple[str, ...] = ()
+
+    @field_validator("repo")
+    @classmethod
+    def _repo_is_a_folder_name(cls, value: str | None) -> str | None:
+        """A folder name inside tasks/repos/: no "/", no leading dot ("..", ".", hidden)."""
+        if value is not None and not re.fullmatch(REPO_NAME_PATTERN, value):
+            raise ValueError(
+                "must name a folder inside tasks/repos/ (letters, digits, '_', '-' and '.', "
+                "not starting with a dot)"
+            )
+        return value
 
     @field_validator("fail_to_pass", "pass_to_pass")
     @classmethod

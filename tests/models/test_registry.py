@@ -46,7 +46,7 @@ def test_spec_grammar(spec: str, parsed: tuple[str, str | None]) -> None:
         ("openai:", "nothing after"),
         ("gold:x", "takes no argument"),
         ("gpt4", "unknown model spec"),
-        ("replay:/nonexistent/preds.jsonl", "cannot read"),
+        ("replay:/nonexistent/preds.jsonl", "cannot be read"),
     ],
 )
 def test_bad_specs(spec: str, words: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,24 @@ def test_changed_lines_beyond_the_hunk_counts_are_rejected() -> None:
     rejected = parse_patch(patch)
     assert isinstance(rejected, PatchRejection)
     assert "more changed lines (line 8) than its header counts" in rejected.reason
+
+
+def test_patch_sha256_is_total_and_tells_texts_apart() -> None:
+    """Regression: a lone surrogate (from a JSON "\\ud800" escape) made `text.encode()` raise
+    UnicodeEncodeError and killed the run. The hash must exist for any str, keep its old value
+    for valid text, and differ between a lone surrogate, its pair, and the character."""
+    from codebench.patching import patch_sha256
+
+    texts = ["a\ud800b", "a\udc80b", "a\ud83d\ude00b", "a\U0001f600b", "a\ufffdb", "ab"]
+    hashes = {patch_sha256(text) for text in texts}
+    assert len(hashes) == len(texts)
+    assert patch_sha256(MODIFY) == hashlib.sha256(MODIFY.encode()).hexdigest()  # keys still match
+
+
+def test_a_lone_surrogate_is_a_malformed_patch_naming_its_line() -> None:
+    """Regression: a patch holding a lone surrogate parsed fine and only crashed later, when
+    it was encoded to be staged in the sandbox. It is malformed, and the reason says where."""
+    text = MODIFY.replace("+x = 2", "+x = '\udcff'")
+    rejected = parse_patch(text)
+    assert isinstance(rejected, PatchRejection)
+    assert "line 6" in rejected.reason and "UTF-8" in rejected.reason

@@ -188,3 +188,16 @@ def test_no_report_at_all_says_so(
     evaluation = evaluate_patch(task, EXIT_DURING_COLLECTION, sandbox_settings)
     assert evaluation.status is Status.UNRESOLVED
     assert evaluation.reason and "pytest wrote no report (exit code 3)" in evaluation.reason
+
+
+def test_a_lone_surrogate_is_malformed_not_a_crash(mini_tasks: dict[str, Task]) -> None:
+    """Regression: a patch with a lone surrogate (undecodable bytes a predictions file carried
+    as "\\udcff") raised UnicodeEncodeError while being staged into the sandbox and ended the
+    whole run; it must end as this attempt's `malformed_patch`."""
+    from codebench.sandbox import Backend
+
+    task = mini_tasks["mini-div-zero"]
+    patch = task.gold_patch.replace('"division by zero"', '"division by zero \udcff"')
+    evaluation = evaluate_patch(task, patch, SandboxSettings(Backend.LOCAL))
+    assert evaluation.status is Status.MALFORMED_PATCH
+    assert evaluation.reason is not None and "surrogate" in evaluation.reason

@@ -153,3 +153,49 @@ def test_select_tasks_by_id() -> None:
     assert select_tasks(tasks, []) == tasks
     with pytest.raises(ConfigError, match="mini-nope"):
         select_tasks(tasks, ["mini-nope"])
+
+
+@pytest.mark.parametrize("name", ["gold.patch", "tests.patch"])
+def test_non_utf8_patch_is_named_with_line_and_offset(suite_copy: Path, name: str) -> None:
+    """Regression: a Latin-1 byte in gold.patch or tests.patch raised a bare
+    UnicodeDecodeError (a traceback); it must be a TaskError naming the file, the line, the
+    byte offset and the fix."""
+    path = suite_copy / "mini" / "mini-div-zero" / name
+    data = path.read_bytes()
+    second_line = data.index(b"\n") + 1
+    path.write_bytes(data[:second_line] + b"\xe9" + data[second_line:])
+    with pytest.raises(TaskError) as caught:
+        load_task(path.parent)
+    message = str(caught.value)
+    assert str(path) in message and "line 2" in message
+    assert f"byte offset {second_line}" in message and "save it as UTF-8" in message
+
+
+def test_non_utf8_task_toml_says_how_to_fix_it(suite_copy: Path) -> None:
+    """The task.toml error (already a TaskError) also gives the byte offset and the fix."""
+    path = suite_copy / "mini" / "mini-div-zero" / "task.toml"
+    path.write_bytes(path.read_bytes().replace(b"Refuse", b"R\xe9fuse"))
+    with pytest.raises(TaskError, match=r"line 2 \(byte offset \d+: .*\); save it as UTF-8"):
+        load_task(path.parent)
+
+
+@pytest.mark.parametrize("repo", ["..", ".", "...", ".hidden"])
+def test_repo_cannot_leave_the_repos_folder(suite_copy: Path, repo: str) -> None:
+    """Regression: `repo = ".."` was accepted and the starting tree became all of tasks/,
+    hidden tests included; a repo name must be a folder inside repos/."""
+    (suite_copy / "repos" / ".hidden").mkdir()
+    path = edit_toml(suite_copy, "mini-div-zero", 'repo = "calc"', f'repo = "{repo}"')
+    with pytest.raises(TaskError) as caught:
+        load_task(path.parent, suite_copy / "repos")
+    assert caught.value.field == "repo"
+    assert str(path) in str(caught.value)
+
+
+def test_repo_symlinked_outside_the_repos_folder_is_rejected(suite_copy: Path) -> None:
+    """Regression: a repos/ entry that is a symlink out of repos/ (here to the suite itself)
+    gave a starting tree outside it, hidden tests included."""
+    (suite_copy / "repos" / "escape").symlink_to(suite_copy / "mini")
+    path = edit_toml(suite_copy, "mini-div-zero", 'repo = "calc"', 'repo = "escape"')
+    with pytest.raises(TaskError, match="outside") as caught:
+        load_task(path.parent, suite_copy / "repos")
+    assert caught.value.field == "repo"
