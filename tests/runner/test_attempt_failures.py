@@ -100,6 +100,28 @@ def test_an_evaluation_raising_anything_is_a_sandbox_error_of_its_attempt(
     assert len(list(ResultStore(tmp_path))) == 2
 
 
+@pytest.mark.parametrize("interrupt", [KeyboardInterrupt, SystemExit])
+def test_interrupts_still_propagate_and_leave_the_process_usable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, interrupt: type[BaseException]
+) -> None:
+    """Ctrl-C and exit are not failures of an attempt: they stop the run, unrecorded.
+
+    Broke: after an interrupted run, every sandbox the process opened later was refused
+    ("codebench is shutting down"), so a second run in the same process was all sandbox_error.
+    """
+
+    def stop(*args: Any, **options: Any) -> Evaluation:
+        raise interrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(attempt_module, "evaluate_patch", stop)
+        with pytest.raises((KeyboardInterrupt, SystemExit)):
+            run(local_settings(tmp_path, ("gold",)), no_images, quiet())
+    assert list(ResultStore(tmp_path)) == []
+    again = run(local_settings(tmp_path, ("gold",)), no_images, quiet())
+    assert [r.status for r in again.results] == [Status.RESOLVED, Status.RESOLVED]
+
+
 def test_an_analysis_raising_anything_keeps_the_grade_and_records_why(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
