@@ -262,8 +262,9 @@ def _create_options(api: Any, limits: Limits) -> dict[str, Any]:
     }
 
 
-def list_sandboxes() -> list[tuple[str, str]]:
-    """(container id, owner label) of every codebench container on the engine.
+def list_sandboxes(owner: str | None = None) -> list[tuple[str, str]]:
+    """(container id, owner label) of every codebench container on the engine, or only of
+    those whose owner label is `owner` (e.g. `owner_tag()`: this process's).
 
     Uses the list endpoint alone: inspecting each container would race with removals.
     """
@@ -272,7 +273,8 @@ def list_sandboxes() -> list[tuple[str, str]]:
         listed = client.api.containers(all=True, filters={"label": LABEL})
     finally:
         client.close()
-    return [(c["Id"], (c.get("Labels") or {}).get(OWNER_LABEL, "")) for c in listed]
+    found = [(c["Id"], (c.get("Labels") or {}).get(OWNER_LABEL, "")) for c in listed]
+    return [(cid, tag) for cid, tag in found if owner is None or tag == owner]
 
 
 def reap_orphans() -> int:
@@ -305,10 +307,12 @@ def force_remove(api: Any, container_id: str) -> int:
     return 1
 
 
-def count_sandboxes() -> int:
-    """How many codebench containers exist on the engine (for tests and diagnostics)."""
+def count_sandboxes(owner: str | None = None) -> int:
+    """How many codebench containers exist on the engine, or only of `owner` (for tests and
+    diagnostics: `count_sandboxes(owner_tag())` is not disturbed by other users of the engine).
+    """
     wait_for_removals()
-    return len(list_sandboxes())
+    return len(list_sandboxes(owner))
 
 
 def _pid_alive(pid: int) -> bool:
