@@ -203,11 +203,23 @@ class ContainerRemover:
         self._errors: list[BaseException] = []
 
     def submit(self, remove: Callable[[], None]) -> None:
-        """Schedule one removal."""
-        future = self._pool.submit(remove)
+        """Schedule one removal; do it at once when the pool takes no more work (at
+        interpreter shutdown), so that no closed container is left running."""
+        try:
+            future = self._pool.submit(remove)
+        except RuntimeError:  # "cannot schedule new futures after (interpreter) shutdown"
+            self._remove_now(remove)
+            return
         with self._lock:
             self._pending.add(future)
         future.add_done_callback(self._done)
+
+    def _remove_now(self, remove: Callable[[], None]) -> None:
+        try:
+            remove()
+        except Exception as exc:  # reported by `wait`, like a failed background removal
+            with self._lock:
+                self._errors.append(exc)
 
     def _done(self, future: Future[None]) -> None:
         with self._lock:
