@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from codebench.errors import ResultStoreError
 from codebench.report import publish_run
 from codebench.results import Status
 from codebench.runner import ResultStore, RunSettings, SandboxSettings, evaluate_patch, run
@@ -187,3 +188,30 @@ def test_results_carry_their_analysis_and_reanalyse_on_a_new_version(
     assert (again.computed, again.reused) == (0, 2)  # no sandbox ran again
     stored = ResultStore(tmp_path).load("mini-rename-show", "gold", 0)
     assert stored is not None and stored.analysis is not None
+
+
+def test_run_dir_full_stops_the_run_and_leaves_no_container(
+    tmp_path: Path, docker_images: ImageSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fatal error (no space left for the result files) ends the run at once.
+
+    Broke: the error escaped `_execute` without stopping the pool, so queued attempts kept
+    opening containers after `run()` had raised, and those closed at interpreter exit were
+    never removed.
+    """
+    import errno
+    import threading
+
+    import codebench.runner.store as store
+
+    def disk_full(path: Path, text: str) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(store, "write_text_atomic", disk_full)
+    settings = settings_for(
+        tmp_path, model_specs=("gold",), task_ids=("mini-div-zero",), samples=6, analyse=False
+    )
+    with pytest.raises(ResultStoreError, match="No space left"):
+        run(settings, lambda keys: docker_images, quiet())
+    assert not [t for t in threading.enumerate() if t.name.startswith("attempt")]
+    assert count_sandboxes(owner_tag()) == 0
