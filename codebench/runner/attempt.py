@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import threading
 import time
+import traceback
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from codebench import HARNESS_VERSION
+from codebench.analysis import AnalysisFailure
 from codebench.errors import ModelError, NotSubmittedError
 from codebench.models import Model, Proposal, TaskView
 from codebench.patching import patch_sha256
@@ -16,6 +19,8 @@ from codebench.runner.analysis_step import needs_analysis, with_analysis
 from codebench.runner.evaluate import SandboxSettings, evaluate_patch
 from codebench.runner.store import ResultStore
 from codebench.tasks import Task
+
+TRACEBACK_FRAMES = 3  # innermost frames a failure's reason names
 
 
 @dataclass(frozen=True)
@@ -43,19 +48,16 @@ class RunCancelledError(Exception):
 def attempt(
     item: WorkItem, store: ResultStore, settings: SandboxSettings, stop: threading.Event
 ) -> AttemptOutcome:
-    """Propose, then reuse the stored result if its key matches, else evaluate and store."""
+    """Propose, then reuse the stored result if its key matches, else evaluate and store.
+
+    Every attempt ends with a result: an unexpected exception while proposing is recorded as
+    `model_error`, one while evaluating as `sandbox_error`, one while analysing as the result's
+    `analysis_failure`. Only cancellation (`RunCancelledError`, KeyboardInterrupt, SystemExit)
+    and a failing store propagate.
+    """
     task, model = item.task, item.model
     start = time.monotonic()
-    error: str | None = None
-    error_status = Status.MODEL_ERROR
-    try:
-        proposal = model.propose(
-            TaskView(task.id, task.spec.instruction, task.repo_dir), item.sample
-        )
-    except ModelError as exc:
-        proposal, error = Proposal(patch=""), str(exc)
-        if isinstance(exc, NotSubmittedError):  # never asked: not the model's failure
-            error_status = Status.NOT_SUBMITTED
+    proposal, failure = _propose(item)
     model_seconds = proposal.seconds or time.monotonic() - start
     key = ResultKey(
         task_hash=task.content_hash,
@@ -70,29 +72,78 @@ def attempt(
         and stored.status not in RETRIED_STATUSES
         and proposal.format_error is None
     )
-    if error is None and stored is not None and reusable:
+    if failure is None and stored is not None and reusable:
         if item.analyse and needs_analysis(stored):  # graded already: only the analysis is new
-            stored = with_analysis(task, stored)
+            stored = _analysed(task, stored)
             store.save(stored, model.slug)
         return AttemptOutcome(stored, reused=True)
-    provider_failure = error is not None and error_status is Status.MODEL_ERROR
+    provider_failure = failure is not None and failure.status is Status.MODEL_ERROR
     if provider_failure and stored is not None and _still_valid(stored, task):
         # a provider failure now must not replace an answer already graded for this task (a
         # task no longer submitted must: the stored answer is one the model does not give now)
         return AttemptOutcome(stored, reused=True)
-    if error is not None:
-        evaluation = Evaluation(status=error_status, reason=error)
-    elif proposal.format_error is not None:
-        evaluation = Evaluation(status=Status.MALFORMED_PATCH, reason=proposal.format_error)
-    else:
-        evaluation = evaluate_patch(task, proposal.patch, settings)
+    evaluation = failure or _evaluate(task, proposal, settings)
     if stop.is_set():
         raise RunCancelledError
     result = _result(item, key, proposal, evaluation, model_seconds)
     if item.analyse:
-        result = with_analysis(task, result)
+        result = _analysed(task, result)
     store.save(result, model.slug)
     return AttemptOutcome(result, reused=False)
+
+
+def _propose(item: WorkItem) -> tuple[Proposal, Evaluation | None]:
+    """The model's proposal, or an empty one and the attempt's outcome when there is none:
+    `not_submitted` for a task the model was never asked, else `model_error` (any exception)."""
+    task = item.task
+    try:
+        view = TaskView(task.id, task.spec.instruction, task.repo_dir)
+        return item.model.propose(view, item.sample), None
+    except RunCancelledError:
+        raise
+    except NotSubmittedError as exc:  # never asked: not the model's failure
+        return Proposal(patch=""), Evaluation(status=Status.NOT_SUBMITTED, reason=str(exc))
+    except ModelError as exc:
+        return Proposal(patch=""), Evaluation(status=Status.MODEL_ERROR, reason=str(exc))
+    except Exception as exc:  # a bug in a model adapter costs its attempt, never the run
+        reason = f"the model failed unexpectedly: {describe_exception(exc)}"
+        return Proposal(patch=""), Evaluation(status=Status.MODEL_ERROR, reason=reason)
+
+
+def _evaluate(task: Task, proposal: Proposal, settings: SandboxSettings) -> Evaluation:
+    """The attempt's graded outcome; an unexpected exception is a `sandbox_error`."""
+    if proposal.format_error is not None:
+        return Evaluation(status=Status.MALFORMED_PATCH, reason=proposal.format_error)
+    try:
+        return evaluate_patch(task, proposal.patch, settings)
+    except RunCancelledError:
+        raise
+    except Exception as exc:  # a harness or engine fault costs this attempt, never the run
+        reason = f"evaluation failed unexpectedly: {describe_exception(exc)}"
+        return Evaluation(status=Status.SANDBOX_ERROR, reason=reason)
+
+
+def _analysed(task: Task, result: TaskResult) -> TaskResult:
+    """The result with its analysis. An unexpected exception is recorded as its
+    `analysis_failure`, like every analysis failure: the graded status is kept."""
+    try:
+        return with_analysis(task, result)
+    except RunCancelledError:
+        raise
+    except Exception as exc:
+        summary = describe_exception(exc).removeprefix(f"{type(exc).__name__}: ")
+        failure = AnalysisFailure(error_type=type(exc).__name__, message=summary)
+        return result.model_copy(update={"analysis": None, "analysis_failure": failure})
+
+
+def describe_exception(exc: BaseException, frames: int = TRACEBACK_FRAMES) -> str:
+    """`Type: message (at file:line in function <- ...)`, the innermost `frames` frames first."""
+    summary = traceback.extract_tb(exc.__traceback__)[-frames:]
+    where = " <- ".join(
+        f"{Path(frame.filename).name}:{frame.lineno} in {frame.name}" for frame in reversed(summary)
+    )
+    text = f"{type(exc).__name__}: {exc}"
+    return f"{text} (at {where})" if where else text
 
 
 def _still_valid(stored: TaskResult, task: Task) -> bool:

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from codebench.errors import SandboxError
 from codebench.models import Model, ModelOptions, get_model
 from codebench.models.replay import ReplayModel
 from codebench.results import TaskResult
@@ -131,34 +132,55 @@ def _execute(
     previous_interval = sys.getswitchinterval()
     sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
     pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="attempt")
-    with _progress(console) as progress:
-        bar = progress.add_task("attempts", total=len(items), last="")
-        futures: list[Future[AttemptOutcome]] = [
-            pool.submit(attempt, item, store, sandbox, stop) for item in items
-        ]
-        try:
+    try:
+        with _progress(console) as progress:
+            bar = progress.add_task("attempts", total=len(items), last="")
+            futures: list[Future[AttemptOutcome]] = [
+                pool.submit(attempt, item, store, sandbox, stop) for item in items
+            ]
             for future in as_completed(futures):
                 outcome = future.result()
                 outcomes.append(outcome)
                 note = "reused" if outcome.reused else outcome.result.status.value
                 last = escape(f"{outcome.result.model} {outcome.result.task_id}: {note}")
                 progress.update(bar, advance=1, last=last)
-        except (KeyboardInterrupt, RunCancelledError):
-            stop.set()
-            closed = LIVE.shut_down()
-            # in-flight attempts fail fast now that their sandboxes are gone; wait for them so
-            # that none is still creating a container when the process exits
-            pool.shutdown(wait=True, cancel_futures=True)
-            finish_closing()
-            console.print(
-                f"[yellow]interrupted: removed {closed} open sandbox(es); "
-                "finished results are kept, rerun to resume[/]"
-            )
-            raise KeyboardInterrupt from None
+    except (KeyboardInterrupt, RunCancelledError):
+        closed = _abandon(pool, stop)
+        console.print(
+            f"[yellow]interrupted: removed {closed} open sandbox(es); "
+            "finished results are kept, rerun to resume[/]"
+        )
+        raise KeyboardInterrupt from None
+    except BaseException:
+        _abandon(pool, stop)  # a fatal error (e.g. the run dir is full): leave nothing running
+        raise
+    finally:
+        sys.setswitchinterval(previous_interval)
     pool.shutdown(wait=True)
     finish_closing()
-    sys.setswitchinterval(previous_interval)
     return outcomes
+
+
+def _abandon(pool: ThreadPoolExecutor, stop: threading.Event) -> int:
+    """Stop a failing run: cancel what has not started, destroy every open sandbox, and wait
+    until no attempt is left and every container is gone; return how many sandboxes were open.
+
+    A failure to remove a container is added as a note to the exception being handled.
+    """
+    stop.set()
+    closed = LIVE.shut_down()
+    # in-flight attempts fail fast now that their sandboxes are gone; wait for them so that
+    # none is still creating a container when the process exits
+    pool.shutdown(wait=True, cancel_futures=True)
+    try:
+        finish_closing()
+    except SandboxError as exc:
+        current = sys.exception()
+        if current is not None:
+            current.add_note(f"while removing the run's sandboxes: {exc}")
+    finally:
+        LIVE.reopen()
+    return closed
 
 
 def _progress(console: Console) -> Progress:

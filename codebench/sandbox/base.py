@@ -174,5 +174,11 @@ class LiveSandboxes:
             sandbox.close()
         return len(open_now)
 
+    def reopen(self) -> None:
+        """Accept new sandboxes again, once whatever was shut down has stopped (a run that
+        aborted returns to a process that may run again, e.g. a test session)."""
+        with self._lock:
+            self._refusing = False
+
 
 LIVE = LiveSandboxes()

@@ -9,7 +9,7 @@ import socket
 import tarfile
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
 from pathlib import Path, PurePosixPath
@@ -17,6 +17,7 @@ from typing import Any
 
 import docker
 import docker.errors
+import urllib3.exceptions
 
 from codebench.errors import SandboxError
 from codebench.sandbox.base import LIVE, ExecResult, Limits, Sandbox, clip
@@ -31,6 +32,23 @@ KILL_GRACE_SECONDS = 5
 # Beyond the in-container `timeout`, the host kills the container if a command still hangs.
 WATCHDOG_SLACK_SECONDS = 30
 TIMEOUT_EXIT_CODES = (124, 137)
+# What the docker SDK raises when the engine fails under it: its own errors, and, when the
+# connection drops or stalls, requests' (ConnectionError, Timeout, ChunkedEncodingError...: all
+# OSErrors), urllib3's, and raw socket errors (OSError) from the streams it reads itself.
+ENGINE_ERRORS: tuple[type[BaseException], ...] = (
+    docker.errors.DockerException,
+    urllib3.exceptions.HTTPError,
+    OSError,
+)
+
+
+@contextlib.contextmanager
+def engine_errors(what: str) -> Iterator[None]:
+    """Turn an engine fault inside the block into `SandboxError("<what>: <fault>")`."""
+    try:
+        yield
+    except ENGINE_ERRORS as exc:
+        raise SandboxError(f"{what}: {exc}") from exc
 
 
 def owner_tag() -> str:
@@ -70,21 +88,24 @@ class DockerSandbox(Sandbox):
         self._id: str | None = None
         LIVE.add(self)
         try:
-            self._id = str(
-                self._api.create_container(image, **_create_options(self._api, limits))["Id"]
-            )
-            if self._closed:  # shut down while the engine was creating it
-                raise SandboxError("sandbox closed while it was being created")
-            # one archive, copied in before start: the tree with its base commit, and the
-            # scratch files (e.g. the patches to apply)
-            self._put_archive("/", start_archive(repo_dir, scratch_files or {}))
-            self._api.start(self._id)
-        except docker.errors.DockerException as exc:
-            self._remove()
-            raise SandboxError(f"could not start a sandbox from image {image!r}: {exc}") from exc
+            with engine_errors(f"could not start a sandbox from image {image!r}"):
+                self._start(repo_dir, limits, scratch_files or {})
         except BaseException:
-            self._remove()
+            # scheduled, not done here: a removal failing too must not hide why the start failed
+            self._closed = True
+            REMOVER.submit(self._remove)
             raise
+
+    def _start(self, repo_dir: Path, limits: Limits, scratch_files: Mapping[str, bytes]) -> None:
+        self._id = str(
+            self._api.create_container(self.image_id, **_create_options(self._api, limits))["Id"]
+        )
+        if self._closed:  # shut down while the engine was creating it
+            raise SandboxError("sandbox closed while it was being created")
+        # one archive, copied in before start: the tree with its base commit, and the scratch
+        # files (e.g. the patches to apply)
+        self._put_archive("/", start_archive(repo_dir, scratch_files))
+        self._api.start(self._id)
 
     def exec(
         self, argv: Sequence[str], *, timeout: float, env: Mapping[str, str] | None = None
@@ -95,13 +116,12 @@ class DockerSandbox(Sandbox):
         start = time.monotonic()
         watchdog.start()
         try:
-            exec_id = self._api.exec_create(
-                self._id, wrapped, workdir=WORKDIR, environment=dict(env or {})
-            )["Id"]
-            out, err = self._api.exec_start(exec_id, demux=True)
-            exit_code = self._api.exec_inspect(exec_id).get("ExitCode")
-        except docker.errors.DockerException as exc:
-            raise SandboxError(f"command failed to run in the sandbox: {exc}") from exc
+            with engine_errors("command failed to run in the sandbox"):
+                exec_id = self._api.exec_create(
+                    self._id, wrapped, workdir=WORKDIR, environment=dict(env or {})
+                )["Id"]
+                out, err = self._api.exec_start(exec_id, demux=True)
+                exit_code = self._api.exec_inspect(exec_id).get("ExitCode")
         finally:
             watchdog.cancel()
         seconds = time.monotonic() - start
@@ -127,7 +147,7 @@ class DockerSandbox(Sandbox):
                 return extracted.read()
         except docker.errors.NotFound as exc:
             raise SandboxError(f"{path} does not exist in the sandbox") from exc
-        except docker.errors.DockerException as exc:
+        except ENGINE_ERRORS as exc:
             raise SandboxError(f"cannot read {path} in the sandbox: {exc}") from exc
 
     def write_files(self, files: Mapping[str, bytes]) -> None:
@@ -144,11 +164,13 @@ class DockerSandbox(Sandbox):
             self._put_archive(directory, tar_of(group, SANDBOX_UID))
 
     def _put_archive(self, directory: str, archive: bytes) -> None:
-        if not self._api.put_archive(self._id, directory, archive):
+        with engine_errors(f"could not copy files into {directory} in the sandbox"):
+            copied = self._api.put_archive(self._id, directory, archive)
+        if not copied:
             raise SandboxError(f"could not copy files into {directory} in the sandbox")
 
     def _kill(self) -> None:
-        with contextlib.suppress(docker.errors.DockerException):  # already gone: nothing to kill
+        with contextlib.suppress(*ENGINE_ERRORS):  # already gone (or no engine): nothing to kill
             self._api.kill(self._id)
 
     def close(self) -> None:
@@ -164,9 +186,8 @@ class DockerSandbox(Sandbox):
         self._closed = True
         try:
             if self._id is not None:
-                force_remove(self._api, self._id)
-        except docker.errors.DockerException as exc:
-            raise SandboxError(f"could not remove container {self._id}: {exc}") from exc
+                with engine_errors(f"could not remove container {self._id}"):
+                    force_remove(self._api, self._id)
         finally:
             LIVE.discard(self)
             self._client.close()
@@ -182,11 +203,23 @@ class ContainerRemover:
         self._errors: list[BaseException] = []
 
     def submit(self, remove: Callable[[], None]) -> None:
-        """Schedule one removal."""
-        future = self._pool.submit(remove)
+        """Schedule one removal; do it at once when the pool takes no more work (at
+        interpreter shutdown), so that no closed container is left running."""
+        try:
+            future = self._pool.submit(remove)
+        except RuntimeError:  # "cannot schedule new futures after (interpreter) shutdown"
+            self._remove_now(remove)
+            return
         with self._lock:
             self._pending.add(future)
         future.add_done_callback(self._done)
+
+    def _remove_now(self, remove: Callable[[], None]) -> None:
+        try:
+            remove()
+        except Exception as exc:  # reported by `wait`, like a failed background removal
+            with self._lock:
+                self._errors.append(exc)
 
     def _done(self, future: Future[None]) -> None:
         with self._lock:
@@ -241,8 +274,9 @@ def _create_options(api: Any, limits: Limits) -> dict[str, Any]:
     }
 
 
-def list_sandboxes() -> list[tuple[str, str]]:
-    """(container id, owner label) of every codebench container on the engine.
+def list_sandboxes(owner: str | None = None) -> list[tuple[str, str]]:
+    """(container id, owner label) of every codebench container on the engine, or only of
+    those whose owner label is `owner` (e.g. `owner_tag()`: this process's).
 
     Uses the list endpoint alone: inspecting each container would race with removals.
     """
@@ -251,7 +285,8 @@ def list_sandboxes() -> list[tuple[str, str]]:
         listed = client.api.containers(all=True, filters={"label": LABEL})
     finally:
         client.close()
-    return [(c["Id"], (c.get("Labels") or {}).get(OWNER_LABEL, "")) for c in listed]
+    found = [(c["Id"], (c.get("Labels") or {}).get(OWNER_LABEL, "")) for c in listed]
+    return [(cid, tag) for cid, tag in found if owner is None or tag == owner]
 
 
 def reap_orphans() -> int:
@@ -284,10 +319,12 @@ def force_remove(api: Any, container_id: str) -> int:
     return 1
 
 
-def count_sandboxes() -> int:
-    """How many codebench containers exist on the engine (for tests and diagnostics)."""
+def count_sandboxes(owner: str | None = None) -> int:
+    """How many codebench containers exist on the engine, or only of `owner` (for tests and
+    diagnostics: `count_sandboxes(owner_tag())` is not disturbed by other users of the engine).
+    """
     wait_for_removals()
-    return len(list_sandboxes())
+    return len(list_sandboxes(owner))
 
 
 def _pid_alive(pid: int) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -13,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from codebench.errors import ResultStoreError
 from codebench.report import publish_run
 from codebench.results import Status
 from codebench.runner import ResultStore, RunSettings, SandboxSettings, evaluate_patch, run
 from codebench.sandbox import Backend, ImageSet
-from codebench.sandbox.docker_backend import count_sandboxes
+from codebench.sandbox.docker_backend import count_sandboxes, list_sandboxes, owner_tag
 from codebench.sandbox.image import prepare_images
 from codebench.tasks import Task
 from tests.conftest import FIXTURE_TASKS, ROOT, SANDBOXES, quiet
@@ -37,7 +39,6 @@ def settings_for(run_dir: Path, **changes: object) -> RunSettings:
 
 
 def test_run_grades_writes_and_reuses(tmp_path: Path, docker_images: ImageSet) -> None:
-    before = count_sandboxes()
     outcome = run(settings_for(tmp_path), lambda keys: docker_images, quiet())
     assert not (tmp_path / "leaderboard.json").exists()  # the runner returns; report publishes
     publish_run(settings_for(tmp_path), outcome)
@@ -49,7 +50,7 @@ def test_run_grades_writes_and_reuses(tmp_path: Path, docker_images: ImageSet) -
         ("noop", "mini-rename-show"): Status.EMPTY_PATCH,
     }
     assert (outcome.computed, outcome.reused) == (4, 0)
-    assert count_sandboxes() == before
+    assert count_sandboxes(owner_tag()) == 0
     board = json.loads((tmp_path / "leaderboard.json").read_text())
     gold = board["models"][0]
     assert gold["resolved"]["local"]["resolved_rate"] == 1.0
@@ -79,10 +80,9 @@ def test_timeout_leaves_no_container(docker_images: ImageSet, mini_tasks: dict[s
     task = mini_tasks["mini-div-zero"]
     quick = dataclasses.replace(task, spec=task.spec.model_copy(update={"timeout": 2}))
     loop = "--- a/calc/ops.py\n+++ b/calc/ops.py\n@@ -12,2 +12,4 @@\n def div(a, b):\n+    while True:\n+        pass\n     return a / b\n"
-    before = count_sandboxes()
     evaluation = evaluate_patch(quick, loop, SandboxSettings(Backend.DOCKER, docker_images))
     assert evaluation.status is Status.TIMEOUT
-    assert count_sandboxes() == before
+    assert count_sandboxes(owner_tag()) == 0
 
 
 def start_cli_run(run_dir: Path, samples: int) -> subprocess.Popen[bytes]:
@@ -141,27 +141,28 @@ def test_sigkill_then_resume_loses_and_redoes_nothing(
     assert _no_orphans_of(process.pid)
 
 
+def _owner(pid: int) -> str:
+    """The owner label of containers made by process `pid` on this host."""
+    return f"{socket.gethostname()}:{pid}"
+
+
 def _no_orphans_of(pid: int) -> bool:
     """No container of process `pid` is left (allowing a removal in flight to finish)."""
-    from codebench.sandbox.docker_backend import list_sandboxes
-
     for _ in range(50):
-        if not any(owner.endswith(f":{pid}") for _, owner in list_sandboxes()):
+        if not list_sandboxes(_owner(pid)):
             return True
         time.sleep(0.2)
     return False
 
 
 def test_ctrl_c_removes_every_container(tmp_path: Path, docker_images: ImageSet) -> None:
-    before = count_sandboxes()
     process = start_cli_run(tmp_path, samples=20)
     wait_for_results(tmp_path, 1, process)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr.decode()
     assert b"interrupted" in stderr
-    assert count_sandboxes() == before
-    assert _no_orphans_of(process.pid)
+    assert not list_sandboxes(_owner(process.pid))  # the run itself removed them all
     kept = list(tmp_path.glob("results/*/*/sample-*.json"))
     assert kept, "finished results must survive Ctrl-C"
 
@@ -187,3 +188,30 @@ def test_results_carry_their_analysis_and_reanalyse_on_a_new_version(
     assert (again.computed, again.reused) == (0, 2)  # no sandbox ran again
     stored = ResultStore(tmp_path).load("mini-rename-show", "gold", 0)
     assert stored is not None and stored.analysis is not None
+
+
+def test_run_dir_full_stops_the_run_and_leaves_no_container(
+    tmp_path: Path, docker_images: ImageSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fatal error (no space left for the result files) ends the run at once.
+
+    Broke: the error escaped `_execute` without stopping the pool, so queued attempts kept
+    opening containers after `run()` had raised, and those closed at interpreter exit were
+    never removed.
+    """
+    import errno
+    import threading
+
+    import codebench.runner.store as store
+
+    def disk_full(path: Path, text: str) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(store, "write_text_atomic", disk_full)
+    settings = settings_for(
+        tmp_path, model_specs=("gold",), task_ids=("mini-div-zero",), samples=6, analyse=False
+    )
+    with pytest.raises(ResultStoreError, match="No space left"):
+        run(settings, lambda keys: docker_images, quiet())
+    assert not [t for t in threading.enumerate() if t.name.startswith("attempt")]
+    assert count_sandboxes(owner_tag()) == 0

@@ -1,0 +1,177 @@
+"""The engine failing under a sandbox: the docker SDK raises `requests` and socket errors, not
+only `DockerException`, when the connection drops. Each must be a `SandboxError` (so the attempt
+is `sandbox_error`) and the container must still be scheduled for removal. No engine needed: a
+fake low-level API stands in for it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests.exceptions
+
+from codebench.errors import SandboxError
+from codebench.results import Status
+from codebench.runner import SandboxSettings, evaluate_patch
+from codebench.sandbox import Backend, ImageSet, Limits
+from codebench.sandbox import docker_backend as backend
+from codebench.tasks import Task
+
+DROPPED = requests.exceptions.ConnectionError(
+    "('Connection aborted.', ConnectionResetError(104, 'Connection reset by peer'))"
+)
+
+
+class FakeApi:
+    """The low-level API calls a sandbox makes; `failing` names the one that raises `error`."""
+
+    def __init__(self, failing: str = "", error: BaseException = DROPPED) -> None:
+        self.failing, self.error = failing, error
+        self.removed: list[str] = []
+
+    def _call(self, name: str, value: Any = None) -> Any:
+        if name == self.failing:
+            raise self.error
+        return value
+
+    def create_host_config(self, **options: Any) -> dict[str, Any]:
+        return options
+
+    def create_container(self, image: str, **options: Any) -> dict[str, str]:
+        return self._call("create_container", {"Id": "c0ffee"})
+
+    def put_archive(self, container: str, path: str, data: bytes) -> bool:
+        return self._call("put_archive", True)
+
+    def start(self, container: str) -> None:
+        self._call("start")
+
+    def exec_create(self, container: str, cmd: Any, **options: Any) -> dict[str, str]:
+        return self._call("exec_create", {"Id": "e1"})
+
+    def exec_start(self, exec_id: str, demux: bool = False) -> tuple[bytes, bytes]:
+        return self._call("exec_start", (b"", b""))
+
+    def exec_inspect(self, exec_id: str) -> dict[str, int]:
+        return self._call("exec_inspect", {"ExitCode": 0})
+
+    def get_archive(self, container: str, path: str) -> Any:
+        return self._call("get_archive")
+
+    def kill(self, container: str) -> None:
+        self._call("kill")
+
+    def remove_container(self, container: str, force: bool = False) -> None:
+        self._call("remove_container")
+        self.removed.append(container)
+
+
+class FakeClient:
+    def __init__(self, api: FakeApi) -> None:
+        self.api = api
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.fixture
+def engine(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeApi]:
+    """The fake engine every DockerSandbox of the test talks to; configure `failing`."""
+    api = FakeApi()
+    monkeypatch.setattr(backend, "docker_client", lambda: FakeClient(api))
+    yield api
+    backend.REMOVER._errors.clear()  # a removal the test made fail is the test's business
+
+
+def use(box: backend.DockerSandbox) -> None:
+    """Run a command, then read a file: every engine call of an open sandbox."""
+    box.exec(["true"], timeout=5)
+    box.read_file("calc/ops.py")
+
+
+def open_box(task: Task) -> backend.DockerSandbox:
+    return backend.DockerSandbox(task.repo_dir, "sha256:fake", Limits())
+
+
+def test_connection_dropping_mid_exec_is_a_sandbox_error_and_the_container_goes(
+    engine: FakeApi, mini_tasks: dict[str, Task]
+) -> None:
+    """Broke: `requests.exceptions.ConnectionError` escaped `exec` (only DockerException was
+    caught) and crashed the run."""
+    engine.failing = "exec_start"
+    box = open_box(mini_tasks["mini-div-zero"])
+    with pytest.raises(SandboxError, match="Connection aborted"), box:
+        box.exec(["true"], timeout=5)
+    backend.wait_for_removals()
+    assert engine.removed == ["c0ffee"]
+
+
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [
+        ("exec_create", requests.exceptions.Timeout("read timed out")),
+        ("exec_inspect", requests.exceptions.ChunkedEncodingError("incomplete read")),
+        ("exec_start", ConnectionResetError(104, "Connection reset by peer")),  # raw socket
+        ("get_archive", DROPPED),
+    ],
+)
+def test_every_call_on_an_open_sandbox_maps_engine_faults(
+    engine: FakeApi, mini_tasks: dict[str, Task], call: str, error: BaseException
+) -> None:
+    """Broke: each of these escaped as a non-codebench exception."""
+    engine.failing, engine.error = call, error
+    box = open_box(mini_tasks["mini-div-zero"])
+    with pytest.raises(SandboxError), box:
+        use(box)
+    backend.wait_for_removals()
+    assert engine.removed == ["c0ffee"]
+
+
+@pytest.mark.parametrize("call", ["put_archive", "start"])
+def test_engine_faults_while_creating_remove_the_container(
+    engine: FakeApi, mini_tasks: dict[str, Task], call: str
+) -> None:
+    """Broke: a dropped connection while copying the tree in or starting escaped as
+    `requests.exceptions.ConnectionError`."""
+    engine.failing = call
+    with pytest.raises(SandboxError, match="Connection aborted"):
+        open_box(mini_tasks["mini-div-zero"])
+    backend.wait_for_removals()
+    assert engine.removed == ["c0ffee"]
+
+
+def test_engine_fault_while_creating_the_container_is_a_sandbox_error(
+    engine: FakeApi, mini_tasks: dict[str, Task]
+) -> None:
+    """Broke: `create_container` losing the connection escaped as a requests error."""
+    engine.failing = "create_container"
+    with pytest.raises(SandboxError, match="could not start a sandbox"):
+        open_box(mini_tasks["mini-div-zero"])
+    backend.wait_for_removals()
+    assert engine.removed == []  # no id came back: nothing to remove
+
+
+def test_engine_fault_while_removing_is_reported_as_a_sandbox_error(
+    engine: FakeApi, mini_tasks: dict[str, Task]
+) -> None:
+    """Broke: a requests error out of `remove_container` surfaced raw from
+    `wait_for_removals`."""
+    engine.failing = "remove_container"
+    open_box(mini_tasks["mini-div-zero"]).close()
+    with pytest.raises(SandboxError, match="could not remove container c0ffee"):
+        backend.wait_for_removals()
+
+
+def test_engine_dropping_mid_attempt_is_a_sandbox_error(
+    engine: FakeApi, mini_tasks: dict[str, Task]
+) -> None:
+    """The whole evaluation: the attempt ends `sandbox_error`, and the container goes."""
+    engine.failing = "exec_start"
+    task = mini_tasks["mini-div-zero"]
+    settings = SandboxSettings(Backend.DOCKER, ImageSet({"python": "sha256:fake"}))
+    evaluation = evaluate_patch(task, task.gold_patch, settings)
+    assert evaluation.status is Status.SANDBOX_ERROR
+    assert evaluation.reason is not None and "Connection aborted" in evaluation.reason
+    backend.wait_for_removals()
+    assert engine.removed == ["c0ffee"]
