@@ -1,10 +1,13 @@
 """A local OpenAI-compatible HTTP server for tests: scripted replies, injected failures.
 
 Listens on 127.0.0.1 only. Each request takes the next scripted reply, else the responder's.
+Besides plain answers a reply can hang (never answer) or drip its bytes slowly, the status line
+and headers too when asked: the endpoints a per-read timeout never cuts.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -23,6 +26,9 @@ class Reply:
     body: bytes | dict[str, Any] = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    hang: bool = False  # accept the request, then never answer (until the server stops)
+    drip: float = 0.0  # seconds between single bytes of the answer (0: all at once)
+    drip_headers: bool = False  # drip the status line and headers too, not only the body
 
 
 def chat_body(
@@ -85,6 +91,7 @@ class FakeOpenAI:
         self.requests: list[tuple[str, dict[str, Any]]] = []
         self.responder = responder or (lambda path, body: Reply(body=chat_body("no edit")))
         self._lock = threading.Lock()
+        self.stopping = threading.Event()  # ends hanging and dripping answers
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}/v1"
@@ -95,6 +102,7 @@ class FakeOpenAI:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.stopping.set()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=10)
@@ -114,20 +122,44 @@ class FakeOpenAI:
                 length = int(self.headers.get("content-length", 0))
                 body = json.loads(self.rfile.read(length) or b"{}")
                 reply = server._next(self.path, body)
+                if reply.hang:
+                    server.stopping.wait()
+                    return
                 time.sleep(reply.delay)
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self._answer(reply)  # unless the client gave up (a timeout test)
+
+            def _answer(self, reply: Reply) -> None:
                 data = (
                     reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
                 )
-                try:
-                    self.send_response(reply.status)
-                    self.send_header("content-type", "application/json")
-                    self.send_header("content-length", str(len(data)))
-                    for name, value in reply.headers.items():
-                        self.send_header(name, value)
-                    self.end_headers()
+                headers = {
+                    "content-type": "application/json",
+                    "content-length": str(len(data)),
+                    **reply.headers,
+                }
+                if reply.drip and reply.drip_headers:
+                    head = f"HTTP/1.1 {reply.status} Dripping\r\n" + "".join(
+                        f"{name}: {value}\r\n" for name, value in headers.items()
+                    )
+                    self._drip((head + "\r\n").encode() + data, reply.drip)
+                    return
+                self.send_response(reply.status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                if reply.drip:
+                    self._drip(data, reply.drip)
+                else:
                     self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (a timeout test)
+
+            def _drip(self, data: bytes, every: float) -> None:
+                """One byte at a time, `every` seconds apart, until done or the server stops."""
+                for index in range(len(data)):
+                    if server.stopping.wait(every):
+                        return
+                    self.wfile.write(data[index : index + 1])
+                    self.wfile.flush()
 
             def log_message(self, *args: object) -> None:
                 pass

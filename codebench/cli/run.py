@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
@@ -23,7 +24,14 @@ from codebench.cli.common import (
     warn_if_unsafe,
 )
 from codebench.models.formats import EditFormat
+from codebench.results import Status
 from codebench.sandbox import Backend
+
+# `codebench run` exit statuses besides 0 (every attempt ended without a failure of ours or the
+# provider's), 1 (unused by run) and 2 (a usage or configuration error):
+EXIT_MODEL_ERRORS = 3  # some attempts ended in model_error (and none in an infrastructure one)
+EXIT_INFRA_ERRORS = 4  # some attempts ended in timeout or sandbox_error (whatever else did)
+INFRA_FAILURES = frozenset({Status.TIMEOUT, Status.SANDBOX_ERROR})
 
 MODEL_HELP = (
     "Model spec (repeatable): gold, noop, partial, gold+reformat, gold+rename, gold+style, "
@@ -90,6 +98,31 @@ def run_command(
     out.print(analysis_summary_table(published.board))
     say(f"{outcome.computed} attempt(s) evaluated, {outcome.reused} reused from earlier runs")
     say(f"leaderboard: {published.path}")
+    code, lines = run_exit_status(r.status for r in outcome.results)
+    for line in lines:
+        out.print(f"[red]{escape(line)}[/]", soft_wrap=True)
+    if code:
+        raise typer.Exit(code)
+
+
+def run_exit_status(statuses: Iterable[Status]) -> tuple[int, list[str]]:
+    """`codebench run`'s exit status for its attempts' statuses, and the lines that explain it.
+
+    0 when no attempt ended in model_error, timeout or sandbox_error; else EXIT_INFRA_ERRORS
+    when any ended in an infrastructure failure, else EXIT_MODEL_ERRORS.
+    """
+    ended = list(statuses)
+    model = sum(s is Status.MODEL_ERROR for s in ended)
+    infra = sum(s in INFRA_FAILURES for s in ended)
+    lines = []
+    if model:
+        lines.append(f"{model} attempt(s) ended in model_error (exit {EXIT_MODEL_ERRORS})")
+    if infra:
+        lines.append(
+            f"{infra} attempt(s) ended in timeout or sandbox_error (exit {EXIT_INFRA_ERRORS})"
+        )
+    code = EXIT_INFRA_ERRORS if infra else EXIT_MODEL_ERRORS if model else 0
+    return code, lines
 
 
 @app.command()
@@ -100,6 +133,14 @@ def nightly(
     night: Annotated[
         str | None, typer.Option("--date", help="The night's date (YYYY-MM-DD; default today).")
     ] = None,
+    reuse_replies: Annotated[
+        bool,
+        typer.Option(
+            "--reuse-replies",
+            help="Grade cached model replies (default: ask every model afresh, e.g. an alias "
+            "whose weights changed overnight; replies are still recorded).",
+        ),
+    ] = False,
 ) -> None:
     """Run every configured model on every configured suite; exit 1 on a regression."""
     from codebench.models import ModelOptions
@@ -108,7 +149,7 @@ def nightly(
 
     settings = load_nightly_config(config)
     when = parse_night(night)
-    options = ModelOptions.load(config, other_tables={NIGHTLY_TABLE})
+    options = ModelOptions.load(config, other_tables={NIGHTLY_TABLE}, read_cache=reuse_replies)
     outcome = run_nightly(settings, when, prepare_images, console, options)
     say(f"night {when}: {len(outcome.run_dirs)} run(s); page: {outcome.page}")
     say(f"history: {len(outcome.history.entries)} entries")

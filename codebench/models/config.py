@@ -34,7 +34,12 @@ BUILTIN_PRICES = {
 
 
 class ModelConfig(BaseModel):
-    """Settings for one model spec, e.g. `[models."openai:gpt-4o-mini"]`."""
+    """Settings for one model spec, e.g. `[models."openai:gpt-4o-mini"]`.
+
+    `timeout` is the total deadline of one call (retries and backoff included), not a per-read
+    timeout; `max_connection_failures` trips the endpoint's circuit breaker; `api_key_env`
+    names the variable holding the key, required unless `base_url` is on this machine.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -46,8 +51,14 @@ class ModelConfig(BaseModel):
     max_tokens: int | None = Field(default=None, ge=1)
     reasoning_effort: Literal["minimal", "low", "medium", "high"] | None = None
     seed: int | None = None
+    # The total deadline of one model call, in seconds: every attempt and the backoff between
+    # them (not the wait for a free call slot, --model-workers). It is enforced around the
+    # request, so a server that hangs, or drips a byte every few seconds, is cut when it passes.
     timeout: float = Field(default=120.0, gt=0)
     max_attempts: int = Field(default=5, ge=1, le=20)
+    # Consecutive connection failures (refused, DNS, connect timeout) after which the endpoint
+    # is not called again this run: the model's remaining attempts are model_error at once.
+    max_connection_failures: int = Field(default=3, ge=1)
     backoff_seconds: float = Field(default=1.0, ge=0)
     context_tokens: int = Field(default=24_000, ge=1_000)
     prompt_dir: Path | None = None  # templates that override the built-in ones, by file name

@@ -1,25 +1,44 @@
 """Any OpenAI-compatible endpoint as a model: the official `openai` client, Chat Completions
-(every compatible server) or the Responses API, with retries, usage, cost and a reply cache."""
+(every compatible server) or the Responses API, with retries, usage, cost and a reply cache.
+
+Every failure is bounded: `timeout` is a total deadline for one call, retries and backoff
+included; an endpoint that refuses connections trips a circuit breaker; only provider errors and
+malformed bodies are retried, and codebench's own exceptions propagate."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import random
 import threading
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
-from codebench.errors import ModelError
+from codebench.errors import ConfigError, ModelError
 from codebench.models.base import Model, Proposal, TaskView, Usage
 from codebench.models.cache import CachedReply, ResponseCache, request_key
-from codebench.models.config import ModelConfig, Price
+from codebench.models.config import CONFIG_FILE, ModelConfig, Price
+from codebench.models.deadline import CallWatch, trace_request
 from codebench.models.formats import FormatError, parse_reply
 from codebench.models.prompt import build_prompt
 from codebench.tasks.loader import read_texts
 
 MAX_BACKOFF_SECONDS = 60.0
 RETRIED_STATUS = frozenset({408, 409, 429})
+DEFAULT_BASE_URL = "https://api.openai.com/v1"  # the `openai` client's, without OPENAI_BASE_URL
+LOCAL_PLACEHOLDER_KEY = "not-needed"  # what a local server without keys is sent
+# httpx errors (either httpx generation) that mean no connection was made at all
+CONNECT_FAILURES = frozenset({"ConnectError", "ConnectTimeout"})
+
+
+class MalformedReplyError(Exception):
+    """The provider answered with a body that is not a reply we can read (retried)."""
+
+
+class DeadlineError(Exception):
+    """The call's total deadline passed (not retried: the budget is spent)."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +47,74 @@ class Endpoint:
 
     base_url: str | None
     api_key: str
+
+    @property
+    def shown(self) -> str:
+        """The URL as a person should read it in a reason."""
+        return self.base_url or DEFAULT_BASE_URL
+
+
+def is_loopback(url: str | None) -> bool:
+    """Whether `url` names this machine (a local server, which may need no key)."""
+    host = urlsplit(url).hostname if url else None
+    if host is None:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def endpoint_for(spec: str, config: ModelConfig, base_url: str | None) -> Endpoint:
+    """Where `spec` is served and its key, checked before the first call.
+
+    Raises:
+        ConfigError: no key in the environment for an endpoint that is not on this machine.
+    """
+    url = base_url or config.base_url or os.environ.get("OPENAI_BASE_URL")
+    key = os.environ.get(config.api_key_env, "")
+    if key:
+        return Endpoint(url, key)
+    if is_loopback(url):
+        return Endpoint(url, LOCAL_PLACEHOLDER_KEY)
+    raise ConfigError(
+        f"{spec}: no API key for {url or DEFAULT_BASE_URL}: set the environment variable "
+        f"{config.api_key_env}, or name the variable that holds it with `api_key_env` under "
+        f'[models."{spec}"] in {CONFIG_FILE} (--config)'
+    )
+
+
+class CircuitBreaker:
+    """Consecutive connection failures of one endpoint, shared by every thread of one model.
+
+    A connection failure (refused, DNS, connect timeout) counts; any HTTP answer resets the
+    count; other failures leave it. At `limit` it opens for the rest of the run.
+    """
+
+    def __init__(self, url: str, limit: int) -> None:
+        self.url, self.limit = url, limit
+        self._failures = 0
+        self._lock = threading.Lock()
+
+    def failed(self) -> None:
+        """A connection to the endpoint could not be made."""
+        with self._lock:
+            self._failures += 1
+
+    def reached(self) -> None:
+        """The endpoint answered (with a reply or an HTTP error)."""
+        with self._lock:
+            if self._failures < self.limit:
+                self._failures = 0
+
+    def open_reason(self) -> str | None:
+        """Why the endpoint must not be called any more, or None while it may."""
+        with self._lock:
+            if self._failures < self.limit:
+                return None
+        return f"endpoint unreachable: {self.url} ({self.limit} consecutive connection failures)"
 
 
 def cost_of(usage: Usage, price: Price | None) -> float:
@@ -59,8 +146,8 @@ class OpenAIModel(Model):
     ) -> None:
         self.spec, self.name, self.config, self.price = spec, name, config, price
         self._cache, self._limiter = cache, limiter
-        url = base_url or config.base_url or os.environ.get("OPENAI_BASE_URL")
-        self._endpoint = Endpoint(url, os.environ.get(config.api_key_env, "not-needed"))
+        self._endpoint = endpoint_for(spec, config, base_url)
+        self._breaker = CircuitBreaker(self._endpoint.shown, config.max_connection_failures)
         self._client: Any = None
         self._client_lock = threading.Lock()
 
@@ -125,57 +212,160 @@ class OpenAIModel(Model):
         return options
 
     def client(self) -> Any:
-        """The `openai` client (our own retry loop: the client's is off)."""
+        """The `openai` client (our own retry loop: the client's is off).
+
+        No keep-alive: each request opens its own connection, which its `CallWatch` can cut.
+        """
         with self._client_lock:
             if self._client is None:
                 import openai
 
+                # the Limits of whichever httpx generation this `openai` release is built on
+                limits = type(openai.DEFAULT_CONNECTION_LIMITS)(
+                    max_connections=openai.DEFAULT_CONNECTION_LIMITS.max_connections,
+                    max_keepalive_connections=0,
+                )
                 self._client = openai.OpenAI(
                     base_url=self._endpoint.base_url,
                     api_key=self._endpoint.api_key,
                     timeout=self.config.timeout,
                     max_retries=0,
+                    http_client=openai.DefaultHttpxClient(
+                        limits=limits,
+                        event_hooks={"request": [trace_request]},
+                    ),
                 )
             return self._client
 
     def _ask(self, request: dict[str, Any]) -> tuple[CachedReply, int]:
-        """Call with jittered exponential backoff; raise ModelError when attempts run out."""
+        """Call with jittered exponential backoff within the total deadline `timeout` (waiting
+        for a free call slot aside); raise ModelError when attempts or the deadline run out."""
         failures: list[str] = []
+        spent = 0.0  # of the deadline: attempts and backoff
         for attempt in range(1, self.config.max_attempts + 1):
-            start = time.monotonic()
-            try:
-                with self._limiter:
-                    text, usage = self._call(request)
-                return CachedReply(
-                    text=text, usage=usage, seconds=time.monotonic() - start
-                ), attempt
-            except Exception as exc:  # classified below; anything unknown is not retried
-                retry_after, reason = classify(exc)
-                failures.append(reason)
-                if retry_after is None or attempt == self.config.max_attempts:
+            with self._limiter:
+                self._refuse_if_open(failures)
+                start = time.monotonic()
+                try:
+                    text, usage = self._attempt(request, self.config.timeout - spent)
+                except DeadlineError as exc:
+                    failures.append(str(exc))
                     break
-                time.sleep(retry_after if retry_after > 0 else self._backoff(attempt))
+                except (MalformedReplyError, _openai_error()) as exc:
+                    retry_after, reason = classify(exc)
+                    self._note(exc)
+                    failures.append(reason)
+                else:
+                    seconds = time.monotonic() - start
+                    return CachedReply(text=text, usage=usage, seconds=seconds), attempt
+                finally:
+                    spent += time.monotonic() - start
+            if retry_after is None or attempt == self.config.max_attempts:
+                break
+            wait = retry_after or self._backoff(attempt)
+            if spent + wait >= self.config.timeout:
+                failures[-1] += f" (a retry would pass the total deadline of {self._deadline})"
+                break
+            time.sleep(wait)
+            spent += wait
+        self._refuse_if_open(failures)
         raise ModelError(f"{self.spec}: {len(failures)} attempt(s) failed; last: {failures[-1]}")
+
+    @property
+    def _deadline(self) -> str:
+        return f"{self.config.timeout:g} s"
+
+    def _refuse_if_open(self, failures: list[str]) -> None:
+        reason = self._breaker.open_reason()
+        if reason is not None:
+            raise ModelError(f"{self.spec}: {reason} ({len(failures)} attempt(s) made here)")
+
+    def _note(self, exc: BaseException) -> None:
+        """Tell the breaker whether the endpoint could be reached."""
+        if is_connection_failure(exc):
+            self._breaker.failed()
+        elif _reached(exc):
+            self._breaker.reached()
+
+    def _attempt(self, request: dict[str, Any], seconds: float) -> tuple[str, Usage]:
+        """One request, cut when `seconds` (what is left of the deadline) pass."""
+        if seconds <= 0:
+            raise DeadlineError(f"timed out: the total deadline of {self._deadline} passed")
+        with CallWatch(seconds) as watch:
+            try:
+                reply = self._call(request, seconds)
+            except (MalformedReplyError, _openai_error()) as exc:
+                if watch.expired:
+                    raise DeadlineError(
+                        f"timed out: the total deadline of {self._deadline} passed"
+                    ) from exc
+                raise
+        self._breaker.reached()
+        return reply
 
     def _backoff(self, attempt: int) -> float:
         base: float = self.config.backoff_seconds * 2 ** (attempt - 1)
         return min(MAX_BACKOFF_SECONDS, base * random.uniform(0.5, 1.5))
 
-    def _call(self, request: dict[str, Any]) -> tuple[str, Usage]:
+    def _call(self, request: dict[str, Any], seconds: float) -> tuple[str, Usage]:
+        """Send, then read the reply; only the provider's side of it raises MalformedReplyError."""
         client = self.client()
-        if self.config.api == "responses":
-            response = client.responses.create(**request)
-            return response.output_text or "", _usage(response.usage, RESPONSES_USAGE)
-        completion = client.chat.completions.create(**request)
-        if not completion.choices:
-            raise ValueError("the reply has no choices")
-        return completion.choices[0].message.content or "", _usage(completion.usage, CHAT_USAGE)
+        responses = self.config.api == "responses"
+        try:  # the `openai` client reads the body here: what it raises is the body's fault
+            if responses:
+                response = client.responses.create(**request, timeout=seconds)
+                text = response.output_text
+            else:
+                response = client.chat.completions.create(**request, timeout=seconds)
+        except (ValueError, KeyError, AttributeError, TypeError) as exc:
+            raise MalformedReplyError(f"{type(exc).__name__}: {exc}") from exc
+        if not responses:
+            text = _chat_text(response)
+        if text is not None and not isinstance(text, str):
+            raise MalformedReplyError(f"the reply's text is a {type(text).__name__}")
+        names = RESPONSES_USAGE if responses else CHAT_USAGE
+        return text or "", _usage(getattr(response, "usage", None), names)
+
+
+def _openai_error() -> type[Exception]:
+    import openai
+
+    return openai.OpenAIError
+
+
+def _chat_text(completion: Any) -> Any:
+    """The first choice's text, or MalformedReplyError when the body has none."""
+    choices = getattr(completion, "choices", None)
+    if not isinstance(choices, list) or not choices:
+        raise MalformedReplyError("the reply has no choices")
+    message = getattr(choices[0], "message", None)
+    if message is None:
+        raise MalformedReplyError("the reply's first choice has no message")
+    return getattr(message, "content", None)
+
+
+def is_connection_failure(exc: BaseException) -> bool:
+    """No connection could be made (refused, DNS, connect timeout): the breaker counts it."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if type(cause).__name__ in CONNECT_FAILURES:
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
+def _reached(exc: BaseException) -> bool:
+    import openai
+
+    return isinstance(exc, openai.APIStatusError | MalformedReplyError)
 
 
 def classify(exc: BaseException) -> tuple[float | None, str]:
     """(seconds to wait before retrying: 0 = back off, None = do not retry, reason)."""
     import openai
 
+    if isinstance(exc, MalformedReplyError):
+        return 0.0, f"malformed reply: {str(exc)[:200]}"
     if isinstance(exc, openai.APIStatusError):
         reason = f"HTTP {exc.status_code}: {str(exc)[:200]}"
         if exc.status_code in RETRIED_STATUS or exc.status_code >= 500:
@@ -185,7 +375,7 @@ def classify(exc: BaseException) -> tuple[float | None, str]:
         return 0.0, "timed out"
     if isinstance(exc, openai.APIConnectionError):
         return 0.0, f"connection error: {exc}"
-    if isinstance(exc, openai.APIResponseValidationError | ValueError | KeyError | AttributeError):
+    if isinstance(exc, openai.APIResponseValidationError):
         return 0.0, f"malformed reply: {type(exc).__name__}: {str(exc)[:200]}"
     return None, f"{type(exc).__name__}: {str(exc)[:200]}"
 
@@ -199,7 +389,9 @@ def _retry_after(headers: Any) -> float:
 
 
 def _detail(obj: Any, name: str) -> int:
-    return int(getattr(obj, name, 0) or 0) if obj is not None else 0
+    """A token count, 0 when the body has none (or something that is not a count)."""
+    value = getattr(obj, name, 0) if obj is not None else 0
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 # Where each API's usage object keeps (input, output, input details, output details).
