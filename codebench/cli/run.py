@@ -89,6 +89,8 @@ def run_command(
     out.print(results_table(published.board))
     out.print(analysis_summary_table(published.board))
     say(f"{outcome.computed} attempt(s) evaluated, {outcome.reused} reused from earlier runs")
+    if outcome.damaged:
+        say(f"{len(outcome.damaged)} of the evaluated replaced unreadable stored results")
     say(f"leaderboard: {published.path}")
 
 

@@ -155,6 +155,8 @@ class Provenance(BaseModel):
     suite_hash: str  # over every task's content hash: equal hashes, comparable numbers
     image_ids: list[str]
     settings: RunRecord | None = None
+    # damaged result files left out (`leaderboard --skip-damaged`); 0 in older files
+    skipped_results: int = 0
 
 
 class Leaderboard(BaseModel):
@@ -178,8 +180,12 @@ def build_leaderboard(
     created_at: datetime | None = None,
     settings: RunRecord | None = None,
     git_commit: str | None = None,
+    skipped_results: int = 0,
 ) -> Leaderboard:
-    """Aggregate results into a leaderboard; models keep their first-seen order."""
+    """Aggregate results into a leaderboard; models keep their first-seen order.
+
+    `skipped_results` is how many damaged result files were left out, for the provenance.
+    """
     results = list(results)
     by_model: dict[str, list[TaskResult]] = defaultdict(list)
     tasks: dict[str, TaskEntry] = {}
@@ -194,6 +200,7 @@ def build_leaderboard(
         suite_hash=hashlib.sha256(repr(hashes).encode()).hexdigest(),
         image_ids=sorted({r.key.image_id for r in results}),
         settings=settings,
+        skipped_results=skipped_results,
     )
     return Leaderboard(
         suite=suite,
