@@ -284,3 +284,22 @@ def test_leaderboard_refuses_damaged_results_unless_told_to_skip_them(tmp_path: 
         assert str(path) in skipped.stderr
     board = json.loads((tmp_path / "leaderboard.json").read_text())
     assert board["provenance"]["skipped_results"] == 2
+
+
+def test_run_on_a_run_dir_in_use_exits_2_naming_the_holder(tmp_path: Path) -> None:
+    """A second `codebench run` on a run directory in use evaluated everything again."""
+    from tests.runner.test_run_dir import hold_lock
+
+    holder = hold_lock(tmp_path)
+    try:
+        done = codebench(
+            "run", "--suite", "mini", "--tasks-dir", str(FIXTURE_TASKS), "--model", "noop",
+            "--backend", "local", "--run-dir", str(tmp_path),
+        )  # fmt: skip
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=10)
+    assert done.returncode == 2, done.stdout
+    assert f"is in use by pid {holder.pid} on host" in done.stderr
+    assert not (tmp_path / "results").exists()

@@ -18,6 +18,7 @@ from codebench.results import TaskResult
 from codebench.runner.analysis_step import start_analysis_process, stop_analysis_process
 from codebench.runner.attempt import AttemptOutcome, RunCancelledError, WorkItem, attempt
 from codebench.runner.evaluate import SandboxSettings
+from codebench.runner.lock import lock_run_dir
 from codebench.runner.store import DamagedResult, ResultStore
 from codebench.sandbox import LIVE, Backend, ImageSet, Limits, finish_closing
 from codebench.tasks import load_suite, select_tasks
@@ -62,7 +63,15 @@ def run(settings: RunSettings, prepare_images: ImagePreparer, console: Console) 
     `prepare_images` turns the image keys the tasks need into image ids (building if needed).
     Ctrl-C (or SIGTERM turned into KeyboardInterrupt) destroys every open sandbox and leaves
     finished results on disk for the next run.
+
+    Raises:
+        RunDirInUseError: another run holds the run directory (nothing is attempted).
     """
+    with lock_run_dir(settings.run_dir):
+        return _run(settings, prepare_images, console)
+
+
+def _run(settings: RunSettings, prepare_images: ImagePreparer, console: Console) -> RunOutcome:
     tasks = select_tasks(load_suite(settings.suite, settings.tasks_root), settings.task_ids)
     gold = {task.id: task.gold_patch for task in tasks}
     models = [get_model(spec, gold, settings.model_options) for spec in settings.model_specs]
