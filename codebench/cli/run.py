@@ -114,6 +114,8 @@ def nightly(
     outcome = run_nightly(settings, when, prepare_images, console, options)
     say(f"night {when}: {len(outcome.run_dirs)} run(s); page: {outcome.page}")
     say(f"history: {len(outcome.history.entries)} entries")
+    for line in outcome.suite_changes:
+        out.print(f"[yellow]SUITE CHANGED[/] {escape(line)}", soft_wrap=True)
     for line in outcome.regressions:
         out.print(f"[red]REGRESSION[/] {escape(line)}", soft_wrap=True)
     if outcome.regressions:
