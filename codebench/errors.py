@@ -47,3 +47,7 @@ class NotSubmittedError(ModelError):
 
 class ResultStoreError(CodebenchError):
     """A run directory cannot be read or written."""
+
+
+class RunDirInUseError(ResultStoreError):
+    """Another run holds the run directory's lock; the message names its pid, host and start."""

@@ -266,3 +266,59 @@ def test_analyze_rejects_text_that_is_no_diff(tmp_path: Path, option: str) -> No
     assert done.returncode == 2, done.stdout
     assert f"{option} {prose}" in done.stderr and "no file changes" in done.stderr
     assert "scope" not in done.stdout
+
+
+def seven_gold_two_damaged(run_dir: Path) -> list[Path]:
+    """A run directory with 7 gold results, 2 of whose files are then damaged."""
+    from codebench.results import Status
+    from codebench.runner import ResultStore
+    from codebench.tasks import Scope
+    from tests.conftest import result
+
+    store = ResultStore(run_dir)
+    paths = [
+        store.save(result(f"t{i}", Scope.LOCAL, "gold", Status.RESOLVED), "gold") for i in range(7)
+    ]
+    paths[2].write_text(paths[2].read_text()[:50])  # truncated by a full disk
+    paths[5].write_text('{"garbage": true}')
+    return [paths[2], paths[5]]
+
+
+def test_leaderboard_refuses_damaged_results_unless_told_to_skip_them(tmp_path: Path) -> None:
+    """`leaderboard` dropped damaged result files silently: gold read 5/5 (100%) instead of
+    7/7, exit 0, and nothing said two results were missing."""
+    damaged = seven_gold_two_damaged(tmp_path)
+    refused = codebench("leaderboard", str(tmp_path))
+    assert refused.returncode == 2, refused.stdout
+    for path in damaged:
+        assert str(path) in refused.stderr
+    assert "not valid JSON" in refused.stderr and "not a codebench result" in refused.stderr
+    assert "--skip-damaged" in refused.stderr
+    assert not (tmp_path / "leaderboard.json").exists()
+
+    skipped = codebench("leaderboard", str(tmp_path), "--skip-damaged")
+    assert skipped.returncode == 0, skipped.stderr
+    assert "skipped 2 damaged result file(s)" in skipped.stderr
+    for path in damaged:
+        assert str(path) in skipped.stderr
+    board = json.loads((tmp_path / "leaderboard.json").read_text())
+    assert board["provenance"]["skipped_results"] == 2
+
+
+def test_run_on_a_run_dir_in_use_exits_2_naming_the_holder(tmp_path: Path) -> None:
+    """A second `codebench run` on a run directory in use evaluated everything again."""
+    from tests.runner.test_run_dir import hold_lock
+
+    holder = hold_lock(tmp_path)
+    try:
+        done = codebench(
+            "run", "--suite", "mini", "--tasks-dir", str(FIXTURE_TASKS), "--model", "noop",
+            "--backend", "local", "--run-dir", str(tmp_path),
+        )  # fmt: skip
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=10)
+    assert done.returncode == 2, done.stdout
+    assert f"is in use by pid {holder.pid} on host" in done.stderr
+    assert not (tmp_path / "results").exists()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -11,6 +11,9 @@ from rich.markup import escape
 from codebench.cli.app import app
 from codebench.cli.common import console, out, say
 from codebench.errors import ConfigError
+
+if TYPE_CHECKING:
+    from codebench.report.runs import PublishedLeaderboard
 
 
 @app.command()
@@ -23,8 +26,20 @@ def leaderboard(
     html_dir: Annotated[
         Path | None, typer.Option("--html", help="Also write a static page (index.html) here.")
     ] = None,
+    skip_damaged: Annotated[
+        bool,
+        typer.Option(
+            "--skip-damaged",
+            help="Leave out damaged result files (listed, and counted in the provenance) "
+            "instead of failing.",
+        ),
+    ] = False,
 ) -> None:
-    """Write each run's leaderboard.json from its results; optionally one page for all."""
+    """Write each run's leaderboard.json from its results; optionally one page for all.
+
+    Exits with status 2, listing them, when a run holds damaged result files and
+    `--skip-damaged` is not given.
+    """
     from codebench.report import analysis_summary_table, republish, results_table
     from codebench.report.page import write_page
 
@@ -32,15 +47,27 @@ def leaderboard(
         raise ConfigError("--out names one file: give one run directory with it")
     boards = []
     for run_dir in run_dirs:
-        published = republish(run_dir, output)
+        published = republish(run_dir, output, skip_damaged)
         if published.warning:
             console.print(f"[yellow]warning:[/] {escape(published.warning)}", soft_wrap=True)
+        _say_skipped(published)
         out.print(results_table(published.board))
         out.print(analysis_summary_table(published.board))
         say(f"leaderboard: {published.path}")
         boards.append(published.board)
     if html_dir is not None:
         say(f"page: {write_page(boards, html_dir)}")
+
+
+def _say_skipped(published: PublishedLeaderboard) -> None:
+    if not published.skipped:
+        return
+    console.print(
+        f"[yellow]warning:[/] skipped {len(published.skipped)} damaged result file(s):",
+        soft_wrap=True,
+    )
+    for damaged in published.skipped:
+        console.print(f"  {escape(damaged.describe())}", soft_wrap=True, highlight=False)
 
 
 @app.command()

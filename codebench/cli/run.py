@@ -97,6 +97,8 @@ def run_command(
     out.print(results_table(published.board))
     out.print(analysis_summary_table(published.board))
     say(f"{outcome.computed} attempt(s) evaluated, {outcome.reused} reused from earlier runs")
+    if outcome.damaged:
+        say(f"{len(outcome.damaged)} of the evaluated replaced unreadable stored results")
     say(f"leaderboard: {published.path}")
     code, lines = run_exit_status(r.status for r in outcome.results)
     for line in lines:
@@ -153,6 +155,8 @@ def nightly(
     outcome = run_nightly(settings, when, prepare_images, console, options)
     say(f"night {when}: {len(outcome.run_dirs)} run(s); page: {outcome.page}")
     say(f"history: {len(outcome.history.entries)} entries")
+    for line in outcome.suite_changes:
+        out.print(f"[yellow]SUITE CHANGED[/] {escape(line)}", soft_wrap=True)
     for line in outcome.regressions:
         out.print(f"[red]REGRESSION[/] {escape(line)}", soft_wrap=True)
     if outcome.regressions:

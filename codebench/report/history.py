@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -69,25 +70,52 @@ def record(history: History, night: date, board: Leaderboard) -> History:
     return History(entries=sorted([*kept, *fresh], key=lambda e: (e.date, e.suite, e.model)))
 
 
-def regressions(history: History, night: date) -> list[str]:
-    """Models whose rate tonight fell below the previous night's confidence interval."""
-    found = []
-    tonight = [e for e in history.entries if e.date == night]
-    for entry in tonight:
-        before = [
-            e
-            for e in history.entries
-            if e.suite == entry.suite and e.model == entry.model and e.date < night
-        ]
-        if not before or entry.resolved_rate is None:
+@dataclass(frozen=True)
+class NightComparison:
+    """Tonight against the previous night, per (suite, model): falls below last night's
+    interval, and pairs not compared because the suite's content changed in between."""
+
+    regressions: list[str] = field(default_factory=list)
+    suite_changes: list[str] = field(default_factory=list)
+
+
+def compare_nights(history: History, night: date) -> NightComparison:
+    """Compare each model's rate tonight with its previous night on the same suite.
+
+    Two nights are compared only when their suite hashes are equal: an edited suite measures
+    something else, so a lower rate on it is reported as a suite change, not a regression.
+    """
+    compared = NightComparison()
+    for entry in (e for e in history.entries if e.date == night):
+        previous = _previous(history, entry)
+        if previous is None or entry.resolved_rate is None:
             continue
-        previous = max(before, key=lambda e: e.date)
-        if previous.ci_low is not None and entry.resolved_rate < previous.ci_low:
-            found.append(
+        if previous.suite_hash != entry.suite_hash:
+            compared.suite_changes.append(
+                f"{entry.model} on {entry.suite}: the suite changed since {previous.date} "
+                f"(hash {previous.suite_hash[:12]} -> {entry.suite_hash[:12]}); not compared"
+            )
+        elif previous.ci_low is not None and entry.resolved_rate < previous.ci_low:
+            compared.regressions.append(
                 f"{entry.model} on {entry.suite}: {entry.resolved_rate:.3f} tonight, below "
                 f"{previous.date}'s interval {previous.ci_low:.3f}-{previous.ci_high:.3f}"
             )
-    return found
+    return compared
+
+
+def _previous(history: History, entry: HistoryEntry) -> HistoryEntry | None:
+    before = [
+        e
+        for e in history.entries
+        if e.suite == entry.suite and e.model == entry.model and e.date < entry.date
+    ]
+    return max(before, key=lambda e: e.date) if before else None
+
+
+def regressions(history: History, night: date) -> list[str]:
+    """Models whose rate tonight fell below the previous night's confidence interval, on an
+    unchanged suite (`compare_nights` also says where the suite changed)."""
+    return compare_nights(history, night).regressions
 
 
 def write_history(history: History, path: Path) -> None:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from codebench import HARNESS_VERSION, __version__
 from codebench.analysis.version import ANALYSIS_VERSION
@@ -97,13 +97,17 @@ class AnalysisSplit(BaseModel):
 
 
 class ModelEntry(BaseModel):
-    """One model's row."""
+    """One model's row. Every rate is over the submitted samples: a `not_submitted` one (the
+    model was never asked) is counted in `status_counts` and `per_task` only."""
 
     model_config = ConfigDict(frozen=True)
 
     model: str
-    tasks: int
-    samples: int
+    tasks: int  # tasks with a result for this model, submitted or not
+    submitted_tasks: int  # tasks with at least one submitted sample
+    # the submitted tasks are exactly the leaderboard's tasks: comparable with the others
+    task_set_matches: bool
+    samples: int  # submitted samples
     resolved: ResolvedRates
     status_counts: dict[Status, int]
     model_failures: int  # model_error: the provider or the reply failed
@@ -119,6 +123,14 @@ class ModelEntry(BaseModel):
     per_task: dict[str, list[Status]]  # task id -> status of each sample, in sample order
     # None in a leaderboard written before integrity was checked: not measured, not zero
     integrity_violations: IntegrityViolations | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _older_files_submitted_everything(cls, data: object) -> object:
+        """A leaderboard written before `not_submitted` existed had every task submitted."""
+        if isinstance(data, dict) and "submitted_tasks" not in data and "tasks" in data:
+            return {"submitted_tasks": data["tasks"], "task_set_matches": True, **data}
+        return data
 
 
 class TaskEntry(BaseModel):
@@ -155,6 +167,8 @@ class Provenance(BaseModel):
     suite_hash: str  # over every task's content hash: equal hashes, comparable numbers
     image_ids: list[str]
     settings: RunRecord | None = None
+    # damaged result files left out (`leaderboard --skip-damaged`); 0 in older files
+    skipped_results: int = 0
 
 
 class Leaderboard(BaseModel):
@@ -172,14 +186,31 @@ class Leaderboard(BaseModel):
     models: list[ModelEntry]
 
 
+def submission_note(leaderboard: Leaderboard, entry: ModelEntry) -> str | None:
+    """`3 of 42 tasks submitted` when the model's submitted tasks are not the leaderboard's."""
+    if entry.task_set_matches:
+        return None
+    return f"{entry.submitted_tasks} of {len(leaderboard.tasks)} tasks submitted"
+
+
+NOT_COMPARABLE = (
+    "not comparable: a model marked 'N of M tasks submitted' was measured on other tasks than "
+    "the leaderboard's; its rates are over the tasks it submitted"
+)
+
+
 def build_leaderboard(
     results: Iterable[TaskResult],
     suite: str | None = None,
     created_at: datetime | None = None,
     settings: RunRecord | None = None,
     git_commit: str | None = None,
+    skipped_results: int = 0,
 ) -> Leaderboard:
-    """Aggregate results into a leaderboard; models keep their first-seen order."""
+    """Aggregate results into a leaderboard; models keep their first-seen order.
+
+    `skipped_results` is how many damaged result files were left out, for the provenance.
+    """
     results = list(results)
     by_model: dict[str, list[TaskResult]] = defaultdict(list)
     tasks: dict[str, TaskEntry] = {}
@@ -194,26 +225,31 @@ def build_leaderboard(
         suite_hash=hashlib.sha256(repr(hashes).encode()).hexdigest(),
         image_ids=sorted({r.key.image_id for r in results}),
         settings=settings,
+        skipped_results=skipped_results,
     )
     return Leaderboard(
         suite=suite,
         created_at=created_at or datetime.now(UTC),
         provenance=provenance,
         tasks=sorted(tasks.values(), key=lambda t: t.id),
-        models=[_model_entry(model, rows) for model, rows in by_model.items()],
+        models=[_model_entry(model, rows, set(tasks)) for model, rows in by_model.items()],
     )
 
 
-def _model_entry(model: str, rows: list[TaskResult]) -> ModelEntry:
-    rows = sorted(rows, key=lambda r: (r.task_id, r.sample))
+def _model_entry(model: str, every_row: list[TaskResult], all_tasks: set[str]) -> ModelEntry:
+    every_row = sorted(every_row, key=lambda r: (r.task_id, r.sample))
     counts = dict.fromkeys(Status, 0)
     per_task: dict[str, list[Status]] = defaultdict(list)
-    for row in rows:
+    for row in every_row:
         counts[row.status] += 1
         per_task[row.task_id].append(row.status)
+    rows = [r for r in every_row if r.status is not Status.NOT_SUBMITTED]  # every denominator
+    submitted = {r.task_id for r in rows}
     return ModelEntry(
         model=model,
         tasks=len(per_task),
+        submitted_tasks=len(submitted),
+        task_set_matches=submitted == all_tasks,
         samples=len(rows),
         resolved=ResolvedRates.model_validate(
             {
@@ -226,7 +262,7 @@ def _model_entry(model: str, rows: list[TaskResult]) -> ModelEntry:
         model_failures=counts[Status.MODEL_ERROR],
         infra_failures=sum(counts[s] for s in INFRA_STATUSES if s is not Status.MODEL_ERROR),
         mean_seconds_per_task=round(sum(r.seconds for r in rows) / len(rows), 3) if rows else 0.0,
-        pass_at_k=pass_at_k(per_task),
+        pass_at_k=pass_at_k(_submitted(per_task)),
         well_formed_rate=_well_formed(counts),
         input_tokens=sum(r.usage.input_tokens for r in rows),
         output_tokens=sum(r.usage.output_tokens for r in rows),
@@ -248,6 +284,16 @@ def _model_entry(model: str, rows: list[TaskResult]) -> ModelEntry:
     )
 
 
+def _submitted(per_task: dict[str, list[Status]]) -> dict[str, list[Status]]:
+    """The submitted samples of each task that has any."""
+    kept: dict[str, list[Status]] = {}
+    for task, statuses in per_task.items():
+        answered: list[Status] = [s for s in statuses if s != Status.NOT_SUBMITTED]
+        if answered:
+            kept[task] = answered
+    return kept
+
+
 def pass_at_k(per_task: dict[str, list[Status]]) -> dict[int, float]:
     """Unbiased pass@k (1 - C(n-c, k) / C(n, k)), averaged over tasks, for k = 1..min(n)."""
     if not per_task:
@@ -264,7 +310,7 @@ def pass_at_k(per_task: dict[str, list[Status]]) -> dict[int, float]:
 
 
 def _well_formed(counts: dict[Status, int]) -> float | None:
-    replies = sum(counts.values()) - counts[Status.MODEL_ERROR]
+    replies = sum(counts.values()) - counts[Status.MODEL_ERROR] - counts[Status.NOT_SUBMITTED]
     if not replies:
         return None
     return round((replies - counts[Status.MALFORMED_PATCH]) / replies, 4)

@@ -15,7 +15,13 @@ from codebench.errors import ConfigError
 from codebench.io import load_toml
 from codebench.models import ModelOptions
 from codebench.report import plots
-from codebench.report.history import History, load_history, record, regressions, write_history
+from codebench.report.history import (
+    History,
+    compare_nights,
+    load_history,
+    record,
+    write_history,
+)
 from codebench.report.page import write_page
 from codebench.report.runs import publish_run
 from codebench.runner import ImagePreparer, RunSettings, run
@@ -67,6 +73,7 @@ class NightlyOutcome:
     history: History
     page: Path
     regressions: tuple[str, ...]
+    suite_changes: tuple[str, ...] = ()  # (suite, model) pairs not compared: the suite changed
 
 
 def nightly(
@@ -97,7 +104,15 @@ def nightly(
         run_dirs.append(run_dir)
     write_history(history, history_path)
     page = write_page(boards, config.site_dir, plots.trend(_series(history)))
-    return NightlyOutcome(night, tuple(run_dirs), history, page, tuple(regressions(history, night)))
+    compared = compare_nights(history, night)
+    return NightlyOutcome(
+        night,
+        tuple(run_dirs),
+        history,
+        page,
+        tuple(compared.regressions),
+        tuple(compared.suite_changes),
+    )
 
 
 def _series(history: History) -> dict[str, list[tuple[str, float]]]:

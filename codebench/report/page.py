@@ -8,7 +8,13 @@ import html
 from pathlib import Path
 
 from codebench.report import plots
-from codebench.report.leaderboard import Leaderboard, ModelEntry, ViolationStats
+from codebench.report.leaderboard import (
+    NOT_COMPARABLE,
+    Leaderboard,
+    ModelEntry,
+    ViolationStats,
+    submission_note,
+)
 
 SORT_SCRIPT = """
 document.querySelectorAll('th').forEach((th, column) => th.addEventListener('click', () => {
@@ -34,6 +40,7 @@ th { cursor: pointer; background: #f4f4f4; }
 td:first-child, th:first-child { text-align: left; }
 .plots img { max-width: 32%; margin-right: 1%; }
 .violation { color: #b00020; font-weight: bold; }
+.partial { color: #8a5a00; font-style: italic; }
 """
 COLUMNS = (
     "model",
@@ -66,8 +73,8 @@ def _number(value: float | None, digits: int = 3) -> tuple[str, str]:
     return f"{value:.{digits}f}", str(value)
 
 
-def _td(shown: str, value: str, flagged: bool = False) -> str:
-    css = ' class="violation"' if flagged else ""
+def _td(shown: str, value: str, flagged: bool = False, css_class: str = "violation") -> str:
+    css = f' class="{css_class}"' if flagged else ""
     return f'<td data-value="{html.escape(value)}"{css}>{html.escape(shown)}</td>'
 
 
@@ -92,8 +99,9 @@ def _row(board: Leaderboard, entry: ModelEntry) -> str:
         f"{overall.ci_low:.2f}-{overall.ci_high:.2f}" if overall.ci_low is not None else "-",
         str(overall.ci_low or 0),
     )
+    note = submission_note(board, entry)
     scored = [
-        (entry.model, entry.model),
+        (f"{entry.model} ({note})" if note else entry.model, entry.model),
         (board.suite or "-", board.suite or "-"),
         _number(overall.resolved_rate),
         interval,
@@ -109,8 +117,17 @@ def _row(board: Leaderboard, entry: ModelEntry) -> str:
         _number(entry.cost_usd, 4),
         _number(entry.mean_seconds_per_task, 2),
     ]
-    tds = [*(_td(*c) for c in scored), _violation_tds(entry), *(_td(*c) for c in edits)]
+    model_td = _td(*scored[0], flagged=note is not None, css_class="partial")
+    rest = [*(_td(*c) for c in scored[1:]), _violation_tds(entry), *(_td(*c) for c in edits)]
+    tds = [model_td, *rest]
     return f"<tr>{''.join(tds)}</tr>"
+
+
+def _comparability(boards: list[Leaderboard]) -> str:
+    """A flagged paragraph when some model did not submit every task of its leaderboard."""
+    if all(entry.task_set_matches for board in boards for entry in board.models):
+        return ""
+    return f"<p class='partial'>{html.escape(NOT_COMPARABLE)}</p>"
 
 
 def _image(title: str, png: bytes) -> str:
@@ -140,7 +157,7 @@ def render_page(boards: list[Leaderboard], trend_png: bytes | None = None) -> st
         "<!doctype html><html><head><meta charset='utf-8'><title>codebench leaderboard</title>"
         f"<style>{STYLE}</style></head><body><h1>codebench leaderboard</h1>"
         f"<p>{len(models)} model(s); built {html.escape(created)}. Click a column to sort.</p>"
-        f"<p>{VIOLATIONS_NOTE}</p>"
+        f"<p>{VIOLATIONS_NOTE}</p>{_comparability(boards)}"
         f"<table id='leaderboard'><thead><tr>{head}</tr></thead><tbody>\n{rows}\n</tbody></table>"
         f"<div class='plots'>{images}</div><script>{SORT_SCRIPT}</script></body></html>\n"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,17 +17,20 @@ from codebench.report.leaderboard import (
 )
 from codebench.results import TaskResult
 from codebench.runner import ResultStore, RunOutcome, RunSettings
+from codebench.runner.store import DamagedResult
 
 LEADERBOARD_FILE = "leaderboard.json"
 
 
 @dataclass(frozen=True)
 class PublishedLeaderboard:
-    """A leaderboard and where it was written; `warning` says what could not be carried over."""
+    """A leaderboard and where it was written; `warning` says what could not be carried over,
+    `skipped` which damaged result files were left out."""
 
     board: Leaderboard
     path: Path
     warning: str | None = None
+    skipped: tuple[DamagedResult, ...] = ()
 
 
 def run_record(settings: RunSettings) -> RunRecord:
@@ -58,13 +62,23 @@ def publish_run(settings: RunSettings, outcome: RunOutcome) -> PublishedLeaderbo
     return PublishedLeaderboard(board, path)
 
 
-def republish(run_dir: Path, output: Path | None = None) -> PublishedLeaderboard:
+def republish(
+    run_dir: Path, output: Path | None = None, skip_damaged: bool = False
+) -> PublishedLeaderboard:
     """Rebuild a run directory's leaderboard from its stored results and write it.
 
     The suite, settings and commit of the leaderboard already there are kept: the results alone
-    do not record them. Raises `ResultStoreError` when the directory holds no results.
+    do not record them. Damaged result files are refused unless `skip_damaged`; then they are
+    left out, listed in `skipped`, and counted in the provenance.
+
+    Raises:
+        ResultStoreError: the directory holds no results, or damaged ones not to be skipped
+            (each listed with why).
     """
-    results: list[TaskResult] = list(ResultStore(run_dir))
+    scan = ResultStore(run_dir).scan()
+    if scan.damaged and not skip_damaged:
+        raise ResultStoreError(damaged_message(run_dir, scan.damaged))
+    results: list[TaskResult] = list(scan.results)
     if not results:
         raise ResultStoreError(f"{run_dir} holds no results (expected {run_dir}/results/...)")
     previous = run_dir / LEADERBOARD_FILE
@@ -79,8 +93,21 @@ def republish(run_dir: Path, output: Path | None = None) -> PublishedLeaderboard
         suite=old.suite if old else None,
         settings=old.provenance.settings if old else None,
         git_commit=old.provenance.git_commit if old else None,
+        skipped_results=len(scan.damaged),
     )
-    return PublishedLeaderboard(board, write_leaderboard(board, output or previous), warning)
+    path = write_leaderboard(board, output or previous)
+    return PublishedLeaderboard(board, path, warning, scan.damaged)
+
+
+def damaged_message(run_dir: Path, damaged: Sequence[DamagedResult]) -> str:
+    """Why a leaderboard of `run_dir` is refused: every damaged file, and the two ways out."""
+    lines = "".join(f"\n  {d.describe()}" for d in damaged)
+    return (
+        f"{run_dir} has {len(damaged)} damaged result file(s); a leaderboard without them would "
+        f"count fewer attempts than were made:{lines}\n"
+        "rerun `codebench run` on this directory to recompute them, or pass --skip-damaged to "
+        "build the leaderboard without them (the leaderboard records how many were skipped)"
+    )
 
 
 def git_commit(inside: Path) -> str | None:

@@ -5,7 +5,13 @@ from __future__ import annotations
 from rich.markup import escape
 from rich.table import Table
 
-from codebench.report.leaderboard import AnalysisStats, Leaderboard, ScopeStats
+from codebench.report.leaderboard import (
+    NOT_COMPARABLE,
+    AnalysisStats,
+    Leaderboard,
+    ScopeStats,
+    submission_note,
+)
 from codebench.results import Status
 
 
@@ -22,7 +28,7 @@ def _number(value: float | None) -> str:
 def results_table(leaderboard: Leaderboard) -> Table:
     """Resolved rates split by scope, with the other statuses counted."""
     suite = f" - suite {escape(leaderboard.suite)}" if leaderboard.suite else ""
-    table = Table(title=f"codebench{suite}", title_justify="left")
+    table = Table(title=f"codebench{suite}", title_justify="left", caption_justify="left")
     columns = ("model", "resolved", "local", "global", "well-formed", "cost $")
     for column in (*columns, "other statuses", "s/task"):
         table.add_column(
@@ -34,8 +40,9 @@ def results_table(leaderboard: Leaderboard) -> Table:
             for status, count in entry.status_counts.items()
             if count and status is not Status.RESOLVED
         )
+        note = submission_note(leaderboard, entry)
         table.add_row(
-            escape(entry.model),
+            escape(entry.model) + (f" [yellow]({note})[/]" if note else ""),
             _cell(entry.resolved.overall),
             _cell(entry.resolved.local),
             _cell(entry.resolved.global_),
@@ -44,6 +51,8 @@ def results_table(leaderboard: Leaderboard) -> Table:
             others or "-",
             f"{entry.mean_seconds_per_task:.2f}",
         )
+    if not all(entry.task_set_matches for entry in leaderboard.models):
+        table.caption = f"[yellow]{NOT_COMPARABLE}[/]"
     return table
 
 

@@ -1,6 +1,7 @@
 """The runner: the run loop, evaluation of one attempt, and the resumable result store."""
 
 from codebench.runner.evaluate import SandboxSettings, evaluate_patch
+from codebench.runner.lock import lock_run_dir
 from codebench.runner.run import ImagePreparer, RunOutcome, RunSettings, images_for, run
 from codebench.runner.store import ResultStore
 
@@ -12,5 +13,6 @@ __all__ = [
     "SandboxSettings",
     "evaluate_patch",
     "images_for",
+    "lock_run_dir",
     "run",
 ]

@@ -20,7 +20,8 @@ from codebench.results import TaskResult
 from codebench.runner.analysis_step import start_analysis_process, stop_analysis_process
 from codebench.runner.attempt import AttemptOutcome, RunCancelledError, WorkItem, attempt
 from codebench.runner.evaluate import SandboxSettings
-from codebench.runner.store import ResultStore
+from codebench.runner.lock import lock_run_dir
+from codebench.runner.store import DamagedResult, ResultStore
 from codebench.sandbox import LIVE, Backend, ImageSet, Limits, finish_closing
 from codebench.tasks import load_suite, select_tasks
 
@@ -52,6 +53,7 @@ class RunOutcome:
     results: tuple[TaskResult, ...]
     reused: int
     computed: int
+    damaged: tuple[DamagedResult, ...] = ()  # stored files that could not be read: recomputed
 
 
 # Image keys a run needs -> their prepared images (built if needed).
@@ -64,7 +66,15 @@ def run(settings: RunSettings, prepare_images: ImagePreparer, console: Console) 
     `prepare_images` turns the image keys the tasks need into image ids (building if needed).
     Ctrl-C (or SIGTERM turned into KeyboardInterrupt) destroys every open sandbox and leaves
     finished results on disk for the next run.
+
+    Raises:
+        RunDirInUseError: another run holds the run directory (nothing is attempted).
     """
+    with lock_run_dir(settings.run_dir):
+        return _run(settings, prepare_images, console)
+
+
+def _run(settings: RunSettings, prepare_images: ImagePreparer, console: Console) -> RunOutcome:
     suite = load_suite(settings.suite, settings.tasks_root)
     tasks = select_tasks(suite, settings.task_ids)
     gold = {task.id: task.gold_patch for task in tasks}
@@ -81,10 +91,12 @@ def run(settings: RunSettings, prepare_images: ImagePreparer, console: Console) 
     ]
     # threads for both limits: sandboxes are held back by `slots`, calls by the model limiter
     threads = settings.workers + settings.model_options.model_calls
+    store = ResultStore(settings.run_dir)
+    damaged = say_damaged(store, items, console)
     if settings.analyse:
         start_analysis_process()
     try:
-        outcomes = _execute(items, ResultStore(settings.run_dir), sandbox, threads, console)
+        outcomes = _execute(items, store, sandbox, threads, console)
     finally:
         stop_analysis_process()
     # in the order the models were asked for, whatever order the attempts finished in
@@ -93,7 +105,24 @@ def run(settings: RunSettings, prepare_images: ImagePreparer, console: Console) 
         sorted((o.result for o in outcomes), key=lambda r: (rank[r.model], r.task_id, r.sample))
     )
     reused = sum(o.reused for o in outcomes)
-    return RunOutcome(results, reused, len(outcomes) - reused)
+    return RunOutcome(results, reused, len(outcomes) - reused, damaged)
+
+
+def say_damaged(
+    store: ResultStore, items: list[WorkItem], console: Console
+) -> tuple[DamagedResult, ...]:
+    """Print which stored results of these attempts cannot be read (damaged, or of another
+    schema) and so will be recomputed; return them."""
+    found = [store.damage(i.task.id, i.model.slug, i.sample) for i in items]
+    damaged = tuple(d for d in found if d is not None)
+    if damaged:
+        console.print(
+            f"[yellow]{len(damaged)} stored result(s) could not be read and will be recomputed:[/]",
+            soft_wrap=True,
+        )
+        for each in damaged:
+            console.print(f"  {escape(each.describe())}", soft_wrap=True, highlight=False)
+    return damaged
 
 
 def warn_unknown_predictions(models: list[Model], task_ids: list[str], console: Console) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -12,6 +14,27 @@ from codebench.io import write_text_atomic
 from codebench.results import TaskResult
 
 RESULTS_DIR = "results"
+RESULT_GLOB = "*/*/sample-*.json"
+
+
+@dataclass(frozen=True)
+class DamagedResult:
+    """A result file that is there but cannot be used, and why."""
+
+    path: Path
+    reason: str
+
+    def describe(self) -> str:
+        """`path: reason`, for a person."""
+        return f"{self.path}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class StoreScan:
+    """Every result file of a run: the readable results and the damaged files, in path order."""
+
+    results: tuple[TaskResult, ...]
+    damaged: tuple[DamagedResult, ...]
 
 
 class ResultStore:
@@ -30,15 +53,25 @@ class ResultStore:
         """Where one result lives."""
         return self.root / task_id / model_slug / f"sample-{sample}.json"
 
-    def load(self, task_id: str, model_slug: str, sample: int) -> TaskResult | None:
-        """The stored result, or None when absent or unreadable (it is then recomputed)."""
-        path = self.path(task_id, model_slug, sample)
+    def read(self, path: Path) -> TaskResult | DamagedResult | None:
+        """The result stored at `path`, None when there is no file, else why it is unusable."""
         try:
-            return TaskResult.model_validate_json(path.read_bytes())
+            data = path.read_bytes()
         except FileNotFoundError:
             return None
-        except (ValidationError, ValueError, OSError):
-            return None  # a result from an older schema or a damaged file: recompute it
+        except OSError as exc:
+            return DamagedResult(path, f"cannot be read ({exc.strerror or exc})")
+        return _parse(path, data)
+
+    def load(self, task_id: str, model_slug: str, sample: int) -> TaskResult | None:
+        """The stored result, or None when absent or damaged (it is then recomputed)."""
+        found = self.read(self.path(task_id, model_slug, sample))
+        return found if isinstance(found, TaskResult) else None
+
+    def damage(self, task_id: str, model_slug: str, sample: int) -> DamagedResult | None:
+        """Why the stored file of this attempt is unusable; None when it is absent or fine."""
+        found = self.read(self.path(task_id, model_slug, sample))
+        return found if isinstance(found, DamagedResult) else None
 
     def save(self, result: TaskResult, model_slug: str) -> Path:
         """Write a result atomically and durably; return its path.
@@ -53,10 +86,48 @@ class ResultStore:
             raise ResultStoreError(f"cannot write result {path}: {exc}") from exc
         return path
 
+    def scan(self) -> StoreScan:
+        """Read every result file of the run; damaged ones are listed, not dropped."""
+        results, damaged = [], []
+        for path in sorted(self.root.glob(RESULT_GLOB)):
+            found = self.read(path)
+            if isinstance(found, TaskResult):
+                results.append(found)
+            elif found is not None:
+                damaged.append(found)
+        return StoreScan(tuple(results), tuple(damaged))
+
     def __iter__(self) -> Iterator[TaskResult]:
-        """Every readable result of the run, in path order."""
-        for path in sorted(self.root.glob("*/*/sample-*.json")):
-            try:
-                yield TaskResult.model_validate_json(path.read_bytes())
-            except (ValidationError, ValueError, OSError):
-                continue
+        """Every readable result of the run, in path order (`scan` also lists damaged files)."""
+        yield from self.scan().results
+
+
+def _parse(path: Path, data: bytes) -> TaskResult | DamagedResult:
+    try:
+        raw = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return DamagedResult(path, f"not valid JSON ({exc}); it was cut short or overwritten")
+    version = raw.get("schema_version") if isinstance(raw, dict) else None
+    if version is not None and version != 1:
+        return DamagedResult(path, f"schema version {version!r} (this codebench reads 1)")
+    try:
+        result = TaskResult.model_validate_json(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        return DamagedResult(
+            path,
+            f"not a codebench result ({exc.error_count()} problem(s), first: {where}: "
+            f"{first['msg']})",
+        )
+    return _misplaced(path, result) or result
+
+
+def _misplaced(path: Path, result: TaskResult) -> DamagedResult | None:
+    """A valid result in another attempt's file (copied or moved by hand) would count twice."""
+    if path.parent.parent.name == result.task_id and path.name == f"sample-{result.sample}.json":
+        return None
+    return DamagedResult(
+        path,
+        f"holds task {result.task_id!r} sample {result.sample}, not the attempt its path names",
+    )

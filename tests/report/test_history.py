@@ -12,6 +12,7 @@ from codebench.report import build_leaderboard
 from codebench.report.history import (
     History,
     HistoryEntry,
+    compare_nights,
     load_history,
     record,
     regressions,
@@ -71,3 +72,21 @@ def test_a_damaged_history_file_says_where_and_what_to_do(tmp_path: Path) -> Non
         match=r"history\.json: not a codebench history file \(is not valid JSON: EOF.*line \d+.*move it aside",
     ):
         load_history(path)
+
+
+def test_an_edited_suite_is_said_not_read_as_a_regression() -> None:
+    """Regressions compared nights whatever their suite hash: after a suite edit (harder
+    tasks, a changed test), a lower rate read as the model getting worse."""
+    good = [Status.RESOLVED] * 18 + [Status.UNRESOLVED] * 2
+    history = record(History(), MON, board(good))
+    edited = board([Status.RESOLVED] * 10 + [Status.UNRESOLVED] * 10)
+    edited = edited.model_copy(
+        update={"provenance": edited.provenance.model_copy(update={"suite_hash": "edited"})}
+    )
+    tonight = record(history, TUE, edited)
+    assert regressions(tonight, TUE) == []
+    nights = compare_nights(tonight, TUE)
+    assert nights.regressions == []
+    (line,) = nights.suite_changes
+    assert line.startswith("m on core: the suite changed since 2026-11-23 (hash ")
+    assert "not compared" in line

@@ -126,3 +126,74 @@ def test_a_written_leaderboard_validates_against_the_exported_schema(tmp_path: P
     broken["models"][0]["resolved"]["overall"]["samples"] = "many"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, schema)
+
+
+def partial_submission() -> list:  # type: ignore[type-arg]
+    """gold answers t0-t2; `replay` resolves t0, fails t1 and has no prediction for t2."""
+    from codebench.tasks import Scope
+    from tests.conftest import result
+
+    replay = [
+        result("t0", Scope.LOCAL, "replay", Status.RESOLVED, seconds=2.0),
+        result("t1", Scope.LOCAL, "replay", Status.UNRESOLVED, seconds=4.0),
+        # not asked: 0 s in truth, but a wrong number must not leak into any mean either
+        result("t2", Scope.GLOBAL, "replay", Status.NOT_SUBMITTED, seconds=100.0),
+        result("t2", Scope.GLOBAL, "replay", Status.NOT_SUBMITTED, sample=1, seconds=100.0),
+    ]
+    gold = [result(f"t{i}", Scope.LOCAL, "gold", Status.RESOLVED) for i in range(3)]
+    return [*gold, *replay]
+
+
+def test_not_submitted_is_in_no_denominator() -> None:
+    """A task the model was never asked counted as failed attempts: `replay` read 25% resolved
+    (1 of 4 samples) instead of 50% of what it answered, and ranked as if comparable."""
+    gold, replay = build_leaderboard(partial_submission(), created_at=WHEN).models
+    assert replay.resolved.overall.resolved_rate == 0.5
+    assert (replay.resolved.overall.samples, replay.resolved.global_.resolved_rate) == (2, None)
+    assert replay.pass_at_k == {1: 0.5}
+    assert replay.well_formed_rate == 1.0
+    assert replay.mean_seconds_per_task == 3.0
+    violations = replay.integrity_violations
+    assert violations is not None and violations.overall.samples == 2
+    assert (replay.samples, replay.status_counts[Status.NOT_SUBMITTED]) == (2, 2)
+    assert (replay.tasks, replay.submitted_tasks, replay.task_set_matches) == (3, 2, False)
+    assert replay.per_task["t2"] == [Status.NOT_SUBMITTED, Status.NOT_SUBMITTED]
+    assert (gold.submitted_tasks, gold.task_set_matches) == (3, True)
+
+
+def test_a_model_that_submitted_nothing_has_no_rates() -> None:
+    """Nothing submitted is nothing measured: no rate may read 0."""
+    from codebench.tasks import Scope
+    from tests.conftest import result
+
+    rows = [result("t", Scope.LOCAL, "replay", Status.NOT_SUBMITTED)]
+    (entry,) = build_leaderboard(rows, created_at=WHEN).models
+    assert entry.resolved.overall.resolved_rate is None and entry.pass_at_k == {}
+    assert entry.well_formed_rate is None and entry.mean_seconds_per_task == 0.0
+    assert entry.integrity_violations is not None
+    assert entry.integrity_violations.overall.violation_rate is None
+    assert (entry.submitted_tasks, entry.task_set_matches) == (0, False)
+
+
+def test_a_leaderboard_without_submitted_tasks_still_loads(tmp_path: Path) -> None:
+    """Files written before not_submitted existed had every task submitted."""
+    old = json.loads(GOLDEN.read_text())
+    for entry in old["models"]:
+        del entry["submitted_tasks"], entry["task_set_matches"]
+    del old["provenance"]["skipped_results"]
+    (tmp_path / "old.json").write_text(json.dumps(old))
+    board = load_leaderboard(tmp_path / "old.json")
+    assert [(m.submitted_tasks, m.task_set_matches) for m in board.models] == [(2, True), (2, True)]
+    assert board.provenance.skipped_results == 0
+
+
+def test_table_says_how_many_tasks_were_submitted() -> None:
+    """The table showed a partial submission's rate as if over every task."""
+    from rich.console import Console
+
+    console = Console(width=200, record=True)
+    console.print(results_table(build_leaderboard(partial_submission(), created_at=WHEN)))
+    text = console.export_text()
+    assert "2 of 3 tasks submitted" in text
+    assert text.count("tasks submitted") == 2  # the replay row and the warning, not gold
+    assert "not comparable" in text

@@ -3,6 +3,7 @@ driven by Playwright)."""
 
 from __future__ import annotations
 
+import html
 import os
 import shutil
 from pathlib import Path
@@ -59,8 +60,10 @@ def test_sorting_a_column_in_a_real_browser(tmp_path: Path, browser_page) -> Non
     path = write_page(boards(), tmp_path / "site")
     browser_page.goto(path.as_uri())
     first_column = "document.querySelectorAll('#leaderboard tbody tr td:first-child')"
-    names = f"[...{first_column}].map(td => td.textContent)"
+    names = f"[...{first_column}].map(td => td.dataset.value)"
     assert browser_page.evaluate(names) == ["gold", "m", "z-model"]
+    shown = browser_page.evaluate(f"[...{first_column}].map(td => td.textContent)")
+    assert shown[2] == "z-model (1 of 2 tasks submitted)"  # it has no result for b-global
     browser_page.click("th:text('resolved')")  # ascending
     assert browser_page.evaluate(names) == ["z-model", "m", "gold"]
     browser_page.click("th:text('resolved')")  # descending
@@ -70,3 +73,14 @@ def test_sorting_a_column_in_a_real_browser(tmp_path: Path, browser_page) -> Non
     shots = os.environ.get("CODEBENCH_SCREENSHOT_DIR")
     if shots:
         shutil.copy(tmp_path / "page.png", Path(shots) / "leaderboard-page.png")
+
+
+def test_the_page_says_how_many_tasks_a_model_submitted() -> None:
+    """The page ranked a partial submission beside full ones with no word of it."""
+    from codebench.report.leaderboard import NOT_COMPARABLE
+    from tests.report.test_leaderboard import partial_submission
+
+    page = render_page([build_leaderboard(partial_submission(), created_at=WHEN)])
+    assert '<td data-value="replay" class="partial">replay (2 of 3 tasks submitted)</td>' in page
+    assert '<td data-value="gold">gold</td>' in page
+    assert html.escape(NOT_COMPARABLE) in page

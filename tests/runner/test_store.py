@@ -69,3 +69,45 @@ def test_a_result_with_text_findings_is_reanalysed_not_regraded(tmp_path: Path) 
     loaded = store.load("t", "m", 0)
     assert loaded is not None and loaded.status is Status.RESOLVED
     assert loaded.analysis is None and needs_analysis(loaded)
+
+
+DAMAGES = {
+    "truncated": (b'{"status": "resolved", "task_id": "t-', "not valid JSON"),
+    "empty": (b"", "not valid JSON"),
+    "not a result": (b'{"garbage": true}', "not a codebench result"),
+    "not UTF-8": (b"\xff\xfe{}", "not valid JSON"),
+    "newer schema": (None, "schema version 2"),
+    "misplaced": (None, "holds task 't-1' sample 0"),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGES, ids=list(DAMAGES))
+def test_a_damaged_file_is_listed_with_its_path_and_why(tmp_path: Path, damage: str) -> None:
+    """Iterating the store skipped damaged files silently: a leaderboard built from it counted
+    5 of 7 results as if they were all. The scan lists each with its path and the reason."""
+    store = ResultStore(tmp_path)
+    good = store.save(result("t-1", Scope.LOCAL, "m", Status.RESOLVED), "m")
+    content, why = DAMAGES[damage]
+    bad = store.path("t-2", "m", 1)
+    bad.parent.mkdir(parents=True)
+    if damage == "newer schema":
+        data = json.loads(good.read_text())
+        content = json.dumps({**data, "task_id": "t-2", "sample": 1, "schema_version": 2}).encode()
+    elif damage == "misplaced":
+        content = good.read_bytes()  # a valid result, but of another task and sample
+    assert content is not None
+    bad.write_bytes(content)
+    scan = store.scan()
+    assert [r.task_id for r in scan.results] == ["t-1"]
+    (damaged,) = scan.damaged
+    assert damaged.path == bad and why in damaged.reason
+    assert str(bad) in damaged.describe()
+
+
+def test_a_folder_in_place_of_a_result_is_damage_not_a_crash(tmp_path: Path) -> None:
+    """A directory named like a result file made reading raise instead of reporting it."""
+    store = ResultStore(tmp_path)
+    store.path("t", "m", 0).mkdir(parents=True)
+    (damaged,) = store.scan().damaged
+    assert "cannot be read" in damaged.reason
+    assert store.load("t", "m", 0) is None
