@@ -7,6 +7,8 @@ only when no engine can be had, and the session ends with a loud banner saying s
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from rich.console import Console
 
 from codebench.analysis import EditAnalysis, Finding, FindingKind
 from codebench.grading import IntegrityFinding
+from codebench.models import TaskView
 from codebench.results import ResultKey, Status, TaskResult
 from codebench.runner import SandboxSettings
 from codebench.sandbox import Backend, ImageSet
@@ -168,3 +171,52 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(
             "The sandbox is the point of codebench: these results do not cover it.", red=True
         )
+
+
+HOLDER = """
+import sys
+from pathlib import Path
+from codebench.runner import lock_run_dir
+with lock_run_dir(Path(sys.argv[1])):
+    print("locked", flush=True)
+    sys.stdin.readline()
+"""
+
+
+def hold_lock(run_dir: Path) -> subprocess.Popen[str]:
+    """Another process holding the run directory until its stdin closes."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(run_dir)],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+    return holder
+
+
+def partial_submission() -> list[TaskResult]:
+    """gold answers t0-t2; `replay` resolves t0, fails t1 and has no prediction for t2."""
+    replay = [
+        result("t0", Scope.LOCAL, "replay", Status.RESOLVED, seconds=2.0),
+        result("t1", Scope.LOCAL, "replay", Status.UNRESOLVED, seconds=4.0),
+        # not asked: 0 s in truth, but a wrong number must not leak into any mean either
+        result("t2", Scope.GLOBAL, "replay", Status.NOT_SUBMITTED, seconds=100.0),
+        result("t2", Scope.GLOBAL, "replay", Status.NOT_SUBMITTED, sample=1, seconds=100.0),
+    ]
+    gold = [result(f"t{i}", Scope.LOCAL, "gold", Status.RESOLVED) for i in range(3)]
+    return [*gold, *replay]
+
+
+# The mini-div-zero task as the OpenAI adapter's tests see it, and the gold edit as a
+# search/replace reply.
+MINI = {t.id: t for t in load_suite("mini", FIXTURE_TASKS)}
+TASK = MINI["mini-div-zero"]
+VIEW = TaskView(TASK.id, TASK.spec.instruction, TASK.repo_dir)
+SEARCH_REPLACE = (
+    "calc/ops.py\n<<<<<<< SEARCH\ndef div(a, b):\n    return a / b\n=======\n"
+    'def div(a, b):\n    if b == 0:\n        raise CalcError("division by zero")\n    return a / b\n'
+    ">>>>>>> REPLACE\n"
+)

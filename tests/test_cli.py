@@ -307,7 +307,7 @@ def test_leaderboard_refuses_damaged_results_unless_told_to_skip_them(tmp_path: 
 
 def test_run_on_a_run_dir_in_use_exits_2_naming_the_holder(tmp_path: Path) -> None:
     """A second `codebench run` on a run directory in use evaluated everything again."""
-    from tests.runner.test_run_dir import hold_lock
+    from tests.conftest import hold_lock
 
     holder = hold_lock(tmp_path)
     try:

@@ -15,17 +15,9 @@ from codebench.models.config import BenchConfig, ModelConfig, Price
 from codebench.models.formats import EditFormat
 from codebench.models.prompt import build_prompt
 from codebench.tasks import Task, load_suite
-from tests.conftest import FIXTURE_TASKS, ROOT
+from tests.conftest import ROOT, SEARCH_REPLACE, TASK, VIEW
 from tests.fake_openai import FakeOpenAI, Reply, chat_body, responses_body
 
-MINI = {t.id: t for t in load_suite("mini", FIXTURE_TASKS)}
-TASK = MINI["mini-div-zero"]
-VIEW = TaskView(TASK.id, TASK.spec.instruction, TASK.repo_dir)
-SEARCH_REPLACE = (
-    "calc/ops.py\n<<<<<<< SEARCH\ndef div(a, b):\n    return a / b\n=======\n"
-    'def div(a, b):\n    if b == 0:\n        raise CalcError("division by zero")\n    return a / b\n'
-    ">>>>>>> REPLACE\n"
-)
 WHOLE_FILE = (
     "calc/ops.py\n```python\n"
     + (TASK.repo_dir / "calc/ops.py")

@@ -15,8 +15,8 @@ from codebench.errors import ConfigError, ModelError
 from codebench.models import ModelOptions, get_model, openai_model
 from codebench.models.config import BenchConfig, ModelConfig
 from codebench.models.openai_model import OpenAIModel
+from tests.conftest import SEARCH_REPLACE, VIEW
 from tests.fake_openai import FakeOpenAI, Reply, chat_body
-from tests.models.test_openai_model import SEARCH_REPLACE, VIEW
 
 DEADLINE = 1.0
 # The smallest valid Chat Completions body: dripped a byte at a time it still takes ~10 s.

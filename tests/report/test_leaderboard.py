@@ -11,7 +11,7 @@ import pytest
 from codebench.report import build_leaderboard, load_leaderboard, write_leaderboard
 from codebench.report.table import results_table
 from codebench.results import Status
-from tests.conftest import RESULTS, WHEN
+from tests.conftest import RESULTS, WHEN, partial_submission
 
 GOLDEN = Path(__file__).parent / "golden" / "leaderboard_v1.json"
 
@@ -126,22 +126,6 @@ def test_a_written_leaderboard_validates_against_the_exported_schema(tmp_path: P
     broken["models"][0]["resolved"]["overall"]["samples"] = "many"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, schema)
-
-
-def partial_submission() -> list:  # type: ignore[type-arg]
-    """gold answers t0-t2; `replay` resolves t0, fails t1 and has no prediction for t2."""
-    from codebench.tasks import Scope
-    from tests.conftest import result
-
-    replay = [
-        result("t0", Scope.LOCAL, "replay", Status.RESOLVED, seconds=2.0),
-        result("t1", Scope.LOCAL, "replay", Status.UNRESOLVED, seconds=4.0),
-        # not asked: 0 s in truth, but a wrong number must not leak into any mean either
-        result("t2", Scope.GLOBAL, "replay", Status.NOT_SUBMITTED, seconds=100.0),
-        result("t2", Scope.GLOBAL, "replay", Status.NOT_SUBMITTED, sample=1, seconds=100.0),
-    ]
-    gold = [result(f"t{i}", Scope.LOCAL, "gold", Status.RESOLVED) for i in range(3)]
-    return [*gold, *replay]
 
 
 def test_not_submitted_is_in_no_denominator() -> None:

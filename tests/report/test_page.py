@@ -78,7 +78,7 @@ def test_sorting_a_column_in_a_real_browser(tmp_path: Path, browser_page) -> Non
 def test_the_page_says_how_many_tasks_a_model_submitted() -> None:
     """The page ranked a partial submission beside full ones with no word of it."""
     from codebench.report.leaderboard import NOT_COMPARABLE
-    from tests.report.test_leaderboard import partial_submission
+    from tests.conftest import partial_submission
 
     page = render_page([build_leaderboard(partial_submission(), created_at=WHEN)])
     assert '<td data-value="replay" class="partial">replay (2 of 3 tasks submitted)</td>' in page

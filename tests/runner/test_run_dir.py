@@ -6,8 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +15,7 @@ from codebench.errors import RunDirInUseError
 from codebench.results import Status
 from codebench.runner import ResultStore, RunSettings, lock_run_dir, run
 from codebench.sandbox import Backend
-from tests.conftest import FIXTURE_TASKS, ROOT, quiet
+from tests.conftest import FIXTURE_TASKS, hold_lock, quiet
 
 
 def noop_settings(run_dir: Path) -> RunSettings:
@@ -48,30 +46,6 @@ def test_a_run_says_how_many_stored_results_it_could_not_read(tmp_path: Path) ->
     assert (again.computed, again.reused, len(again.damaged)) == (1, 1, 1)
     assert {r.status for r in again.results} == {Status.EMPTY_PATCH}
     assert store.scan().damaged == ()
-
-
-HOLDER = """
-import sys
-from pathlib import Path
-from codebench.runner import lock_run_dir
-with lock_run_dir(Path(sys.argv[1])):
-    print("locked", flush=True)
-    sys.stdin.readline()
-"""
-
-
-def hold_lock(run_dir: Path) -> subprocess.Popen[str]:
-    """Another process holding the run directory until its stdin closes."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(run_dir)],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
-    return holder
 
 
 def test_a_second_run_on_a_run_dir_in_use_fails_at_once_naming_the_holder(
