@@ -55,6 +55,11 @@ class Limits:
     memory: str = "2g"
     cpus: float = 1.0
     pids: int = 512
+    # Disk: /tmp is a tmpfs of this size (charged to `memory` too), and no single file may grow
+    # past `file_size_bytes` anywhere. The repository's own folder has no total bound yet: this
+    # engine (overlay2 on ext4) refuses per-container storage quotas.
+    tmp_size: str = "512m"
+    file_size_bytes: int = 1 << 30
 
 
 @dataclass(frozen=True)

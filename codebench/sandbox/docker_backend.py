@@ -17,6 +17,7 @@ from typing import Any
 
 import docker
 import docker.errors
+import docker.types
 import urllib3.exceptions
 
 from codebench.errors import SandboxError
@@ -263,6 +264,12 @@ def _create_options(api: Any, limits: Limits) -> dict[str, Any]:
         memswap_limit=limits.memory,
         nano_cpus=int(limits.cpus * 1e9),
         pids_limit=limits.pids,
+        tmpfs={"/tmp": f"rw,nosuid,nodev,size={limits.tmp_size},mode=1777"},
+        ulimits=[
+            docker.types.Ulimit(
+                name="fsize", soft=limits.file_size_bytes, hard=limits.file_size_bytes
+            )
+        ],
     )
     return {
         "command": ["sleep", "infinity"],

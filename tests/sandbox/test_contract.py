@@ -115,3 +115,26 @@ def test_docker_sandbox_has_resource_limits(
         assert host["NanoCpus"] == 1_000_000_000
         assert host["PidsLimit"] == settings.limits.pids
         client.close()
+
+
+def test_docker_sandbox_bounds_tmp_and_file_sizes(
+    docker_images: ImageSet, mini_tasks: dict[str, Task]
+) -> None:
+    """Regression: a patch wrote 3 GB into /tmp in 3 s, on the host's disk. /tmp is now a
+    size-capped tmpfs and no single file grows past the file-size limit anywhere (the
+    repository's folder has no total bound yet: see docs/reliability.md)."""
+    from codebench.sandbox import Limits
+
+    task = mini_tasks["mini-div-zero"]
+    limits = Limits(tmp_size="16m", file_size_bytes=32 * 1024 * 1024)
+    image = SandboxSettings(Backend.DOCKER, docker_images).image_for(task)
+    with open_sandbox(Backend.DOCKER, task.repo_dir, image, limits) as box:
+        full = box.sh("dd if=/dev/zero of=/tmp/fill bs=1M count=24 2>&1", timeout=60)
+        assert not full.ok and "No space left on device" in full.stdout
+        big = box.sh("dd if=/dev/zero of=big.bin bs=1M count=48 2>&1", timeout=60)
+        assert not big.ok and "File size limit exceeded" in big.stdout  # SIGXFSZ ends dd
+        assert int(box.sh("stat -c %s big.bin").stdout) <= 32 * 1024 * 1024
+        # Python ignores SIGXFSZ: the tests' own writes fail with a plain EFBIG
+        write = "open('big2.bin', 'wb').write(bytes(48 * 2**20))"
+        python = box.exec(["python3", "-c", write], timeout=60)
+        assert not python.ok and "File too large" in python.stderr
