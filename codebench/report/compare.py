@@ -41,10 +41,12 @@ class Comparison(BaseModel):
 
 
 def task_scores(results: Iterable[TaskResult]) -> dict[str, float]:
-    """Task id -> share of its samples resolved."""
+    """Task id -> share of its samples resolved; a sample never asked (`not_submitted`) is
+    left out, and a task with no other sample is not compared at all."""
     outcomes: dict[str, list[bool]] = defaultdict(list)
     for result in results:
-        outcomes[result.task_id].append(result.status is Status.RESOLVED)
+        if result.status is not Status.NOT_SUBMITTED:
+            outcomes[result.task_id].append(result.status is Status.RESOLVED)
     return {task: sum(o) / len(o) for task, o in outcomes.items()}
 
 

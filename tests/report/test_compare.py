@@ -51,3 +51,16 @@ def test_a_clear_improvement_has_an_interval_above_zero() -> None:
 def test_no_shared_tasks() -> None:
     result = compare(rows("a", {"x": Status.RESOLVED}), rows("b", {"y": Status.RESOLVED}), "a", "b")
     assert result.shared_tasks == 0 and result.difference is None and result.ci_low is None
+
+
+def test_a_task_never_asked_is_not_a_loss() -> None:
+    """Regression: `compare` counted a `not_submitted` sample as unresolved, so a replay file
+    missing a task read as a loss on it."""
+    gold = [result(t, Scope.LOCAL, "gold", Status.RESOLVED) for t in ("t0", "t1")]
+    replay = [
+        result("t0", Scope.LOCAL, "replay", Status.RESOLVED),
+        result("t1", Scope.LOCAL, "replay", Status.NOT_SUBMITTED),
+    ]
+    comparison = compare(gold, replay, "gold", "replay")
+    assert comparison.shared_tasks == 1
+    assert (comparison.wins, comparison.losses, comparison.ties) == (0, 0, 1)
