@@ -8,7 +8,9 @@ caches for the whole run. Anything wrong with the process falls back to analysin
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -47,13 +49,32 @@ def _warm() -> None:
     import codebench.analysis.analyze  # noqa: F401
 
 
+PARENT_POLL_SECONDS = 1.0
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """In the worker: exit as soon as the process that started it is gone. After a SIGKILL
+    of codebench the worker (and multiprocessing's resource tracker, which waits for it)
+    otherwise lived on for good."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def start_analysis_process() -> None:
     """Analyse in a worker process from now on (until `stop_analysis_process`)."""
     global _pool
     with _lock:
         if _pool is None:
             _pool = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_exit_with_parent,
+                initargs=(os.getpid(),),
             )
             _pool.submit(_warm)  # start it and its imports now, while the first sandbox runs
 

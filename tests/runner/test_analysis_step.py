@@ -64,3 +64,51 @@ def test_an_empty_patch_has_nothing_to_analyse(mini_tasks: dict[str, Task]) -> N
 def test_a_failure_without_a_message_reads_as_its_type() -> None:
     assert str(AnalysisFailure.of(ValueError())) == "ValueError"
     assert str(AnalysisFailure.of(KeyError("x"))) == "KeyError: 'x'"
+
+
+SPAWNS_A_WORKER = """
+import os, sys
+import codebench.runner.analysis_step as step
+step.start_analysis_process()
+assert step._pool is not None
+print(step._pool.submit(os.getpid).result(timeout=120), flush=True)
+sys.stdin.readline()
+"""
+
+
+def test_the_analysis_worker_exits_when_codebench_is_killed() -> None:
+    """Regression: after SIGKILL of codebench, the analysis worker (and multiprocessing's
+    resource tracker, which waits on it) lived on: 19 minutes later, 52 MB."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    parent = subprocess.Popen(
+        [sys.executable, "-c", SPAWNS_A_WORKER],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert parent.stdout is not None
+        worker = int(parent.stdout.readline())
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait(timeout=10)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and _alive(worker):
+            time.sleep(0.2)
+        assert not _alive(worker)
+    finally:
+        parent.kill()
+        parent.wait()
+
+
+def _alive(pid: int) -> bool:
+    """True while `pid` runs (a zombie awaiting its reaper does not count)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
