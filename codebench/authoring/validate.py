@@ -65,11 +65,7 @@ def gold_entities(task: Task) -> set[Entity]:
     """The entities (functions, classes, module regions) the gold patch changes."""
     parsed = parse_patch(task.gold_patch, task.repo_dir)
     paths = parsed.paths if isinstance(parsed, ParsedPatch) else ()
-    old = {
-        path: (task.repo_dir / path).read_text(encoding="utf-8", errors="replace")
-        for path in paths
-        if (task.repo_dir / path).is_file()
-    }
+    old = {path: text for path in paths if (text := task.starting_text(path)) is not None}
     return changed_entities(task.gold_patch, old)
 
 

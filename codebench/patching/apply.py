@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from codebench.patching.manifest import MANIFEST_FUNCTION, changed_paths, parse_manifest
 from codebench.patching.parse import ParsedPatch
-from codebench.sandbox import Sandbox
+from codebench.sandbox import FORCED_TEXT_DIFF, Sandbox
 
 APPLY_TIMEOUT_SECONDS = 60
 STEP_MARKER = "CODEBENCH_APPLY_STEP="
@@ -32,7 +32,7 @@ section() {{ printf '%s %s\\n' "$1" "$(wc -c <"$2")"; cat "$2"; }}
 changed() {{
   manifest >"$p.after"
   git add -A && git diff --cached --name-only --no-renames -z base >"$p.git"
-  git add -A -f && git diff --cached --no-renames --text --no-ext-diff --no-textconv base >"$p.diff"
+  {FORCED_TEXT_DIFF} --no-renames base >"$p.diff"
   {{ section BEFORE "$p.before"; section AFTER "$p.after"; section GIT "$p.git"
     section DIFF "$p.diff"; }} >"$p.out"
   echo "$1"

@@ -109,7 +109,7 @@ def _evaluate_in(
         visible, added = applied.git_visible, applied.added_paths
     tampered = find_tampering(box, changed, hidden.paths)
     findings = tree_findings(changed, visible, tampered) + shadowing_findings(added)
-    findings += scan_patch(effective, lambda path: _starting_text(task, path))
+    findings += scan_patch(effective, task.starting_text)
     revert_paths(box, tampered)
     # the hidden tests go in by the same sandbox command that runs them; then every staged
     # patch is deleted, so the tested code cannot read the hidden tests' diff
@@ -132,15 +132,6 @@ def _evaluate_in(
         log_tail=report.log_tail,
         effective_patch=effective,
     )
-
-
-def _starting_text(task: Task, path: str) -> str | None:
-    """A file's text in the task's starting tree; None when the tree has no such file."""
-    file = task.repo_dir / path
-    try:
-        return file.read_text(encoding="utf-8", errors="replace") if file.is_file() else None
-    except OSError:
-        return None
 
 
 def _status(report: GradeReport) -> Status:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from codebench.sandbox.base import (
+    FORCED_TEXT_DIFF,
     GIT_IDENTITY,
     LIVE,
     Backend,
@@ -21,6 +22,7 @@ from codebench.sandbox.base import (
 )
 
 __all__ = [
+    "FORCED_TEXT_DIFF",
     "GIT_IDENTITY",
     "LIVE",
     "Backend",

@@ -20,6 +20,9 @@ INIT_REPO_SCRIPT = (
     f"git init -q -b base . && git add -A -f && git {shlex.join(GIT_IDENTITY)} "
     "commit -q --no-verify --allow-empty -m 'starting tree'"
 )
+# Every changed file, ignored or not, diffed as text: .gitignore and .gitattributes in the
+# tree cannot hide a change or turn it into "Binary files differ".
+FORCED_TEXT_DIFF = "git add -A -f && git diff --cached --text --no-ext-diff --no-textconv"
 # Generous: the grading command's output carries the whole JUnit report at its end.
 MAX_OUTPUT_CHARS = 8_000_000
 
@@ -123,11 +126,7 @@ class Sandbox(ABC):
 
     def diff(self) -> str:
         """The working tree against the starting tree, as a git unified diff (new files too)."""
-        # forced and as text: .gitignore and .gitattributes in the tree cannot hide a change
-        result = self.sh(
-            "git add -A -f && git diff --cached --binary --text --no-ext-diff --no-textconv base",
-            timeout=60,
-        )
+        result = self.sh(f"{FORCED_TEXT_DIFF} --binary base", timeout=60)
         if not result.ok:
             raise SandboxError(f"git diff failed in the sandbox: {result.stderr.strip()}")
         return result.stdout

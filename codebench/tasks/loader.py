@@ -46,6 +46,15 @@ class Task:
         """The kind of edit asked for."""
         return self.spec.category
 
+    def starting_text(self, path: str) -> str | None:
+        """A file's text in the starting tree (undecodable bytes replaced); None when the
+        tree has no such file or it cannot be read."""
+        file = self.repo_dir / path
+        try:
+            return file.read_text(encoding="utf-8", errors="replace") if file.is_file() else None
+        except OSError:
+            return None
+
     @cached_property
     def content_hash(self) -> str:
         """sha256 over everything that can change a result: spec, patches and starting tree."""
