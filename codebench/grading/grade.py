@@ -45,6 +45,7 @@ class GradeReport:
     report_problem: str | None = None
     report_unreadable: bool = False  # the report exists but is empty or broken: not the patch
     integrity: tuple[IntegrityFinding, ...] = ()  # what the canary and the sealer found
+    full: tuple[str, ...] = ()  # folders that ran out of space during the run (a disk limit)
 
     @property
     def resolved(self) -> bool:
@@ -70,6 +71,7 @@ class TestRun:
     problem: str | None = None  # why the report could not be trusted, when it could not
     unreadable: str | None = None  # a report that exists but is empty or not XML, and why
     absent: bool = False  # pytest wrote no report at all
+    full: tuple[str, ...] = ()  # folders the tests could write that had no room left
 
 
 def pytest_command(base_command: str, junit_path: str, files: Iterable[str]) -> str:
@@ -90,13 +92,14 @@ def grading_script(sandbox: Sandbox, command: str, run_dir: str, setup: str | No
     mode = "all" if sandbox.owns_all_processes else "token"
     # -I and cd /: no module the patch added (a json.py at the repository root) loads into it
     seal = ["python3", "-I", "-c", SEAL_SOURCE, mode, token, f"{run_dir}/junit.xml"]
+    sealed_args = [f"{run_dir}/sealed", sandbox.workdir, sandbox.scratch, "/tmp"]
     script = f"{{ {setup}\n}} >&2 || exit {SETUP_FAILED}\n" if setup else ""
     return script + (
         f"export PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 {token}\n"
         "unset PYTEST_ADDOPTS PYTEST_PLUGINS\n"
         f"mkdir -m 700 {run_dir} || exit {SETUP_FAILED}\n"
         f"{command}\ncode=$?\n"
-        f"(cd / && {shlex.join(seal)} {shlex.quote(run_dir + '/sealed')}) >&2\nexit $code\n"
+        f'(cd / && {shlex.join(seal)} {shlex.join(sealed_args)} "$HOME") >&2\nexit $code\n'
     )
 
 
@@ -128,7 +131,9 @@ def run_pytest(
     statuses, unreadable = _parse_report(report) if isinstance(report, str) else ({}, None)
     absent = report is None and not problem
     problem_text = str(problem) if problem else None
-    return TestRun(result, statuses, True, strays, problem_text, unreadable, absent)
+    listed_full = sealed.get("full")
+    full = tuple(str(f) for f in listed_full) if isinstance(listed_full, list) else ()
+    return TestRun(result, statuses, True, strays, problem_text, unreadable, absent, full)
 
 
 def _read_sealed(sandbox: Sandbox, path: str) -> dict[str, object] | None:
@@ -190,6 +195,7 @@ def grade(sandbox: Sandbox, spec: TaskSpec, setup: str | None = None) -> GradeRe
         report_problem=_report_problem(run),
         report_unreadable=run.unreadable is not None,
         integrity=tuple(findings),
+        full=run.full,
     )
 
 

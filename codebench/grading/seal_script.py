@@ -7,7 +7,8 @@ harness reads. Standard library only, and self-contained: its source is passed t
 `python3 -c`, so no file the tested code could have replaced is executed.
 
 argv: mode ("all": every process but pid 1 and the sealer's ancestors; "token": only processes
-whose environment holds the token), token, report path, sealed path.
+whose environment holds the token), token, report path, sealed path, then the folders the tests
+could write, to tell which of them ran out of space.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import sys
 
 MAX_ROUNDS = 50  # forks racing the freeze: each round stops what the last one missed
 MAX_REPORT_BYTES = 64 * 1024 * 1024
+FULL_BELOW_BYTES = 1024 * 1024  # a folder with less room left than this has filled up
 
 
 def _pids() -> set[int]:
@@ -116,12 +118,28 @@ def write_sealed(path: str, content: dict[str, object]) -> None:
         json.dump(content, handle)
 
 
+def full_folders(folders: list[str]) -> list[str]:
+    """The folders (each a size-capped filesystem in a container) with no room left."""
+    full = []
+    for folder in folders:
+        try:
+            room = os.statvfs(folder)
+        except OSError:
+            continue
+        if room.f_blocks and room.f_bavail * room.f_frsize < FULL_BELOW_BYTES:
+            full.append(folder)
+    return full
+
+
 def main(argv: list[str]) -> int:
     """Seal one test run; see the module docstring for `argv`."""
-    mode, token, report_path, sealed_path = argv
+    mode, token, report_path, sealed_path, *folders = argv
     strays = end_strays(mode, token.encode())
     report, problem = read_report(report_path)
-    write_sealed(sealed_path, {"strays": strays, "report": report, "problem": problem})
+    full = full_folders(folders)
+    write_sealed(
+        sealed_path, {"strays": strays, "report": report, "problem": problem, "full": full}
+    )
     return 0
 
 

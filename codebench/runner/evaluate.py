@@ -137,9 +137,12 @@ def _evaluate_in(
 def _status(report: GradeReport) -> Status:
     if report.timed_out:
         return Status.TIMEOUT
-    if report.report_unreadable:
+    if report.resolved:
+        return Status.RESOLVED
+    # a test run that filled a disk limit says nothing about the patch's correctness
+    if report.report_unreadable or report.full:
         return Status.SANDBOX_ERROR
-    return Status.RESOLVED if report.resolved else Status.UNRESOLVED
+    return Status.UNRESOLVED
 
 
 def _reason(
@@ -152,6 +155,8 @@ def _reason(
         notes.append("the test command timed out and was killed")
     if report.report_problem:
         notes.append(report.report_problem)
+    if report.full and not report.resolved:
+        notes.append(f"a disk limit was hit: no space left in {', '.join(report.full)}")
     failing = [o.test_id for o in report.outcomes if o.status is not TestStatus.PASSED]
     if failing and not report.timed_out:
         notes.append(f"{len(failing)} listed test(s) did not pass: {', '.join(failing[:5])}")

@@ -58,10 +58,13 @@ class Limits:
     memory: str = "2g"
     cpus: float = 1.0
     pids: int = 512
-    # Disk: /tmp is a tmpfs of this size (charged to `memory` too), and no single file may grow
-    # past `file_size_bytes` anywhere. The repository's own folder has no total bound yet: this
-    # engine (overlay2 on ext4) refuses per-container storage quotas.
+    # Disk: the root filesystem is read-only and every folder the sandbox can write is a
+    # size-capped tmpfs (charged to `memory` too): the repository, the harness's scratch folder,
+    # /tmp and the home folder. No single file may grow past `file_size_bytes` anywhere.
+    workspace_size: str = "1g"
+    scratch_size: str = "256m"
     tmp_size: str = "512m"
+    home_size: str = "64m"
     file_size_bytes: int = 1 << 30
 
 

@@ -23,16 +23,24 @@ import urllib3.exceptions
 from codebench.errors import SandboxError
 from codebench.sandbox.base import LIVE, ExecResult, Limits, Sandbox, clip
 from codebench.sandbox.checkout import checkout_files, tar_of
+from codebench.sandbox.exec_stream import EngineStalledError, read_handle
 
 LABEL = "codebench.sandbox"
 OWNER_LABEL = "codebench.owner"  # "<hostname>:<pid>" of the process that created it
 SANDBOX_UID = 1000  # the image's non-root `bench` user
 WORKDIR = "/workspace"
-SCRATCH = "/codebench"  # made by the image, owned by the sandbox user, outside the repo
+SCRATCH = "/codebench"  # the harness's folder, outside the repo
+HOME = "/home/bench"
 KILL_GRACE_SECONDS = 5
 # Beyond the in-container `timeout`, the host kills the container if a command still hangs.
 WATCHDOG_SLACK_SECONDS = 30
 TIMEOUT_EXIT_CODES = (124, 137)
+# Past the watchdog, how long an exec waits for an engine that has stopped answering.
+ENGINE_STALL_SECONDS = 30
+# Each engine call's read timeout (long commands are bounded by their own deadline instead);
+# image builds, which can be silent for minutes, get longer.
+ENGINE_TIMEOUT_SECONDS = 60
+BUILD_TIMEOUT_SECONDS = 900
 # What the docker SDK raises when the engine fails under it: its own errors, and, when the
 # connection drops or stalls, requests' (ConnectionError, Timeout, ChunkedEncodingError...: all
 # OSErrors), urllib3's, and raw socket errors (OSError) from the streams it reads itself.
@@ -57,10 +65,11 @@ def owner_tag() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def docker_client() -> Any:
-    """A docker SDK client for the environment's engine (DOCKER_HOST or the default socket)."""
+def docker_client(timeout: float | None = None) -> Any:
+    """A docker SDK client for the environment's engine (DOCKER_HOST or the default socket),
+    each call's reads bounded by `timeout` seconds (default `ENGINE_TIMEOUT_SECONDS`)."""
     try:
-        return docker.from_env(timeout=300)
+        return docker.from_env(timeout=timeout or ENGINE_TIMEOUT_SECONDS)
     except docker.errors.DockerException as exc:
         raise SandboxError(f"cannot reach the Docker engine: {exc}") from exc
 
@@ -103,37 +112,56 @@ class DockerSandbox(Sandbox):
         )
         if self._closed:  # shut down while the engine was creating it
             raise SandboxError("sandbox closed while it was being created")
-        # one archive, copied in before start: the tree with its base commit, and the scratch
-        # files (e.g. the patches to apply)
-        self._put_archive("/", start_archive(repo_dir, scratch_files))
+        # copied in after the start: the folders are tmpfs volumes, whose content lives only
+        # while the container runs. The tree comes with its base commit.
         self._api.start(self._id)
+        self._put_archive(WORKDIR, tar_of(checkout_files(repo_dir), SANDBOX_UID))
+        if scratch_files:
+            self._put_archive(SCRATCH, tar_of(dict(scratch_files), SANDBOX_UID))
 
     def exec(
         self, argv: Sequence[str], *, timeout: float, env: Mapping[str, str] | None = None
     ) -> ExecResult:
-        """Run under `timeout -k` in the container; a host watchdog kills the container too."""
+        """Run under `timeout -k` in the container; a host watchdog kills the container too,
+        and an engine that stops answering ends the wait `ENGINE_STALL_SECONDS` later still.
+
+        Raises:
+            SandboxError: the engine failed or stalled.
+        """
         wrapped = ["timeout", "-k", str(KILL_GRACE_SECONDS), f"{timeout:g}", *argv]
-        watchdog = threading.Timer(timeout + WATCHDOG_SLACK_SECONDS, self._kill)
+        slack, stall = WATCHDOG_SLACK_SECONDS, ENGINE_STALL_SECONDS
+        watchdog = threading.Timer(timeout + slack, self._kill)
         start = time.monotonic()
+        bound = timeout + slack + stall
         watchdog.start()
         try:
             with engine_errors("command failed to run in the sandbox"):
-                exec_id = self._api.exec_create(
-                    self._id, wrapped, workdir=WORKDIR, environment=dict(env or {})
-                )["Id"]
-                out, err = self._api.exec_start(exec_id, demux=True)
-                exit_code = self._api.exec_inspect(exec_id).get("ExitCode")
+                out, err, exit_code = self._run(wrapped, env, start + bound)
+        except EngineStalledError as exc:
+            raise EngineStalledError(
+                f"the Docker engine stopped answering: `{argv[0]}` in the sandbox gave no "
+                f"output or exit within {bound:g} s"
+            ) from exc
         finally:
             watchdog.cancel()
         seconds = time.monotonic() - start
         code = -1 if exit_code is None else int(exit_code)
         return ExecResult(
             exit_code=code,
-            stdout=clip((out or b"").decode(errors="replace")),
-            stderr=clip((err or b"").decode(errors="replace")),
+            stdout=clip(out.decode(errors="replace")),
+            stderr=clip(err.decode(errors="replace")),
             timed_out=code in TIMEOUT_EXIT_CODES and seconds >= timeout - 0.5,
             seconds=seconds,
         )
+
+    def _run(
+        self, argv: Sequence[str], env: Mapping[str, str] | None, deadline: float
+    ) -> tuple[bytes, bytes, int | None]:
+        exec_id = self._api.exec_create(
+            self._id, list(argv), workdir=WORKDIR, environment=dict(env or {})
+        )["Id"]
+        out, err = read_handle(self._api.exec_start(exec_id, socket=True), deadline)
+        return out, err, self._api.exec_inspect(exec_id).get("ExitCode")
 
     def read_file(self, path: str) -> bytes:
         """Read one file through the archive API."""
@@ -247,15 +275,19 @@ def wait_for_removals() -> None:
     REMOVER.wait()
 
 
-def start_archive(repo_dir: Path, scratch_files: Mapping[str, bytes]) -> bytes:
-    """The archive a sandbox starts from, rooted at `/`: workspace and scratch files."""
-    workspace, scratch = WORKDIR.lstrip("/"), SCRATCH.lstrip("/")
-    files = {f"{workspace}/{name}": data for name, data in checkout_files(repo_dir).items()}
-    files.update({f"{scratch}/{name}": data for name, data in scratch_files.items()})
-    return tar_of(files, SANDBOX_UID)
+def _tmpfs_volume(target: str, size: str) -> Any:
+    """An anonymous volume on a size-capped tmpfs, owned by the sandbox user: unlike a
+    `--tmpfs` mount, the engine's archive API reads and writes it, and it is removed with
+    the container."""
+    options = f"size={size},uid={SANDBOX_UID},gid={SANDBOX_UID},mode=0755"
+    driver = docker.types.DriverConfig("local", {"type": "tmpfs", "device": "tmpfs", "o": options})
+    return docker.types.Mount(
+        target, None, type="volume", driver_config=driver, labels={LABEL: "1"}
+    )
 
 
 def _create_options(api: Any, limits: Limits) -> dict[str, Any]:
+    tmpfs_options = "rw,nosuid,nodev,size={},mode={}"
     host_config = api.create_host_config(
         network_mode="none",
         cap_drop=["ALL"],
@@ -264,7 +296,16 @@ def _create_options(api: Any, limits: Limits) -> dict[str, Any]:
         memswap_limit=limits.memory,
         nano_cpus=int(limits.cpus * 1e9),
         pids_limit=limits.pids,
-        tmpfs={"/tmp": f"rw,nosuid,nodev,size={limits.tmp_size},mode=1777"},
+        # nothing the sandbox writes reaches the host's disk: a read-only root, and tmpfs
+        read_only=True,
+        mounts=[
+            _tmpfs_volume(WORKDIR, limits.workspace_size),
+            _tmpfs_volume(SCRATCH, limits.scratch_size),
+        ],
+        tmpfs={
+            "/tmp": tmpfs_options.format(limits.tmp_size, "1777"),
+            HOME: tmpfs_options.format(limits.home_size, "0700") + f",uid={SANDBOX_UID}",
+        },
         ulimits=[
             docker.types.Ulimit(
                 name="fsize", soft=limits.file_size_bytes, hard=limits.file_size_bytes
@@ -316,7 +357,7 @@ def reap_orphans() -> int:
 def force_remove(api: Any, container_id: str) -> int:
     """Remove a container; 1 if this call removed it, 0 if it was already gone or going."""
     try:
-        api.remove_container(container_id, force=True)
+        api.remove_container(container_id, force=True, v=True)  # v: its tmpfs volumes too
     except docker.errors.NotFound:
         return 0
     except docker.errors.APIError as exc:

@@ -17,7 +17,7 @@ from typing import Any
 
 from codebench.errors import EngineUnavailableError, SandboxError
 from codebench.sandbox.base import ImageSet
-from codebench.sandbox.docker_backend import docker_client
+from codebench.sandbox.docker_backend import BUILD_TIMEOUT_SECONDS, docker_client
 from codebench.sandbox.engine import Log, apt_install
 from codebench.tasks.loader import iter_tree
 
@@ -49,7 +49,7 @@ def ensure_image(name: str, sandboxes_root: Path, log: Log) -> str:
         raise SandboxError(
             f"{sandboxes_root / name / 'Dockerfile'} does not exist: no such sandbox"
         )
-    client = docker_client()
+    client = docker_client(BUILD_TIMEOUT_SECONDS)
     try:
         base_id = _ensure_base(client, log)
         tag = sandbox_tag(name, sandboxes_root, base_id)

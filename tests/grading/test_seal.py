@@ -9,14 +9,18 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+from codebench.grading import seal_script
 from codebench.grading.grade import SEAL_SOURCE, grading_script
 
 TOKEN = f"CODEBENCH_ATTEMPT=test-{os.getpid()}"
 
 
-def seal(report: Path, sealed: Path) -> dict[str, object]:
+def seal(report: Path, sealed: Path, *folders: str) -> dict[str, object]:
     env = {**os.environ, "CODEBENCH_ATTEMPT": TOKEN.split("=", 1)[1]}
     argv = [sys.executable, "-I", "-c", SEAL_SOURCE, "token", TOKEN, str(report), str(sealed)]
+    argv += folders
     subprocess.run(argv, env=env, check=True, timeout=60)
     data: dict[str, object] = json.loads(sealed.read_text())
     return data
@@ -54,7 +58,26 @@ def test_a_report_replaced_by_a_symlink_is_not_read(tmp_path: Path) -> None:
 
 def test_no_report_is_no_problem(tmp_path: Path) -> None:
     sealed = seal(tmp_path / "junit.xml", tmp_path / "sealed")
-    assert sealed == {"strays": [], "report": None, "problem": None}
+    assert sealed == {"strays": [], "report": None, "problem": None, "full": []}
+
+
+def test_folders_with_no_room_left_are_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder with room, or one that does not exist, is not named; one with less than 1 MiB
+    left is (the harness then says a disk limit was hit: the Docker test fills one for real)."""
+    sealed = seal(tmp_path / "junit.xml", tmp_path / "sealed", str(tmp_path), "/nonexistent")
+    assert sealed["full"] == []
+
+    def room(path: str) -> os.statvfs_result:
+        total = 0 if path == "/proc" else 1000  # /proc: no size at all, never "full"
+        return os.statvfs_result((4096, 4096, total, 4, 4, 10, 10, 10, 0, 255))
+
+    monkeypatch.setattr(seal_script.os, "statvfs", room)
+    assert seal_script.full_folders(["/workspace", "/proc", "/nonexistent"]) == [
+        "/workspace",
+        "/nonexistent",
+    ]
 
 
 def test_a_module_the_patch_adds_does_not_load_into_the_sealer(tmp_path: Path) -> None:
@@ -74,6 +97,7 @@ class HostSandbox:
     """Just enough of a Sandbox for `grading_script`: one on the host (token mode)."""
 
     owns_all_processes = False
+    workdir, scratch = ".", "/nonexistent"
 
 
 ZOMBIE_LEADER = """

@@ -5,6 +5,7 @@ fake low-level API stands in for it."""
 
 from __future__ import annotations
 
+import socket as socketlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -50,8 +51,12 @@ class FakeApi:
     def exec_create(self, container: str, cmd: Any, **options: Any) -> dict[str, str]:
         return self._call("exec_create", {"Id": "e1"})
 
-    def exec_start(self, exec_id: str, demux: bool = False) -> tuple[bytes, bytes]:
-        return self._call("exec_start", (b"", b""))
+    def exec_start(self, exec_id: str, socket: bool = False) -> socketlib.socket:
+        """The exec's stream: a socket whose far end closes at once (no output)."""
+        self._call("exec_start")
+        ours, theirs = socketlib.socketpair()
+        theirs.close()
+        return ours
 
     def exec_inspect(self, exec_id: str) -> dict[str, int]:
         return self._call("exec_inspect", {"ExitCode": 0})
@@ -62,7 +67,7 @@ class FakeApi:
     def kill(self, container: str) -> None:
         self._call("kill")
 
-    def remove_container(self, container: str, force: bool = False) -> None:
+    def remove_container(self, container: str, force: bool = False, v: bool = False) -> None:
         self._call("remove_container")
         self.removed.append(container)
 
@@ -79,7 +84,7 @@ class FakeClient:
 def engine(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeApi]:
     """The fake engine every DockerSandbox of the test talks to; configure `failing`."""
     api = FakeApi()
-    monkeypatch.setattr(backend, "docker_client", lambda: FakeClient(api))
+    monkeypatch.setattr(backend, "docker_client", lambda timeout=0: FakeClient(api))
     yield api
     backend.REMOVER._errors.clear()  # a removal the test made fail is the test's business
 

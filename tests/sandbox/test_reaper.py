@@ -31,7 +31,7 @@ class FakeApi:
         assert all and filters == {"label": backend.LABEL}
         return self.listing
 
-    def remove_container(self, container: str, force: bool = False) -> None:
+    def remove_container(self, container: str, force: bool = False, v: bool = False) -> None:
         self.removed.append(container)
 
 
@@ -63,7 +63,7 @@ def engine(monkeypatch: pytest.MonkeyPatch) -> FakeApi:
             "host-prefix": owned(f"{HOST}.other:{gone}"),
         }
     )
-    monkeypatch.setattr(backend, "docker_client", lambda: FakeClient(api))
+    monkeypatch.setattr(backend, "docker_client", lambda timeout=0: FakeClient(api))
     return api
 
 
