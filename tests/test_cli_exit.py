@@ -98,3 +98,67 @@ def test_nightly_asks_the_models_afresh_by_default(
     assert isinstance(ran.exception, CapturedError), ran.output
     (options,) = seen
     assert options.cache is not None and options.cache.read is reads
+
+
+@pytest.mark.parametrize(
+    ("statuses", "regressions", "code"),
+    [
+        ((Status.RESOLVED,), (), 0),
+        ((Status.RESOLVED, Status.MODEL_ERROR), (), 3),
+        ((Status.SANDBOX_ERROR,), (), 4),
+        ((Status.SANDBOX_ERROR,), ("gold on core: 1.00 -> 0.50",), 1),
+    ],
+)
+def test_nightly_exits_like_run_on_failed_attempts(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    statuses: tuple[Status, ...],
+    regressions: tuple[str, ...],
+    code: int,
+) -> None:
+    """Regression: nightly exited 0 unless a model regressed, even when every attempt of the
+    night ended in model_error or sandbox_error."""
+    import codebench.report.nightly
+    from codebench.report.history import History
+    from codebench.report.nightly import NightlyOutcome
+
+    def fake_nightly(config: Any, night: Any, *_: Any) -> NightlyOutcome:
+        page = tmp_path / "index.html"
+        return NightlyOutcome(night, (), History(), page, regressions, (), statuses)
+
+    monkeypatch.setattr(codebench.report.nightly, "nightly", fake_nightly)
+    config = tmp_path / "bench.toml"
+    config.write_text('[nightly]\nmodels = ["gold"]\n')
+    ran = runner.invoke(app, ["nightly", "--config", str(config)])
+    assert ran.exit_code == code, ran.output
+
+
+def test_the_leaderboard_is_written_before_the_run_dir_is_released(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: `run` released the lock before the CLI wrote the leaderboard, so a second
+    run could change results/ in between and the leaderboard disagreed with them."""
+    import codebench.report
+
+    from codebench.errors import RunDirInUseError
+    from codebench.runner import lock_run_dir
+
+    real_publish = codebench.report.publish_run
+    refused: list[bool] = []
+
+    def publish_while_checking(settings: Any, outcome: Any) -> Any:
+        try:
+            with lock_run_dir(settings.run_dir):
+                refused.append(False)
+        except RunDirInUseError:
+            refused.append(True)
+        return real_publish(settings, outcome)
+
+    monkeypatch.setattr(codebench.report, "publish_run", publish_while_checking)
+    run_dir = tmp_path / "run"
+    argv = ["run", "--suite", "mini", "--tasks-dir", str(FIXTURE_TASKS), "--model", "noop"]
+    argv += ["--backend", "local", "--no-analysis", "--run-dir", str(run_dir)]
+    ran = runner.invoke(app, argv)
+    assert ran.exit_code == 0, ran.output
+    assert refused == [True]
+    assert (run_dir / "leaderboard.json").is_file()

@@ -29,6 +29,7 @@ from codebench.sandbox import Backend
 
 # `codebench run` exit statuses besides 0 (every attempt ended without a failure of ours or the
 # provider's), 1 (unused by run) and 2 (a usage or configuration error):
+EXIT_REGRESSION = 1  # nightly: a model got worse than the night before
 EXIT_MODEL_ERRORS = 3  # some attempts ended in model_error (and none in an infrastructure one)
 EXIT_INFRA_ERRORS = 4  # some attempts ended in timeout or sandbox_error (whatever else did)
 INFRA_FAILURES = frozenset({Status.TIMEOUT, Status.SANDBOX_ERROR})
@@ -70,7 +71,7 @@ def run_command(
     from codebench.models import ModelOptions
     from codebench.report import analysis_summary_table, publish_run, results_table
     from codebench.report.nightly import NIGHTLY_TABLE
-    from codebench.runner import RunSettings, run
+    from codebench.runner import RunSettings, lock_run_dir, run
 
     options = ModelOptions.load(
         config,
@@ -92,8 +93,10 @@ def run_command(
         model_options=options,
         analyse=analysis,
     )
-    outcome = run(settings, prepare_images, console)
-    published = publish_run(settings, outcome)
+    # the leaderboard is written under the same lock: no other run changes results/ before it
+    with lock_run_dir(settings.run_dir) as held:
+        outcome = run(settings, prepare_images, console, held=held)
+        published = publish_run(settings, outcome)
     out.print(results_table(published.board))
     out.print(analysis_summary_table(published.board))
     say(f"{outcome.computed} attempt(s) evaluated, {outcome.reused} reused from earlier runs")
@@ -144,7 +147,11 @@ def nightly(
         ),
     ] = False,
 ) -> None:
-    """Run every configured model on every configured suite; exit 1 on a regression."""
+    """Run every configured model on every configured suite.
+
+    Exits 1 on a regression; else as `codebench run` does when attempts ended in model or
+    infrastructure failures (3, 4).
+    """
     from codebench.models import ModelOptions
     from codebench.report.nightly import NIGHTLY_TABLE, load_nightly_config, parse_night
     from codebench.report.nightly import nightly as run_nightly
@@ -159,5 +166,10 @@ def nightly(
         out.print(f"[yellow]SUITE CHANGED[/] {escape(line)}", soft_wrap=True)
     for line in outcome.regressions:
         out.print(f"[red]REGRESSION[/] {escape(line)}", soft_wrap=True)
+    code, lines = run_exit_status(outcome.statuses)
+    for line in lines:
+        out.print(f"[red]{escape(line)}[/]", soft_wrap=True)
     if outcome.regressions:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_REGRESSION)
+    if code:
+        raise typer.Exit(code)

@@ -24,7 +24,8 @@ from codebench.report.history import (
 )
 from codebench.report.page import write_page
 from codebench.report.runs import publish_run
-from codebench.runner import ImagePreparer, RunSettings, run
+from codebench.results import Status
+from codebench.runner import ImagePreparer, RunSettings, lock_run_dir, run
 
 HISTORY_FILE = "history.json"
 NIGHTLY_TABLE = "nightly"  # the table of bench.toml this command owns
@@ -74,6 +75,7 @@ class NightlyOutcome:
     page: Path
     regressions: tuple[str, ...]
     suite_changes: tuple[str, ...] = ()  # (suite, model) pairs not compared: the suite changed
+    statuses: tuple[Status, ...] = ()  # how every attempt of the night ended
 
 
 def nightly(
@@ -87,6 +89,7 @@ def nightly(
     history_path = config.runs_dir / HISTORY_FILE
     history = load_history(history_path)
     boards, run_dirs = [], []
+    statuses: list[Status] = []
     for suite in config.suites:
         run_dir = config.runs_dir / night.isoformat() / suite
         settings = RunSettings(
@@ -98,7 +101,10 @@ def nightly(
             workers=config.workers,
             model_options=options,
         )
-        board = publish_run(settings, run(settings, prepare_images, console)).board
+        with lock_run_dir(run_dir) as held:  # held until its leaderboard is written
+            outcome = run(settings, prepare_images, console, held=held)
+            board = publish_run(settings, outcome).board
+        statuses.extend(result.status for result in outcome.results)
         history = record(history, night, board)
         boards.append(board)
         run_dirs.append(run_dir)
@@ -112,6 +118,7 @@ def nightly(
         page,
         tuple(compared.regressions),
         tuple(compared.suite_changes),
+        tuple(statuses),
     )
 
 

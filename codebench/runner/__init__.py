@@ -1,11 +1,12 @@
 """The runner: the run loop, evaluation of one attempt, and the resumable result store."""
 
 from codebench.runner.evaluate import SandboxSettings, evaluate_patch
-from codebench.runner.lock import lock_run_dir
+from codebench.runner.lock import HeldRunDir, lock_run_dir
 from codebench.runner.run import ImagePreparer, RunOutcome, RunSettings, images_for, run
 from codebench.runner.store import ResultStore
 
 __all__ = [
+    "HeldRunDir",
     "ImagePreparer",
     "ResultStore",
     "RunOutcome",

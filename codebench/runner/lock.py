@@ -13,6 +13,7 @@ import json
 import os
 import socket
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,9 +22,23 @@ from codebench.errors import ResultStoreError, RunDirInUseError
 LOCK_FILE = ".lock"
 
 
+@dataclass
+class HeldRunDir:
+    """Proof that this process holds a run directory, for as long as `held` is True: a caller
+    that runs and then publishes passes it to `run()`, so that no other run gets in between."""
+
+    run_dir: Path
+    lock_file: Path
+    held: bool = field(default=True)
+
+    def covers(self, run_dir: Path) -> bool:
+        """True while this lock is held and is `run_dir`'s."""
+        return self.held and self.run_dir.resolve() == run_dir.resolve()
+
+
 @contextlib.contextmanager
-def lock_run_dir(run_dir: Path) -> Iterator[Path]:
-    """Hold `run_dir` for the block (the folder is created); yield the lock file's path.
+def lock_run_dir(run_dir: Path) -> Iterator[HeldRunDir]:
+    """Hold `run_dir` for the block (the folder is created).
 
     Raises:
         RunDirInUseError: another run holds it (the message names its pid, host and start).
@@ -38,7 +53,11 @@ def lock_run_dir(run_dir: Path) -> Iterator[Path]:
     try:
         _acquire(fd, run_dir, path)
         _write_holder(fd)
-        yield path
+        held = HeldRunDir(run_dir, path)
+        try:
+            yield held
+        finally:
+            held.held = False
     finally:
         os.close(fd)  # releases the flock
 

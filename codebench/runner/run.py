@@ -20,7 +20,7 @@ from codebench.results import TaskResult
 from codebench.runner.analysis_step import start_analysis_process, stop_analysis_process
 from codebench.runner.attempt import AttemptOutcome, RunCancelledError, WorkItem, attempt
 from codebench.runner.evaluate import SandboxSettings
-from codebench.runner.lock import lock_run_dir
+from codebench.runner.lock import HeldRunDir, lock_run_dir
 from codebench.runner.store import DamagedResult, ResultStore
 from codebench.sandbox import LIVE, Backend, ImageSet, Limits, finish_closing
 from codebench.tasks import load_suite, select_tasks
@@ -60,16 +60,25 @@ class RunOutcome:
 ImagePreparer = Callable[[set[str]], ImageSet]
 
 
-def run(settings: RunSettings, prepare_images: ImagePreparer, console: Console) -> RunOutcome:
+def run(
+    settings: RunSettings,
+    prepare_images: ImagePreparer,
+    console: Console,
+    *,
+    held: HeldRunDir | None = None,
+) -> RunOutcome:
     """Run every (task, model, sample), reusing stored results whose key still matches.
 
     `prepare_images` turns the image keys the tasks need into image ids (building if needed).
     Ctrl-C (or SIGTERM turned into KeyboardInterrupt) destroys every open sandbox and leaves
-    finished results on disk for the next run.
+    finished results on disk for the next run. The run directory is locked for the run, or
+    for longer by a caller that passes its `held` lock (to publish before releasing it).
 
     Raises:
         RunDirInUseError: another run holds the run directory (nothing is attempted).
     """
+    if held is not None and held.covers(settings.run_dir):
+        return _run(settings, prepare_images, console)
     with lock_run_dir(settings.run_dir):
         return _run(settings, prepare_images, console)
 
