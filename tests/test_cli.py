@@ -305,6 +305,31 @@ def test_leaderboard_refuses_damaged_results_unless_told_to_skip_them(tmp_path: 
     assert board["provenance"]["skipped_results"] == 2
 
 
+def test_compare_refuses_damaged_results_unless_told_to_skip_them(tmp_path: Path) -> None:
+    """`compare` dropped damaged result files silently: wins and losses were counted without
+    them, and nothing said so."""
+    damaged = seven_gold_two_damaged(tmp_path / "a")
+    seven_gold_two_damaged(tmp_path / "b")
+    refused = codebench("compare", str(tmp_path / "a"), str(tmp_path / "b"))
+    assert refused.returncode == 2, refused.stdout
+    assert all(str(path) in refused.stderr for path in damaged)
+    assert "--skip-damaged" in refused.stderr
+
+    skipped = codebench("compare", str(tmp_path / "a"), str(tmp_path / "b"), "--skip-damaged")
+    assert skipped.returncode == 0, skipped.stderr
+    assert "skipped 4 damaged result file(s)" in skipped.stderr
+    assert "on 5 shared task(s)" in skipped.stdout
+
+
+def test_show_of_a_damaged_result_names_the_file_and_why(tmp_path: Path) -> None:
+    """`show` of a task whose result file was damaged said only 'has no result for task'."""
+    damaged = seven_gold_two_damaged(tmp_path)
+    shown = codebench("show", str(tmp_path), "--task", "t2")
+    assert shown.returncode == 2, shown.stdout
+    assert str(damaged[0]) in shown.stderr and "not valid JSON" in shown.stderr
+    assert codebench("show", str(tmp_path), "--task", "t1").returncode == 0
+
+
 def test_run_on_a_run_dir_in_use_exits_2_naming_the_holder(tmp_path: Path) -> None:
     """A second `codebench run` on a run directory in use evaluated everything again."""
     from tests.conftest import hold_lock

@@ -139,7 +139,6 @@ def test_the_leaderboard_is_written_before_the_run_dir_is_released(
     """Regression: `run` released the lock before the CLI wrote the leaderboard, so a second
     run could change results/ in between and the leaderboard disagreed with them."""
     import codebench.report
-
     from codebench.errors import RunDirInUseError
     from codebench.runner import lock_run_dir
 

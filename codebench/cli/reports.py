@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -14,6 +15,7 @@ from codebench.errors import ConfigError
 
 if TYPE_CHECKING:
     from codebench.report.runs import PublishedLeaderboard
+    from codebench.runner.store import DamagedResult
 
 
 @app.command()
@@ -60,13 +62,16 @@ def leaderboard(
 
 
 def _say_skipped(published: PublishedLeaderboard) -> None:
-    if not published.skipped:
+    _say_damaged(published.skipped)
+
+
+def _say_damaged(skipped: Sequence[DamagedResult]) -> None:
+    if not skipped:
         return
     console.print(
-        f"[yellow]warning:[/] skipped {len(published.skipped)} damaged result file(s):",
-        soft_wrap=True,
+        f"[yellow]warning:[/] skipped {len(skipped)} damaged result file(s):", soft_wrap=True
     )
-    for damaged in published.skipped:
+    for damaged in skipped:
         console.print(f"  {escape(damaged.describe())}", soft_wrap=True, highlight=False)
 
 
@@ -92,11 +97,23 @@ def compare_command(
     model_a: Annotated[str | None, typer.Option("--a", help="Model A's spec.")] = None,
     model_b: Annotated[str | None, typer.Option("--b", help="Model B's spec.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    skip_damaged: Annotated[
+        bool,
+        typer.Option(
+            "--skip-damaged", help="Leave out damaged result files (listed) instead of exiting 2."
+        ),
+    ] = False,
 ) -> None:
-    """Compare two models paired on shared tasks: wins, losses, ties, an interval, flips."""
+    """Compare two models paired on shared tasks: wins, losses, ties, an interval, flips.
+
+    Exits with status 2, listing them, when a run holds damaged result files and
+    `--skip-damaged` is not given.
+    """
     from codebench.report.lookup import compare_runs, comparison_lines
 
-    result = compare_runs(runs, model_a, model_b)
+    compared = compare_runs(runs, model_a, model_b, skip_damaged)
+    _say_damaged(compared.skipped)
+    result = compared.comparison
     if as_json:
         out.print_json(result.model_dump_json())
         return

@@ -2,25 +2,38 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from codebench.errors import ConfigError
+from codebench.errors import ConfigError, ResultStoreError
 from codebench.report.compare import Comparison, compare
+from codebench.report.runs import damaged_message
 from codebench.results import TaskResult
 from codebench.runner import ResultStore
+from codebench.runner.store import DamagedResult, StoreScan
 
 
 def find_result(run_dir: Path, task_id: str, model: str | None, sample: int) -> TaskResult:
     """The one result of `task_id` (and `model`, when the run has several) at `sample`.
 
-    Raises `ConfigError` when there is none, or when several models ran the task and none is named.
+    Raises:
+        ConfigError: there is none, or several models ran the task and none is named.
+        ResultStoreError: the task's stored result at `sample` is damaged (named, with why).
     """
+    scan = ResultStore(run_dir).scan()
     found = [
         r
-        for r in ResultStore(run_dir)
+        for r in scan.results
         if r.task_id == task_id and r.sample == sample and (model is None or r.model == model)
     ]
     if not found:
+        own = [
+            d
+            for d in scan.damaged
+            if task_id == d.path.parent.parent.name and d.path.name == f"sample-{sample}.json"
+        ]
+        if own:
+            raise ResultStoreError(damaged_message(run_dir, own))
         raise ConfigError(f"{run_dir} has no result for task {task_id!r} (sample {sample})")
     if len(found) > 1:
         models = ", ".join(sorted(r.model for r in found))
@@ -28,16 +41,23 @@ def find_result(run_dir: Path, task_id: str, model: str | None, sample: int) -> 
     return found[0]
 
 
+@dataclass(frozen=True)
+class RunComparison:
+    """A comparison, and the damaged result files left out of it (with `--skip-damaged`)."""
+
+    comparison: Comparison
+    skipped: tuple[DamagedResult, ...]
+
+
 def model_results(
-    run_dir: Path, wanted: str | None, side: str, *, only_model_is_default: bool
+    scan: StoreScan, run_dir: Path, wanted: str | None, side: str, *, only_model_is_default: bool
 ) -> tuple[list[TaskResult], str]:
-    """One model's results from a run directory, and the model's spec.
+    """One model's results from a run directory's scan, and the model's spec.
 
     With `only_model_is_default`, a run holding a single model needs no name. Raises
     `ConfigError` naming option `--<side>` when the model is not named or not in the run.
     """
-    results = list(ResultStore(run_dir))
-    models = sorted({r.model for r in results})
+    models = sorted({r.model for r in scan.results})
     if wanted is None and only_model_is_default and len(models) == 1:
         wanted = models[0]
     if wanted is None or wanted not in models:
@@ -45,20 +65,30 @@ def model_results(
         raise ConfigError(
             f"{run_dir}: choose model {side.upper()} with --{side.lower()} (has: {has})"
         )
-    return [r for r in results if r.model == wanted], wanted
+    return [r for r in scan.results if r.model == wanted], wanted
 
 
-def compare_runs(runs: list[Path], model_a: str | None, model_b: str | None) -> Comparison:
+def compare_runs(
+    runs: list[Path], model_a: str | None, model_b: str | None, skip_damaged: bool = False
+) -> RunComparison:
     """Compare model A (from the first run) with model B (from the last, or the same one).
 
-    Raises `ConfigError` for other than one or two runs, or a model that cannot be chosen.
+    Raises:
+        ConfigError: other than one or two runs, or a model that cannot be chosen.
+        ResultStoreError: a run holds damaged result files and not `skip_damaged` (a
+            comparison without them could flip wins and losses unseen).
     """
     if len(runs) not in (1, 2):
         raise ConfigError("compare takes one run directory (two models) or two (A then B)")
+    scans = {run: ResultStore(run).scan() for run in runs}
+    skipped = tuple(d for scan in scans.values() for d in scan.damaged)
+    for run, scan in scans.items():
+        if scan.damaged and not skip_damaged:
+            raise ResultStoreError(damaged_message(run, scan.damaged))
     two = len(runs) == 2
-    a, name_a = model_results(runs[0], model_a, "a", only_model_is_default=two)
-    b, name_b = model_results(runs[-1], model_b, "b", only_model_is_default=two)
-    return compare(a, b, name_a, name_b)
+    a, name_a = model_results(scans[runs[0]], runs[0], model_a, "a", only_model_is_default=two)
+    b, name_b = model_results(scans[runs[-1]], runs[-1], model_b, "b", only_model_is_default=two)
+    return RunComparison(compare(a, b, name_a, name_b), skipped)
 
 
 def comparison_lines(result: Comparison) -> list[str]:
