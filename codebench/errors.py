@@ -24,6 +24,18 @@ class TaskError(CodebenchError):
         super().__init__(f"{where}: {message}")
 
 
+class PlaceholderError(TaskError):
+    """A `task.toml` field still holds the "TODO: ..." draft that `tasks scaffold` wrote."""
+
+    def __init__(self, path: Path | str, field: str) -> None:
+        super().__init__(
+            path,
+            f"is still the scaffold's placeholder (it starts with 'TODO:'); write the task's "
+            f"real {field} in place of it, then validate again",
+            field,
+        )
+
+
 class ConfigError(CodebenchError):
     """A command-line option or configuration value is invalid."""
 

@@ -7,6 +7,7 @@ only when no engine can be had, and the session ends with a loud banner saying s
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -57,6 +58,15 @@ def sandbox_settings(request: pytest.FixtureRequest) -> SandboxSettings:
 def mini_tasks() -> dict[str, Task]:
     """The fixture suite `mini`: one local and one global task over the `calc` repository."""
     return {task.id: task for task in load_suite("mini", FIXTURE_TASKS)}
+
+
+def after_copy(task: Task, tmp_path: Path) -> Path:
+    """The task's starting tree with its gold patch and hidden tests applied (for scaffold)."""
+    after = tmp_path / "after"
+    shutil.copytree(task.repo_dir, after)
+    for text in (task.gold_patch, task.tests_patch):
+        subprocess.run(["git", "apply", "-"], cwd=after, input=text, text=True, check=True)
+    return after
 
 
 def quiet() -> Console:

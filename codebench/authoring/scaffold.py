@@ -1,31 +1,38 @@
 """`tasks scaffold`: turn a before/after pair of working copies into a task folder.
 
-The diff is split into `gold.patch` (source) and `tests.patch` (test files); both are run in a
-sandbox to find FAIL_TO_PASS (fails before, passes after) and PASS_TO_PASS (passes both).
+The diff is split into `gold.patch` (source) and `tests.patch` (test files), documentation left
+out; both are run in a sandbox to find FAIL_TO_PASS (fails before, passes after) and
+PASS_TO_PASS (passes both). The folder is written beside its target and renamed into place
+last, so a scaffold that fails or is interrupted leaves nothing behind.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
-import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from codebench.analysis import changed_entities, classify_scope
+from codebench.authoring.split import DiffSplit, copy_tree, split_diff
+from codebench.authoring.validate import PLACEHOLDER
 from codebench.errors import TaskError
-from codebench.grading import passing_tests
+from codebench.grading import TestTally, tally_tests
 from codebench.patching import AppliedPatch, ParsedPatch, apply_patch, is_test_path, parse_patch
+from codebench.paths import is_bundled
 from codebench.runner import SandboxSettings
-from codebench.sandbox import GIT_IDENTITY, open_sandbox
+from codebench.sandbox import open_sandbox
 from codebench.tasks import Category, Scope
-from codebench.tasks.loader import GOLD_PATCH, IGNORED_NAMES, TASK_FILE, TESTS_PATCH, iter_tree
+from codebench.tasks.loader import GOLD_PATCH, TASK_FILE, TESTS_PATCH, iter_tree
 from codebench.tasks.schema import DEFAULT_IMAGE, DEFAULT_TEST_COMMAND
 
-TODO = "TODO: "
 INSTRUCTION_HINT = "the request, as a user of the repository would write it"
 SCOPE_NOTE = "measured from the gold patch; global may need context_files"
+SRC_LAYOUT_COMMAND = f"PYTHONPATH=src {DEFAULT_TEST_COMMAND}"
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,8 @@ class ScaffoldRequest:
     repo_dir: Path | None = None  # a shared starting tree (created from `before` if absent)
     title: str | None = None
     instruction: str | None = None
+    test_command: str = DEFAULT_TEST_COMMAND
+    image: str = DEFAULT_IMAGE  # the sandbox environment (task.toml's `image`)
 
 
 @dataclass(frozen=True)
@@ -50,56 +59,50 @@ class ScaffoldResult:
     scope: Scope
     fail_to_pass: tuple[str, ...]
     pass_to_pass: tuple[str, ...]
-
-
-def split_diff(before: Path, after: Path) -> tuple[str, str]:
-    """(gold patch, tests patch): the before->after diff, source files apart from test files."""
-    with tempfile.TemporaryDirectory(prefix="codebench-scaffold-") as work:
-        _git(work, "init", "-q")
-        _copy_tree(before, Path(work))
-        _git(work, "add", "-A")
-        _git(work, *GIT_IDENTITY, "commit", "-q", "--allow-empty", "-m", "before")
-        for entry in Path(work).iterdir():
-            if entry.name != ".git":
-                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
-        _copy_tree(after, Path(work))
-        _git(work, "add", "-A")
-        names = _git(work, "diff", "--cached", "--name-only", "--no-renames").split("\n")
-        tests = [n for n in names if n and is_test_path(n)]
-        source = [n for n in names if n and not is_test_path(n)]
-        diff = ("diff", "--cached", "--binary", "--no-renames", "--")
-        gold = _git(work, *diff, *source) if source else ""
-        hidden = _git(work, *diff, *tests) if tests else ""
-    return gold, hidden
+    excluded: tuple[str, ...] = ()  # changed documentation files, left out of the gold patch
+    drafts: tuple[str, ...] = ()  # task.toml fields written as "TODO: ..." placeholders
 
 
 def scaffold(request: ScaffoldRequest, settings: SandboxSettings) -> ScaffoldResult:
     """Write `task.toml`, `gold.patch` and `tests.patch` (and the starting tree if needed).
 
-    Raises `TaskError` when the folder exists, the pair differs in no source or no test file,
-    a patch does not apply, or no test fails before the change and passes after it.
+    Raises `TaskError` when the folder exists or lies in the installed package's read-only
+    suites, the pair differs in no source or no test file, a patch does not apply, or no test
+    fails before the change and passes after it (with how many tests ran before and after).
+    Nothing is left on disk when it raises or is interrupted.
     """
-    if request.task_dir.exists():
-        raise TaskError(request.task_dir, "already exists; pick another id or remove it")
-    gold, hidden = split_diff(request.before, request.after)
-    if not gold or not hidden:
-        missing = "source files" if not gold else "test files"
+    _check_target(request.task_dir)
+    split = split_diff(request.before, request.after)
+    if not split.gold or not split.tests:
+        missing = "source files" if not split.gold else "test files"
         raise TaskError(request.after, f"differs from --before in no {missing}; a task needs both")
     repo_dir = _starting_tree(request)
     # tests run on --before itself until they pass: a failed scaffold writes nothing
     start = repo_dir if repo_dir.exists() else request.before
-    fail_to_pass, pass_to_pass = _classify_tests(start, gold, hidden, request.after, settings)
+    fail_to_pass, pass_to_pass = _classify_tests(start, split, request, settings)
     old = {path: data.decode(errors="replace") for path, data in iter_tree(start)}
-    scope = classify_scope(changed_entities(gold, old))
-    if not repo_dir.exists():
-        _copy_tree(request.before, repo_dir)
-    request.task_dir.mkdir(parents=True, exist_ok=True)
-    (request.task_dir / GOLD_PATCH).write_text(gold)
-    (request.task_dir / TESTS_PATCH).write_text(hidden)
-    (request.task_dir / TASK_FILE).write_text(
-        _task_toml(request, scope, repo_dir, fail_to_pass, pass_to_pass)
+    scope = classify_scope(changed_entities(split.gold, old))
+    files = {
+        GOLD_PATCH: split.gold,
+        TESTS_PATCH: split.tests,
+        TASK_FILE: _task_toml(request, scope, repo_dir, fail_to_pass, pass_to_pass),
+    }
+    _write_task(request, repo_dir, files)
+    drafts = tuple(field for field in ("title", "instruction") if getattr(request, field) is None)
+    return ScaffoldResult(
+        request.task_dir, scope, fail_to_pass, pass_to_pass, split.excluded, drafts
     )
-    return ScaffoldResult(request.task_dir, scope, fail_to_pass, pass_to_pass)
+
+
+def _check_target(task_dir: Path) -> None:
+    if task_dir.exists():
+        raise TaskError(task_dir, "already exists; pick another id or remove it")
+    if is_bundled(task_dir):
+        raise TaskError(
+            task_dir,
+            "is inside the installed package's read-only copy of the suites; make a workspace "
+            "with `codebench init DIR` and scaffold there, or pass --tasks-dir",
+        )
 
 
 def _starting_tree(request: ScaffoldRequest) -> Path:
@@ -110,28 +113,102 @@ def _starting_tree(request: ScaffoldRequest) -> Path:
     return target
 
 
+def _write_task(request: ScaffoldRequest, repo_dir: Path, files: dict[str, str]) -> None:
+    """Write the task folder (and a new shared starting tree) into temporary folders beside
+    their targets, then rename each into place; on any failure, remove what was written."""
+    own_repo = repo_dir == request.task_dir / "repo"
+    new_shared = not own_repo and not repo_dir.exists()
+    with _staged(request.task_dir) as task_stage:
+        for name, text in files.items():
+            (task_stage / name).write_text(text, encoding="utf-8")
+        if own_repo:
+            copy_tree(request.before, task_stage / "repo")
+        try:
+            if new_shared:
+                with _staged(repo_dir) as repo_stage:
+                    copy_tree(request.before, repo_stage)
+                    _rename_into_place(repo_stage, repo_dir)
+            _rename_into_place(task_stage, request.task_dir)
+        except BaseException:
+            if new_shared:  # a starting tree no task uses
+                shutil.rmtree(repo_dir, ignore_errors=True)
+            raise
+
+
+@contextmanager
+def _staged(target: Path) -> Iterator[Path]:
+    """A fresh hidden folder beside `target` (same file system: the rename is atomic), removed
+    on exit unless it was renamed; parent folders made for it go too if nothing else came."""
+    made = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
+    try:
+        yield stage
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+        if not target.exists():
+            for folder in made:  # innermost first
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
+
+
+def _rename_into_place(stage: Path, target: Path) -> None:
+    if target.exists():  # os.rename would replace an empty folder silently
+        raise TaskError(target, "appeared while scaffolding; remove it or pick another id")
+    try:
+        os.rename(stage, target)
+    except OSError as exc:
+        raise TaskError(target, f"cannot be written: {exc.strerror}") from exc
+
+
 def _classify_tests(
-    repo_dir: Path, gold: str, hidden: str, after: Path, settings: SandboxSettings
+    repo_dir: Path, split: DiffSplit, request: ScaffoldRequest, settings: SandboxSettings
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     test_files = [
         path
-        for path, _ in iter_tree(after)
+        for path, _ in iter_tree(request.after)
         if path.endswith(".py") and is_test_path(path) and Path(path).name.startswith("test")
     ]
-    before = set(_passing(repo_dir, [hidden], test_files, settings))
-    with_gold = _passing(repo_dir, [gold, hidden], test_files, settings)
-    fail_to_pass = tuple(t for t in with_gold if t not in before)
-    pass_to_pass = tuple(t for t in with_gold if t in before)
+    before = _tally(repo_dir, [split.tests], test_files, request, settings)
+    after = _tally(repo_dir, [split.gold, split.tests], test_files, request, settings)
+    passed_before = set(before.passed)
+    fail_to_pass = tuple(t for t in after.passed if t not in passed_before)
+    pass_to_pass = tuple(t for t in after.passed if t in passed_before)
     if not fail_to_pass:
-        raise TaskError(after, "no test fails before the change and passes after it")
+        raise TaskError(request.after, no_fail_to_pass_message(before, after))
     return fail_to_pass, pass_to_pass
 
 
-def _passing(
-    repo_dir: Path, patches: list[str], files: list[str], settings: SandboxSettings
-) -> tuple[str, ...]:
-    # a scaffolded task.toml names no image: it runs in the default one
-    image = settings.image_id(DEFAULT_IMAGE)
+def no_fail_to_pass_message(before: TestTally, after: TestTally) -> str:
+    """Why no test fails before and passes after, with what ran on each side."""
+    ran = f"before the change {_counts(before)}; after it {_counts(after)}"
+    if after.statuses:
+        return f"no test fails before the change and passes after it ({ran})"
+    return (
+        f"no test fails before the change and passes after it: 0 tests ran after the change, "
+        f"the test command collected nothing ({ran}); check --test-command (default "
+        f"{DEFAULT_TEST_COMMAND!r}); for a src layout try --test-command {SRC_LAYOUT_COMMAND!r}"
+    )
+
+
+def _counts(tally: TestTally) -> str:
+    passed = len(tally.passed)
+    text = f"{len(tally.statuses)} test(s) ran, {passed} passed"
+    if tally.unattributed:
+        text += f", {tally.unattributed} test file(s) failed to be collected"
+    return text
+
+
+def _tally(
+    repo_dir: Path,
+    patches: list[str],
+    files: list[str],
+    request: ScaffoldRequest,
+    settings: SandboxSettings,
+) -> TestTally:
+    image = settings.image_id(request.image)
     with open_sandbox(settings.backend, repo_dir, image, settings.limits) as box:
         for number, text in enumerate(patches):
             parsed = parse_patch(text, repo_dir)
@@ -142,7 +219,7 @@ def _passing(
             )
             if not isinstance(applied, AppliedPatch):
                 raise TaskError(repo_dir, f"a scaffolded patch does not apply: {applied.reason}")
-        return passing_tests(box, DEFAULT_TEST_COMMAND, files, timeout=600)
+        return tally_tests(box, request.test_command, files, timeout=600)
 
 
 def _task_toml(
@@ -154,13 +231,17 @@ def _task_toml(
 ) -> str:
     lines = [
         f"id = {json.dumps(request.task_id)}",
-        f"title = {json.dumps(request.title or TODO + 'a short title')}",
-        f"instruction = {_multiline(request.instruction or TODO + INSTRUCTION_HINT)}",
+        f"title = {json.dumps(request.title or f'{PLACEHOLDER} a short title')}",
+        f"instruction = {_multiline(request.instruction or f'{PLACEHOLDER} {INSTRUCTION_HINT}')}",
         f"scope = {json.dumps(scope.value)}  # {SCOPE_NOTE}",
         f"category = {json.dumps(request.category.value)}",
     ]
     if request.repo_dir is not None:
         lines.append(f"repo = {json.dumps(repo_dir.name)}")
+    if request.image != DEFAULT_IMAGE:
+        lines.append(f"image = {json.dumps(request.image)}")
+    if request.test_command != DEFAULT_TEST_COMMAND:
+        lines.append(f"test_command = {json.dumps(request.test_command)}")
     lines.append("fail_to_pass = " + _toml_list(fail_to_pass))
     lines.append("pass_to_pass = " + _toml_list(pass_to_pass))
     return "\n".join(lines) + "\n"
@@ -176,16 +257,3 @@ def _toml_list(items: tuple[str, ...]) -> str:
     if not items:
         return "[]"
     return "[\n" + "".join(f"    {json.dumps(item)},\n" for item in items) + "]"
-
-
-def _copy_tree(source: Path, target: Path) -> None:
-    shutil.copytree(
-        source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns(*IGNORED_NAMES, "*.pyc")
-    )
-
-
-def _git(cwd: str, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise TaskError(Path(cwd), f"git {' '.join(args[:2])} failed: {done.stderr.strip()}")
-    return done.stdout

@@ -10,12 +10,16 @@ from rich.console import Console
 from rich.progress import Progress
 
 from codebench.analysis import Entity, changed_entities, classify_scope
+from codebench.errors import PlaceholderError
 from codebench.grading import TestStatus
 from codebench.patching import ParsedPatch, parse_patch
 from codebench.results import Evaluation, Status
 from codebench.runner import SandboxSettings, evaluate_patch
 from codebench.sandbox import finish_closing
 from codebench.tasks import Scope, Task
+from codebench.tasks.loader import TASK_FILE
+
+PLACEHOLDER = "TODO:"  # how `tasks scaffold` marks a field it could not write
 
 
 @dataclass(frozen=True)
@@ -32,13 +36,25 @@ class TaskValidation:
 
 
 def validate_task(task: Task, settings: SandboxSettings, gold_runs: int = 1) -> TaskValidation:
-    """Check the task against its starting tree once and its gold patch `gold_runs` times."""
-    problems = scope_problems(task)
+    """Check the task's text, then the task against its starting tree once and its gold patch
+    `gold_runs` times. Problems are returned, not raised (a `PlaceholderError` among them)."""
+    problems = [str(error) for error in placeholder_errors(task)]
+    problems += scope_problems(task)
     problems += _base_problems(evaluate_patch(task, "", settings, grade_empty=True))
     for run in range(1, gold_runs + 1):
         gold = evaluate_patch(task, task.gold_patch, settings)
         problems.extend(f"gold run {run}: {p}" for p in _gold_problems(gold))
     return TaskValidation(task.id, tuple(dict.fromkeys(problems)))
+
+
+def placeholder_errors(task: Task) -> list[PlaceholderError]:
+    """The title or instruction still holding the "TODO: ..." draft `tasks scaffold` wrote."""
+    texts = {"title": task.spec.title, "instruction": task.spec.instruction}
+    return [
+        PlaceholderError(task.task_dir / TASK_FILE, field)
+        for field, text in texts.items()
+        if text.strip().startswith(PLACEHOLDER)
+    ]
 
 
 def scope_problems(task: Task) -> list[str]:

@@ -21,7 +21,12 @@ SuiteOpt = Annotated[
     str, typer.Option("--suite", help="Task suite: a folder under the tasks root.")
 ]
 TasksRootOpt = Annotated[
-    Path | None, typer.Option("--tasks-dir", help="Tasks root (default: ./tasks).")
+    Path | None,
+    typer.Option(
+        "--tasks-dir",
+        help="Tasks root (default: $CODEBENCH_ROOT/tasks, else ./tasks, else the checkout's or "
+        "the installed package's tasks/).",
+    ),
 ]
 WorkersOpt = Annotated[int, typer.Option("--workers", min=1, help="Sandboxes at once.")]
 BackendOpt = Annotated[

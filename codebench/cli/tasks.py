@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import threading
 from pathlib import Path
 from typing import Annotated
@@ -24,6 +25,7 @@ from codebench.cli.common import (
 )
 from codebench.sandbox import Backend
 from codebench.tasks import Category
+from codebench.tasks.schema import DEFAULT_IMAGE, DEFAULT_TEST_COMMAND
 
 
 @tasks_app.command("list")
@@ -85,13 +87,18 @@ def tasks_scaffold(
     suite: SuiteOpt = "core",
     title: Annotated[str | None, typer.Option(help="The task's title.")] = None,
     instruction: Annotated[str | None, typer.Option(help="The request the model sees.")] = None,
+    test_command: Annotated[
+        str, typer.Option(help="The command running the tests (task.toml's test_command).")
+    ] = DEFAULT_TEST_COMMAND,
+    environment: Annotated[
+        str, typer.Option(help="The sandbox environment, sandboxes/NAME (task.toml's image).")
+    ] = DEFAULT_IMAGE,
     backend: BackendOpt = Backend.DOCKER,
     tasks_dir: TasksRootOpt = None,
 ) -> None:
     """Write a task folder from a before/after pair; find FAIL_TO_PASS / PASS_TO_PASS."""
     from codebench.authoring import ScaffoldRequest, scaffold
     from codebench.runner import SandboxSettings, images_for
-    from codebench.tasks.schema import DEFAULT_IMAGE
 
     root = tasks_root(tasks_dir)
     request = ScaffoldRequest(
@@ -103,9 +110,27 @@ def tasks_scaffold(
         repo_dir=root / "repos" / repo if repo else None,
         title=title,
         instruction=instruction,
+        test_command=test_command,
+        image=environment,
     )
-    images = images_for(warn_if_unsafe(backend), {DEFAULT_IMAGE}, prepare_images)
+    images = images_for(warn_if_unsafe(backend), {environment}, prepare_images)
     result = scaffold(request, SandboxSettings(backend, images))
     say(f"wrote {result.task_dir} (scope measured: {result.scope.value})")
     say(f"FAIL_TO_PASS: {len(result.fail_to_pass)}, PASS_TO_PASS: {len(result.pass_to_pass)}")
-    say(f"Now edit title and instruction, then: codebench tasks validate --task {task_id}")
+    if result.excluded:
+        say(f"excluded from the gold patch: {', '.join(result.excluded)}")
+    validate = _validate_command(task_id, suite, tasks_dir, backend)
+    if result.drafts:
+        say(f"Now write the {' and '.join(result.drafts)} in task.toml, then: {validate}")
+    else:
+        say(f"Now read task.toml, then: {validate}")
+
+
+def _validate_command(task_id: str, suite: str, tasks_dir: Path | None, backend: Backend) -> str:
+    """The `tasks validate` command line for the task just scaffolded, as the shell takes it."""
+    words = ["codebench", "tasks", "validate", "--suite", suite, "--task", task_id]
+    if tasks_dir is not None:
+        words += ["--tasks-dir", str(tasks_dir)]
+    if backend is not Backend.DOCKER:
+        words += ["--backend", backend.value]
+    return shlex.join(words)

@@ -5,9 +5,10 @@ from codebench.grading.findings import IntegrityFinding, IntegrityRule
 from codebench.grading.grade import (
     GradeReport,
     TestOutcome,
+    TestTally,
     grade,
     node_id_of,
-    passing_tests,
+    tally_tests,
 )
 from codebench.grading.integrity import shadowing_findings, tree_findings
 from codebench.grading.junit import TestStatus, junit_key, parse_junit
@@ -19,12 +20,13 @@ __all__ = [
     "IntegrityRule",
     "TestOutcome",
     "TestStatus",
+    "TestTally",
     "grade",
     "junit_key",
     "node_id_of",
     "parse_junit",
-    "passing_tests",
     "scan_patch",
     "shadowing_findings",
+    "tally_tests",
     "tree_findings",
 ]

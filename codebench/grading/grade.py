@@ -144,14 +144,37 @@ def _read_sealed(sandbox: Sandbox, path: str) -> dict[str, object] | None:
     return data if isinstance(data, dict) else None
 
 
-def passing_tests(
+@dataclass(frozen=True)
+class TestTally:
+    """What one pytest run of some test files reported: each test's status by node id."""
+
+    __test__ = False  # not a pytest test class
+
+    statuses: dict[str, TestStatus]  # in report order
+    unattributed: int  # report entries of no known test: collection errors (a file that broke)
+
+    @property
+    def passed(self) -> tuple[str, ...]:
+        """The node ids of the tests that passed, in report order."""
+        return tuple(t for t, status in self.statuses.items() if status is TestStatus.PASSED)
+
+
+def tally_tests(
     sandbox: Sandbox, base_command: str, files: Iterable[str], timeout: float
-) -> tuple[str, ...]:
-    """The pytest node ids of the tests in `files` that passed, in report order."""
+) -> TestTally:
+    """Run the tests in `files` and tally what the report says of each (no canary, no seal
+    findings: for authoring, not grading). Raises `SandboxError` when the sandbox fails."""
     files = tuple(files)
     run = run_pytest(sandbox, base_command, files, timeout)
-    passed = (node_id_of(key, files) for key, s in run.statuses.items() if s is TestStatus.PASSED)
-    return tuple(node_id for node_id in passed if node_id is not None)
+    statuses: dict[str, TestStatus] = {}
+    unattributed = 0
+    for key, status in run.statuses.items():
+        node_id = node_id_of(key, files)
+        if node_id is None:
+            unattributed += 1
+        else:
+            statuses[node_id] = status
+    return TestTally(statuses, unattributed)
 
 
 def node_id_of(key: tuple[str, str], files: Iterable[str]) -> str | None:

@@ -14,6 +14,7 @@ from rich.console import Console
 from codebench.errors import ConfigError
 from codebench.io import load_toml
 from codebench.models import ModelOptions
+from codebench.paths import default_tasks_root
 from codebench.report import plots
 from codebench.report.history import (
     History,
@@ -40,7 +41,7 @@ class NightlyConfig(BaseModel):
     models: list[str] = Field(min_length=1)
     runs_dir: Path = Path("runs/nightly")
     site_dir: Path = Path("site")
-    tasks_dir: Path = Path("tasks")
+    tasks_dir: Path = Field(default_factory=default_tasks_root)  # as `run --tasks-dir` does
     samples: int = Field(default=1, ge=1)
     workers: int = Field(default=2, ge=1)
 

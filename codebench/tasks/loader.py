@@ -117,7 +117,10 @@ def load_suite(suite: str, tasks_root: Path) -> list[Task]:
             else []
         )
         raise TaskError(suite_dir, f"no such suite; suites under {tasks_root}: {known or 'none'}")
-    task_dirs = sorted(p for p in suite_dir.iterdir() if (p / TASK_FILE).is_file())
+    # hidden folders are no tasks (e.g. what a killed `tasks scaffold` left half-written)
+    task_dirs = sorted(
+        p for p in suite_dir.iterdir() if not p.name.startswith(".") and (p / TASK_FILE).is_file()
+    )
     if not task_dirs:
         raise TaskError(suite_dir, f"holds no task folders (each needs a {TASK_FILE})")
     return [load_task(d, tasks_root / REPOS_DIR) for d in task_dirs]

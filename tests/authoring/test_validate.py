@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from codebench.authoring import validate_task
+from codebench.authoring import placeholder_errors, validate_task
+from codebench.errors import PlaceholderError
 from codebench.runner import SandboxSettings
+from codebench.sandbox import Backend
 from codebench.tasks import Scope, Task
 
 
@@ -100,3 +102,30 @@ def test_declared_global_needs_context_files(mini_tasks: dict[str, Task]) -> Non
     wrong = as_global.model_copy(update={"context_files": ("calc/ops.py", "calc/nope.py")})
     assert len(scope_problems(dataclasses.replace(task, spec=wrong))) == 2
     assert scope_problems(task) == []
+
+
+def test_scaffold_placeholders_are_rejected_naming_the_file_and_field(
+    mini_tasks: dict[str, Task],
+) -> None:
+    """validate passed a task whose title and instruction were still scaffold's "TODO: ..."
+    drafts: the model would have been asked to do "TODO: the request"."""
+    task = mini_tasks["mini-div-zero"]
+    spec = task.spec.model_copy(
+        update={"title": "TODO: a short title", "instruction": "\n  TODO: the request\n"}
+    )
+    draft = dataclasses.replace(task, spec=spec)
+    errors = placeholder_errors(draft)
+    assert [(e.field, e.path) for e in errors] == [
+        ("title", task.task_dir / "task.toml"),
+        ("instruction", task.task_dir / "task.toml"),
+    ]
+    assert all(isinstance(e, PlaceholderError) for e in errors)
+    assert str(errors[1]) == (
+        f"{task.task_dir / 'task.toml'}: field 'instruction': is still the scaffold's placeholder "
+        "(it starts with 'TODO:'); write the task's real instruction in place of it, then "
+        "validate again"
+    )
+    verdict = validate_task(draft, SandboxSettings(Backend.LOCAL))
+    assert verdict.problems == tuple(str(e) for e in errors)
+    mentioned = task.spec.model_copy(update={"title": "Handle the TODO: marker in notes"})
+    assert placeholder_errors(dataclasses.replace(task, spec=mentioned)) == []

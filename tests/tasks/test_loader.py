@@ -199,3 +199,11 @@ def test_repo_symlinked_outside_the_repos_folder_is_rejected(suite_copy: Path) -
     with pytest.raises(TaskError, match="outside") as caught:
         load_task(path.parent, suite_copy / "repos")
     assert caught.value.field == "repo"
+
+
+def test_hidden_folders_are_no_tasks(suite_copy: Path) -> None:
+    """A folder a killed `tasks scaffold` left half-written (`.id.xxxx.partial`, hidden) must
+    not be loaded as a task whose id disagrees with its folder name."""
+    stray = suite_copy / "mini" / ".mini-div-zero.abcd.partial"
+    shutil.copytree(suite_copy / "mini" / "mini-div-zero", stray)
+    assert [t.id for t in load_suite("mini", suite_copy)] == ["mini-div-zero", "mini-rename-show"]
