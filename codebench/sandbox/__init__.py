@@ -41,6 +41,7 @@ def finish_closing() -> None:
     backend = sys.modules.get("codebench.sandbox.docker_backend")
     if backend is not None:
         backend.wait_for_removals()
+        backend.sweep_own_volumes()
 
 
 def open_sandbox(

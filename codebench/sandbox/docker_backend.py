@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
+import secrets
 import socket
 import tarfile
 import threading
@@ -23,6 +25,7 @@ import urllib3.exceptions
 from codebench.errors import SandboxError
 from codebench.sandbox.base import LIVE, ExecResult, Limits, Sandbox, clip
 from codebench.sandbox.checkout import checkout_files, tar_of
+from codebench.sandbox.engine_retry import BREAKER, is_connection_failure, retry_connection
 from codebench.sandbox.exec_stream import EngineStalledError, read_handle
 
 LABEL = "codebench.sandbox"
@@ -65,13 +68,29 @@ def owner_tag() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+_api_versions: dict[str, str] = {}  # DOCKER_HOST -> the API version its engine speaks
+
+
 def docker_client(timeout: float | None = None) -> Any:
     """A docker SDK client for the environment's engine (DOCKER_HOST or the default socket),
-    each call's reads bounded by `timeout` seconds (default `ENGINE_TIMEOUT_SECONDS`)."""
+    each call's reads bounded by `timeout` seconds (default `ENGINE_TIMEOUT_SECONDS`).
+
+    The engine's API version is asked once per process (a round trip every sandbox paid), and
+    that question is retried while the engine drops connections.
+
+    Raises:
+        SandboxError: the engine cannot be reached.
+    """
+    host = os.environ.get("DOCKER_HOST", "")
+    seconds = timeout or ENGINE_TIMEOUT_SECONDS
     try:
-        return docker.from_env(timeout=timeout or ENGINE_TIMEOUT_SECONDS)
+        if host in _api_versions:
+            return docker.from_env(timeout=seconds, version=_api_versions[host])
+        client = retry_connection(lambda: docker.from_env(timeout=seconds))
     except docker.errors.DockerException as exc:
         raise SandboxError(f"cannot reach the Docker engine: {exc}") from exc
+    _api_versions[host] = str(client.api.api_version)
+    return client
 
 
 class DockerSandbox(Sandbox):
@@ -96,20 +115,53 @@ class DockerSandbox(Sandbox):
         self._api = self._client.api
         self._closed = False
         self._id: str | None = None
+        self._names: list[str] = []  # every container name tried, until it is removed
         LIVE.add(self)
         try:
-            with engine_errors(f"could not start a sandbox from image {image!r}"):
-                self._start(repo_dir, limits, scratch_files or {})
+            self._start_retrying(repo_dir, limits, scratch_files or {})
         except BaseException:
             # scheduled, not done here: a removal failing too must not hide why the start failed
             self._closed = True
             REMOVER.submit(self._remove)
             raise
 
+    def _start_retrying(
+        self, repo_dir: Path, limits: Limits, scratch_files: Mapping[str, bytes]
+    ) -> None:
+        """Start, again while the engine drops the connection (see `engine_retry`); once the
+        engine looks gone, one try only."""
+        gone = BREAKER.open
+
+        def attempt() -> None:
+            self._discard_tries()  # a half-made container of an earlier try
+            with engine_errors(f"could not start a sandbox from image {self.image_id!r}"):
+                self._start(repo_dir, limits, scratch_files)
+
+        try:
+            retry_connection(attempt, give_up=lambda: gone or self._closed)
+        except SandboxError as exc:
+            if not is_connection_failure(exc):
+                raise
+            why = BREAKER.describe()
+            BREAKER.failed()
+            if gone:
+                raise SandboxError(f"{why}: {exc}") from exc
+            raise
+        BREAKER.succeeded()
+
+    def _discard_tries(self) -> None:
+        for name in list(self._names):
+            with contextlib.suppress(*ENGINE_ERRORS):
+                force_remove(self._api, name)
+                self._names.remove(name)
+        self._id = None
+
     def _start(self, repo_dir: Path, limits: Limits, scratch_files: Mapping[str, bytes]) -> None:
-        self._id = str(
-            self._api.create_container(self.image_id, **_create_options(self._api, limits))["Id"]
-        )
+        # named, so that a container whose creation answer was lost can still be removed
+        name = f"codebench-{secrets.token_hex(8)}"
+        self._names.append(name)
+        options = _create_options(self._api, limits)
+        self._id = str(self._api.create_container(self.image_id, name=name, **options)["Id"])
         if self._closed:  # shut down while the engine was creating it
             raise SandboxError("sandbox closed while it was being created")
         # copied in after the start: the folders are tmpfs volumes, whose content lives only
@@ -214,9 +266,10 @@ class DockerSandbox(Sandbox):
     def _remove(self) -> None:
         self._closed = True
         try:
-            if self._id is not None:
-                with engine_errors(f"could not remove container {self._id}"):
-                    force_remove(self._api, self._id)
+            for name in list(self._names):
+                with engine_errors(f"could not remove container {self._id or name}"):
+                    retry_connection(functools.partial(force_remove, self._api, name))
+                self._names.remove(name)
         finally:
             LIVE.discard(self)
             self._client.close()
@@ -281,9 +334,8 @@ def _tmpfs_volume(target: str, size: str) -> Any:
     the container."""
     options = f"size={size},uid={SANDBOX_UID},gid={SANDBOX_UID},mode=0755"
     driver = docker.types.DriverConfig("local", {"type": "tmpfs", "device": "tmpfs", "o": options})
-    return docker.types.Mount(
-        target, None, type="volume", driver_config=driver, labels={LABEL: "1"}
-    )
+    labels = {LABEL: "1", OWNER_LABEL: owner_tag()}
+    return docker.types.Mount(target, None, type="volume", driver_config=driver, labels=labels)
 
 
 def _create_options(api: Any, limits: Limits) -> dict[str, Any]:
@@ -337,21 +389,58 @@ def list_sandboxes(owner: str | None = None) -> list[tuple[str, str]]:
     return [(cid, tag) for cid, tag in found if owner is None or tag == owner]
 
 
+def _orphaned(owner: str, host: str) -> bool:
+    owner_host, _, pid = owner.partition(":")
+    return owner_host == host and pid.isdigit() and not _pid_alive(int(pid))
+
+
 def reap_orphans() -> int:
-    """Remove codebench containers whose creating process on this host is gone (after SIGKILL)."""
+    """Remove codebench containers whose creating process on this host is gone (after SIGKILL),
+    and that process's volumes left without a container; return how many containers."""
     host = socket.gethostname()
-    orphans = []
-    for container_id, owner in list_sandboxes():
-        owner_host, _, pid = owner.partition(":")
-        if owner_host == host and pid.isdigit() and not _pid_alive(int(pid)):
-            orphans.append(container_id)
-    if not orphans:
-        return 0
+    orphans = [cid for cid, owner in list_sandboxes() if _orphaned(owner, host)]
     client = docker_client()
     try:
-        return sum(force_remove(client.api, container_id) for container_id in orphans)
+        removed = sum(force_remove(client.api, container_id) for container_id in orphans)
+        _remove_dangling_volumes(client.api, lambda owner: _orphaned(owner, host))
     finally:
         client.close()
+    return removed
+
+
+def sweep_own_volumes() -> int:
+    """Remove this process's volumes that no container uses: the engine makes a container's
+    volumes first, and keeps them when the connection drops before the container is made.
+    Call it when no sandbox is being opened (at the end of a run). An engine that fails here
+    only leaves them for the next run's `reap_orphans`."""
+    with contextlib.suppress(*ENGINE_ERRORS):
+        client = docker_client()
+        try:
+            return _remove_dangling_volumes(client.api, lambda owner: owner == owner_tag())
+        finally:
+            client.close()
+    return 0
+
+
+def _remove_dangling_volumes(api: Any, doomed: Callable[[str], bool]) -> int:
+    listed = api.volumes(filters={"label": LABEL, "dangling": True}).get("Volumes") or []
+    removed = 0
+    for volume in listed:
+        if doomed((volume.get("Labels") or {}).get(OWNER_LABEL, "")):
+            with contextlib.suppress(docker.errors.NotFound, docker.errors.APIError):
+                api.remove_volume(volume["Name"])  # APIError 409: in use after all
+                removed += 1
+    return removed
+
+
+def count_volumes(owner: str) -> int:
+    """How many codebench volumes of `owner` exist (for tests and diagnostics)."""
+    client = docker_client()
+    try:
+        listed = client.api.volumes(filters={"label": f"{OWNER_LABEL}={owner}"})
+    finally:
+        client.close()
+    return len(listed.get("Volumes") or [])
 
 
 def force_remove(api: Any, container_id: str) -> int:

@@ -15,7 +15,7 @@ import requests.exceptions
 from codebench.errors import SandboxError
 from codebench.results import Status
 from codebench.runner import SandboxSettings, evaluate_patch
-from codebench.sandbox import Backend, ImageSet, Limits
+from codebench.sandbox import Backend, ImageSet, Limits, engine_retry
 from codebench.sandbox import docker_backend as backend
 from codebench.tasks import Task
 
@@ -29,18 +29,28 @@ class FakeApi:
 
     def __init__(self, failing: str = "", error: BaseException = DROPPED) -> None:
         self.failing, self.error = failing, error
+        self.failures_left = -1  # how many calls of `failing` fail (-1: all)
+        self.calls: list[str] = []
+        self.created: list[str] = []  # container names, as the engine made them
         self.removed: list[str] = []
 
     def _call(self, name: str, value: Any = None) -> Any:
-        if name == self.failing:
+        self.calls.append(name)
+        if name == self.failing and self.failures_left != 0:
+            self.failures_left -= 1
             raise self.error
         return value
 
     def create_host_config(self, **options: Any) -> dict[str, Any]:
         return options
 
-    def create_container(self, image: str, **options: Any) -> dict[str, str]:
-        return self._call("create_container", {"Id": "c0ffee"})
+    def create_container(self, image: str, name: str = "", **options: Any) -> dict[str, str]:
+        made = self._call("create_container", {"Id": "c0ffee"})
+        self.created.append(name)
+        return made
+
+    def every_container_made_was_removed(self) -> bool:
+        return bool(self.created) and set(self.created) <= set(self.removed)
 
     def put_archive(self, container: str, path: str, data: bytes) -> bool:
         return self._call("put_archive", True)
@@ -85,6 +95,9 @@ def engine(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeApi]:
     """The fake engine every DockerSandbox of the test talks to; configure `failing`."""
     api = FakeApi()
     monkeypatch.setattr(backend, "docker_client", lambda timeout=0: FakeClient(api))
+    monkeypatch.setattr(engine_retry, "RETRY_DELAYS", (0.01, 0.01))
+    monkeypatch.setattr(engine_retry, "BREAKER", engine_retry.EngineBreaker())
+    monkeypatch.setattr(backend, "BREAKER", engine_retry.BREAKER)
     yield api
     backend.REMOVER._errors.clear()  # a removal the test made fail is the test's business
 
@@ -109,7 +122,7 @@ def test_connection_dropping_mid_exec_is_a_sandbox_error_and_the_container_goes(
     with pytest.raises(SandboxError, match="Connection aborted"), box:
         box.exec(["true"], timeout=5)
     backend.wait_for_removals()
-    assert engine.removed == ["c0ffee"]
+    assert engine.every_container_made_was_removed()
 
 
 @pytest.mark.parametrize(
@@ -130,7 +143,7 @@ def test_every_call_on_an_open_sandbox_maps_engine_faults(
     with pytest.raises(SandboxError), box:
         use(box)
     backend.wait_for_removals()
-    assert engine.removed == ["c0ffee"]
+    assert engine.every_container_made_was_removed()
 
 
 @pytest.mark.parametrize("call", ["put_archive", "start"])
@@ -143,7 +156,7 @@ def test_engine_faults_while_creating_remove_the_container(
     with pytest.raises(SandboxError, match="Connection aborted"):
         open_box(mini_tasks["mini-div-zero"])
     backend.wait_for_removals()
-    assert engine.removed == ["c0ffee"]
+    assert engine.every_container_made_was_removed()
 
 
 def test_engine_fault_while_creating_the_container_is_a_sandbox_error(
@@ -154,7 +167,7 @@ def test_engine_fault_while_creating_the_container_is_a_sandbox_error(
     with pytest.raises(SandboxError, match="could not start a sandbox"):
         open_box(mini_tasks["mini-div-zero"])
     backend.wait_for_removals()
-    assert engine.removed == []  # no id came back: nothing to remove
+    assert engine.created == []  # no container was made (its name is still removed, in case)
 
 
 def test_engine_fault_while_removing_is_reported_as_a_sandbox_error(
@@ -179,4 +192,55 @@ def test_engine_dropping_mid_attempt_is_a_sandbox_error(
     assert evaluation.status is Status.SANDBOX_ERROR
     assert evaluation.reason is not None and "Connection aborted" in evaluation.reason
     backend.wait_for_removals()
-    assert engine.removed == ["c0ffee"]
+    assert engine.every_container_made_was_removed()
+
+
+def test_a_connection_dropped_while_starting_is_retried(
+    engine: FakeApi, mini_tasks: dict[str, Task]
+) -> None:
+    """Seen in the fault-injection run: an engine refusing connections for 3 s turned every
+    attempt starting then (96 of 252) into sandbox_error at once. Starting is safe to repeat."""
+    engine.failing, engine.failures_left = "start", 1
+    with open_box(mini_tasks["mini-div-zero"]) as box:
+        box.exec(["true"], timeout=5)
+    backend.wait_for_removals()
+    assert len(engine.created) == 2  # the half-made first try, then the one used
+    assert engine.every_container_made_was_removed()
+
+
+def test_a_stall_is_not_retried(engine: FakeApi, mini_tasks: dict[str, Task]) -> None:
+    engine.failing, engine.error = "start", requests.exceptions.ReadTimeout("read timed out")
+    with pytest.raises(SandboxError, match="read timed out"):
+        open_box(mini_tasks["mini-div-zero"])
+    assert engine.calls.count("start") == 1
+
+
+def test_an_engine_that_stays_gone_trips_the_breaker(
+    engine: FakeApi, mini_tasks: dict[str, Task]
+) -> None:
+    """Once several sandboxes in a row could not be started, each later start tries once
+    instead of waiting out every retry; one start that works closes the breaker."""
+    engine.failing = "create_container"
+    for _ in range(engine_retry.BREAKER_THRESHOLD):
+        with pytest.raises(SandboxError, match="Connection aborted"):
+            open_box(mini_tasks["mini-div-zero"])
+    assert engine.calls.count("create_container") == 3 * (len(engine_retry.RETRY_DELAYS) + 1)
+    engine.calls.clear()
+    with pytest.raises(SandboxError, match="the Docker engine is unreachable: 3 sandboxes"):
+        open_box(mini_tasks["mini-div-zero"])
+    assert engine.calls.count("create_container") == 1
+    engine.failing = ""
+    open_box(mini_tasks["mini-div-zero"]).close()
+    assert not engine_retry.BREAKER.open
+
+
+def test_a_removal_on_a_dropped_pooled_connection_is_retried(
+    engine: FakeApi, mini_tasks: dict[str, Task]
+) -> None:
+    """Seen in the fault-injection run: after the engine dropped its connections, the first
+    removals went out on dead pooled connections and failed ('Remote end closed connection'),
+    leaving 2 containers running after the run."""
+    engine.failing, engine.failures_left = "remove_container", 1
+    open_box(mini_tasks["mini-div-zero"]).close()
+    backend.wait_for_removals()
+    assert engine.every_container_made_was_removed()

@@ -16,7 +16,7 @@ import pytest
 from codebench.errors import SandboxError
 from codebench.results import Status
 from codebench.runner import SandboxSettings, evaluate_patch
-from codebench.sandbox import Backend, ImageSet, Limits
+from codebench.sandbox import Backend, ImageSet, Limits, engine_retry
 from codebench.sandbox import docker_backend as backend
 from codebench.tasks import Task
 from tests.engine_proxy import EngineProxy
@@ -32,6 +32,8 @@ def proxy(docker_images: ImageSet, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     monkeypatch.setattr(backend, "WATCHDOG_SLACK_SECONDS", 1)
     monkeypatch.setattr(backend, "ENGINE_STALL_SECONDS", 2)
     monkeypatch.setattr(backend, "ENGINE_TIMEOUT_SECONDS", 4)
+    monkeypatch.setattr(engine_retry, "RETRY_DELAYS", (0.1,))
+    monkeypatch.setattr(backend, "BREAKER", engine_retry.EngineBreaker())
     yield engine
     engine.resume()
     with contextlib.suppress(SandboxError):  # a removal tried while the engine was stalled

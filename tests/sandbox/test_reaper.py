@@ -26,6 +26,17 @@ class FakeApi:
     def __init__(self, labels: dict[str, dict[str, str] | None]) -> None:
         self.listing = [{"Id": cid, "Labels": tags} for cid, tags in labels.items()]
         self.removed: list[str] = []
+        self.removed_volumes: list[str] = []
+
+    def volumes(self, filters: dict[str, Any]) -> dict[str, Any]:
+        """Every listed container's owner has a dangling volume too."""
+        assert filters == {"label": backend.LABEL, "dangling": True}
+        return {
+            "Volumes": [{"Name": f"vol-{c['Id']}", "Labels": c["Labels"]} for c in self.listing]
+        }
+
+    def remove_volume(self, name: str) -> None:
+        self.removed_volumes.append(name)
 
     def containers(self, all: bool, filters: dict[str, str]) -> list[dict[str, Any]]:
         assert all and filters == {"label": backend.LABEL}
@@ -80,3 +91,17 @@ def test_own_count_ignores_everyone_else(engine: FakeApi) -> None:
     assert backend.count_sandboxes() == len(engine.listing)
     assert backend.count_sandboxes(backend.owner_tag()) == 1
     assert backend.list_sandboxes(backend.owner_tag()) == [("this-process", backend.owner_tag())]
+
+
+def test_reaper_removes_dangling_volumes_of_dead_processes_on_this_host_only(
+    engine: FakeApi,
+) -> None:
+    """Seen in the fault-injection run: connections dropped while containers were being made
+    left their tmpfs volumes behind (4, with no container), on the engine for good."""
+    backend.reap_orphans()
+    assert engine.removed_volumes == ["vol-dead-process"]
+
+
+def test_a_run_sweeps_its_own_dangling_volumes_only(engine: FakeApi) -> None:
+    assert backend.sweep_own_volumes() == 1
+    assert engine.removed_volumes == ["vol-this-process"]
