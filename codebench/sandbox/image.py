@@ -28,7 +28,8 @@ from codebench.sandbox.wheelhouse import ensure_wheelhouse
 from codebench.tasks.loader import iter_tree
 
 BASE_IMAGE = "codebench-base:bookworm"
-BASE_PACKAGES = ("python3", "python3-pytest", "git", "patch", "ca-certificates")
+# No python3-pytest: every environment has its own pytest, in its venv. python3 brings venv.
+BASE_PACKAGES = ("python3", "git", "patch", "ca-certificates")
 DEBIAN_SUITE = "bookworm"
 DEBIAN_MIRROR = os.environ.get("CODEBENCH_DEBIAN_MIRROR", "http://deb.debian.org/debian")
 # Trimmed from the bootstrapped tree: documentation and package caches the sandbox never reads.

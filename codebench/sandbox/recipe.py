@@ -1,9 +1,10 @@
 """The recipe of every environment image: its Dockerfile and build context (no network needed).
 
-Stage one makes a virtual environment at /opt/venv, without the base system's site packages,
-and installs the wheelhouse into it with pip run from its own wheel (the base has no pip, and
-none is left behind). Stage two is the sandbox: a non-root user, the workspace, and that venv
-first on PATH, so `python3` in a test command and the sealer is the environment's.
+A non-root user and the workspace (one layer every environment shares), then a virtual
+environment at /opt/venv without the base system's site packages, filled from the wheelhouse by
+pip run from its own wheel (the base has no pip, and none is left behind), first on PATH: so
+`python3` in a test command and the sealer is the environment's. One stage: a second would
+leave a dangling image holding another copy of the venv after every build.
 """
 
 from __future__ import annotations
@@ -40,16 +41,6 @@ WORKSPACE_PTH = "import _codebench_workspace\n"
 DOCKERFILE = f"""\
 # Made by codebench (codebench/sandbox/recipe.py): one environment, built offline.
 ARG BASE_IMAGE=codebench-base:bookworm
-FROM ${{BASE_IMAGE}} AS venv
-ARG PIP_WHEEL
-COPY env /env
-RUN python3 -m venv --without-pip {VENV} \\
-    && {VENV}/bin/python /env/wheels/${{PIP_WHEEL}}/pip install --no-index \\
-       --find-links /env/wheels --no-cache-dir --disable-pip-version-check \\
-       --no-warn-script-location --root-user-action=ignore --progress-bar off \\
-       -r /env/{REQUIREMENTS} \\
-    && cp /env/_codebench_workspace.py /env/_codebench_workspace.pth {SITE_PACKAGES}/
-
 FROM ${{BASE_IMAGE}}
 RUN useradd --create-home --uid {SANDBOX_UID} --shell /bin/sh bench \\
     && mkdir -p {WORKDIR} {SCRATCH} \\
@@ -57,7 +48,15 @@ RUN useradd --create-home --uid {SANDBOX_UID} --shell /bin/sh bench \\
     && git config --system safe.directory '*' \\
     && git config --system init.defaultBranch base \\
     && git config --system advice.detachedHead false
-COPY --from=venv {VENV} {VENV}
+ARG PIP_WHEEL
+COPY env /env
+RUN python3 -m venv --without-pip {VENV} \\
+    && {VENV}/bin/python /env/wheels/${{PIP_WHEEL}}/pip install --no-index \\
+       --find-links /env/wheels --no-cache-dir --disable-pip-version-check \\
+       --no-warn-script-location --root-user-action=ignore --progress-bar off \\
+       -r /env/{REQUIREMENTS} \\
+    && cp /env/_codebench_workspace.py /env/_codebench_workspace.pth {SITE_PACKAGES}/ \\
+    && rm -rf /env
 ENV PATH={VENV}/bin:{SYSTEM_PATH} \\
     VIRTUAL_ENV={VENV} \\
     PYTHONDONTWRITEBYTECODE=1 \\
