@@ -48,6 +48,11 @@ class EngineUnavailableError(SandboxError):
     """No Docker engine can be had on this machine; the message says why and what to do."""
 
 
+class WheelhouseError(SandboxError):
+    """`pip download` on the host could not fetch an environment's requirements; the message
+    names the requirement pip gave up on and ends with pip's last lines."""
+
+
 class ModelError(CodebenchError):
     """A model could not produce a proposal (provider error, bad reply after retries)."""
 

@@ -80,7 +80,7 @@ def core_files() -> set[str]:
 def test_the_wheel_carries_the_core_suite_and_sandboxes_and_nothing_else(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert core_files() <= names
-    assert {DATA + "sandboxes/python/Dockerfile", DATA + "tasks/README.md"} <= names
+    assert {DATA + "sandboxes/python/environment.toml", DATA + "tasks/README.md"} <= names
     assert not {DATA + name for name in (*JUNK, *UNBUNDLED)} & names
     assert not [n for n in names if "__pycache__" in n or n.endswith((".pyc", ".tmp"))]
     assert not [n for n in names if n.split("/")[0] in ("runs", "tests", "build", "dist")]

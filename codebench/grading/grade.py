@@ -90,8 +90,9 @@ def grading_script(sandbox: Sandbox, command: str, run_dir: str, setup: str | No
     """
     token = f"CODEBENCH_ATTEMPT={secrets.token_hex(16)}"
     mode = "all" if sandbox.owns_all_processes else "token"
-    # -I and cd /: no module the patch added (a json.py at the repository root) loads into it
-    seal = ["python3", "-I", "-c", SEAL_SOURCE, mode, token, f"{run_dir}/junit.xml"]
+    # -I, -S and cd /: no module the patch added (a json.py at the repository root) loads into
+    # it, nor any path hook of the environment's site-packages (it needs the stdlib only)
+    seal = ["python3", "-I", "-S", "-c", SEAL_SOURCE, mode, token, f"{run_dir}/junit.xml"]
     sealed_args = [f"{run_dir}/sealed", sandbox.workdir, sandbox.scratch, "/tmp"]
     script = f"{{ {setup}\n}} >&2 || exit {SETUP_FAILED}\n" if setup else ""
     return script + (

@@ -16,14 +16,21 @@ NOT_SHADOWING = frozenset({"test", "tests"})
 
 def shadowed_module(path: str) -> str | None:
     """The standard-library or pytest module a new file at the repository root would shadow
-    (`json.py`, `xml/__init__.py`, `_pytest/junitxml.py`), else None."""
+    (`json.py`, `xml/__init__.py`, `_pytest/junitxml.py`), else None. Under `src/`, which
+    the sandbox's environment puts on the path behind the standard library but ahead of
+    site-packages, only a pytest module counts (`src/pluggy/__init__.py`)."""
     parts = PurePosixPath(path).parts
     if not path.endswith(".py"):
         return None
+    in_src = parts[0] == "src" and len(parts) > 1
+    if in_src:
+        parts = parts[1:]
     name = parts[0].removesuffix(".py") if len(parts) == 1 else parts[0]
     if name in NOT_SHADOWING:
         return None
-    return name if name in sys.stdlib_module_names or name in PYTEST_MODULES else None
+    if name in PYTEST_MODULES or (not in_src and name in sys.stdlib_module_names):
+        return name
+    return None
 
 
 def shadowing_findings(added: Iterable[str]) -> list[IntegrityFinding]:

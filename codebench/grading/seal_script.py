@@ -4,7 +4,7 @@ It freezes and then kills every process the tests left behind (recording their c
 so that nothing the patch started can write the report afterwards; then it reads the JUnit
 report (a regular file, not a symlink) and writes report and strays into a fresh file that the
 harness reads. Standard library only, and self-contained: its source is passed to the sandbox's
-`python3 -c`, so no file the tested code could have replaced is executed.
+`python3 -I -S -c`, so no file the tested code could have replaced is executed.
 
 argv: mode ("all": every process but pid 1 and the sealer's ancestors; "token": only processes
 whose environment holds the token), token, report path, sealed path, then the folders the tests

@@ -1,31 +1,39 @@
-"""Sandbox images: a base image bootstrapped offline, and one image per `sandboxes/<name>/`.
+"""Sandbox images: a base image bootstrapped offline, and one image per environment.
 
-No registry is needed: the base is a minimal Debian made with debootstrap (python3, pytest, git,
-patch) and `docker import`ed; each sandbox image is built on it with networking off.
+No registry is needed: the base is a minimal Debian made with debootstrap (python3, git, patch)
+and `docker import`ed; each environment (`sandboxes/<name>/environment.toml`) is built on it with
+networking off, its virtual environment installed from the host's wheelhouse.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import shutil
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from codebench.errors import EngineUnavailableError, SandboxError
+from codebench.errors import CodebenchError, EngineUnavailableError, SandboxError
 from codebench.sandbox.base import ImageSet
 from codebench.sandbox.docker_backend import BUILD_TIMEOUT_SECONDS, docker_client
 from codebench.sandbox.engine import Log, apt_install
+from codebench.sandbox.environment import Environment, environment_names, load_environment
+from codebench.sandbox.recipe import build_context, pip_wheel, recipe_text
+from codebench.sandbox.wheelhouse import ensure_wheelhouse
 from codebench.tasks.loader import iter_tree
 
 BASE_IMAGE = "codebench-base:bookworm"
-BASE_PACKAGES = ("python3", "python3-pytest", "git", "patch", "ca-certificates")
+# No python3-pytest: every environment has its own pytest, in its venv. python3 brings venv.
+BASE_PACKAGES = ("python3", "git", "patch", "ca-certificates")
 DEBIAN_SUITE = "bookworm"
 DEBIAN_MIRROR = os.environ.get("CODEBENCH_DEBIAN_MIRROR", "http://deb.debian.org/debian")
 # Trimmed from the bootstrapped tree: documentation and package caches the sandbox never reads.
+BUILD_LOG_TAIL_LINES = 40
 TRIM_DIRS = (
     "usr/share/doc",
     "usr/share/man",
@@ -35,44 +43,71 @@ TRIM_DIRS = (
 )
 
 
-def sandbox_tag(name: str, sandboxes_root: Path, base_id: str) -> str:
-    """The tag of a sandbox image: changes whenever its folder or the base image changes."""
-    digest = hashlib.sha256(base_id.encode())
-    for relative, data in iter_tree(sandboxes_root / name):
+def sandbox_tag(env: Environment, base_id: str) -> str:
+    """The tag of an environment's image: changes whenever its folder, its resolved
+    requirements, the recipe or the base image changes."""
+    digest = hashlib.sha256(base_id.encode() + b"\0" + env.key.encode() + b"\0")
+    digest.update(recipe_text().encode() + b"\0")
+    for relative, data in iter_tree(env.folder):
         digest.update(relative.encode() + b"\0" + data)
-    return f"codebench-{name}:{digest.hexdigest()[:12]}"
+    return f"codebench-{env.name}:{digest.hexdigest()[:12]}"
 
 
 def ensure_image(name: str, sandboxes_root: Path, log: Log) -> str:
-    """Return the id of sandbox image `name`, building it (and the base) if needed."""
-    if not (sandboxes_root / name / "Dockerfile").is_file():
-        raise SandboxError(
-            f"{sandboxes_root / name / 'Dockerfile'} does not exist: no such sandbox"
-        )
+    """Return the id of environment `name`'s image, building it (and the base) if needed.
+
+    Only a missing image needs the wheelhouse (downloaded once on the host); the build itself
+    runs with networking off.
+
+    Raises:
+        ConfigError: the environment's definition is missing or invalid.
+        WheelhouseError: its requirements could not be downloaded.
+        SandboxError: the build failed (the message ends with the build log's last lines).
+    """
+    env = load_environment(name, sandboxes_root)
     client = docker_client(BUILD_TIMEOUT_SECONDS)
     try:
         base_id = _ensure_base(client, log)
-        tag = sandbox_tag(name, sandboxes_root, base_id)
+        tag = sandbox_tag(env, base_id)
         existing = _find(client, tag)
         if existing is not None:
             return existing
-        log(f"building sandbox image {tag} from {sandboxes_root / name} ...")
+        wheelhouse = ensure_wheelhouse(env, log)
+        log(f"building environment image {tag} from {env.folder} (offline) ...")
+        return _build(client, tag, wheelhouse)
+    except Exception as exc:  # the SDK raises several unrelated types for build failures
+        if isinstance(exc, CodebenchError):
+            raise
+        raise SandboxError(f"could not build environment image {name!r}: {exc}") from exc
+    finally:
+        client.close()
+
+
+def _build(client: Any, tag: str, wheelhouse: Path) -> str:
+    import docker.errors
+
+    try:
         image, _ = client.images.build(
-            path=str(sandboxes_root / name),
+            fileobj=io.BytesIO(build_context(wheelhouse)),
+            custom_context=True,
             tag=tag,
-            buildargs={"BASE_IMAGE": BASE_IMAGE},
+            buildargs={"BASE_IMAGE": BASE_IMAGE, "PIP_WHEEL": pip_wheel(wheelhouse)},
             network_mode="none",
             rm=True,
             forcerm=True,
             pull=False,
         )
-        return str(image.id)
-    except Exception as exc:  # the SDK raises several unrelated types for build failures
-        if isinstance(exc, SandboxError | EngineUnavailableError):
-            raise
-        raise SandboxError(f"could not build sandbox image {name!r}: {exc}") from exc
-    finally:
-        client.close()
+    except docker.errors.BuildError as exc:
+        raise SandboxError(build_failure(tag, exc.msg, exc.build_log)) from exc
+    return str(image.id)
+
+
+def build_failure(tag: str, reason: str, build_log: Iterable[Mapping[str, Any]]) -> str:
+    """The message of a failed build: the reason, then the last lines of the build log."""
+    text = "".join(str(chunk.get("stream") or chunk.get("error") or "") for chunk in build_log)
+    lines = [line for line in text.splitlines() if line.strip()]
+    tail = "\n".join(lines[-BUILD_LOG_TAIL_LINES:])
+    return f"building {tag} failed: {reason}\nthe last lines of the build log:\n{tail}"
 
 
 def _find(client: Any, tag: str) -> str | None:
@@ -109,7 +144,7 @@ def _debootstrap(rootfs: Path, log: Log) -> None:
     if os.geteuid() != 0:
         raise EngineUnavailableError(
             f"building {BASE_IMAGE} needs root (debootstrap); run `codebench setup` as root once, "
-            f"or `docker tag` an image with python3, pytest and git as {BASE_IMAGE}."
+            f"or `docker tag` an image with python3 (3.11), git and patch as {BASE_IMAGE}."
         )
     if not shutil.which("debootstrap"):
         apt_install(["debootstrap"], log)
@@ -129,8 +164,8 @@ def _debootstrap(rootfs: Path, log: Log) -> None:
 
 
 def sandbox_names(sandboxes_root: Path) -> set[str]:
-    """Every sandbox defined under `sandboxes_root` (a folder with a Dockerfile)."""
-    return {p.name for p in sandboxes_root.iterdir() if (p / "Dockerfile").is_file()}
+    """Every environment defined under `sandboxes_root` (a folder with an environment.toml)."""
+    return environment_names(sandboxes_root)
 
 
 def prepare_images(keys: set[str], sandboxes_root: Path, log: Log) -> ImageSet:

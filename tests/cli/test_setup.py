@@ -23,7 +23,7 @@ def test_init_writes_a_workspace_codebench_then_uses(
     done = runner.invoke(app, ["init", str(workspace)])
     assert done.exit_code == 0, done.output
     assert f"wrote {workspace / 'tasks'} and {workspace / 'sandboxes'}" in done.output
-    assert (workspace / "sandboxes" / "python" / "Dockerfile").is_file()
+    assert (workspace / "sandboxes" / "python" / "environment.toml").is_file()
     core = sorted(p.parent.name for p in (workspace / "tasks" / "core").glob("*/task.toml"))
     assert core == sorted(p.parent.name for p in (ROOT / "tasks" / "core").glob("*/task.toml"))
     monkeypatch.chdir(workspace)

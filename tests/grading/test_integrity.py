@@ -19,6 +19,10 @@ from codebench.grading.integrity import shadowed_module
         ("calc/json.py", None),  # inside the package: imported as calc.json
         ("jsonutil.py", None),
         ("json.txt", None),
+        ("src/pluggy/__init__.py", "pluggy"),  # src/ is ahead of the environment's packages
+        ("src/_pytest.py", "_pytest"),
+        ("src/json.py", None),  # ...but behind the standard library
+        ("src/calc/ops.py", None),
     ],
 )
 def test_shadowed_module(path: str, module: str | None) -> None:
