@@ -36,6 +36,10 @@ class PlaceholderError(TaskError):
         )
 
 
+class UnappliedPatchError(TaskError):
+    """A patch that authoring split off a change does not apply to its own starting tree."""
+
+
 class ConfigError(CodebenchError):
     """A command-line option or configuration value is invalid."""
 
