@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 
 from codebench.authoring.split import DiffSplit, copy_tree, split_diff
-from codebench.authoring.testruns import tally_patched, test_modules
+from codebench.authoring.testruns import no_fail_to_pass_message, tally_patched, test_modules
 from codebench.authoring.validate import PLACEHOLDER
 from codebench.authoring.writing import (
     TaskFields,
@@ -25,14 +25,12 @@ from codebench.authoring.writing import (
     task_toml,
 )
 from codebench.errors import TaskError
-from codebench.grading import TestTally
 from codebench.runner import SandboxSettings
 from codebench.tasks import Category, Scope
 from codebench.tasks.loader import GOLD_PATCH, TASK_FILE, TESTS_PATCH, iter_tree
 from codebench.tasks.schema import DEFAULT_IMAGE, DEFAULT_TEST_COMMAND
 
 INSTRUCTION_HINT = "the request, as a user of the repository would write it"
-SRC_LAYOUT_COMMAND = f"PYTHONPATH=src {DEFAULT_TEST_COMMAND}"
 
 
 @dataclass(frozen=True)
@@ -142,26 +140,6 @@ def _classify_tests(
     if not fail_to_pass:
         raise TaskError(request.after, no_fail_to_pass_message(before, after))
     return fail_to_pass, pass_to_pass
-
-
-def no_fail_to_pass_message(before: TestTally, after: TestTally) -> str:
-    """Why no test fails before and passes after, with what ran on each side."""
-    ran = f"before the change {_counts(before)}; after it {_counts(after)}"
-    if after.statuses:
-        return f"no test fails before the change and passes after it ({ran})"
-    return (
-        f"no test fails before the change and passes after it: 0 tests ran after the change, "
-        f"the test command collected nothing ({ran}); check --test-command (default "
-        f"{DEFAULT_TEST_COMMAND!r}); for a src layout try --test-command {SRC_LAYOUT_COMMAND!r}"
-    )
-
-
-def _counts(tally: TestTally) -> str:
-    passed = len(tally.passed)
-    text = f"{len(tally.statuses)} test(s) ran, {passed} passed"
-    if tally.unattributed:
-        text += f", {tally.unattributed} test file(s) failed to be collected"
-    return text
 
 
 def _task_toml(

@@ -11,8 +11,10 @@ from codebench.grading import TestTally, tally_tests
 from codebench.patching import AppliedPatch, ParsedPatch, apply_patch, is_test_path, parse_patch
 from codebench.runner import SandboxSettings
 from codebench.sandbox import open_sandbox
+from codebench.tasks.schema import DEFAULT_TEST_COMMAND
 
 TALLY_TIMEOUT = 600.0  # seconds for one run of the test files
+SRC_LAYOUT_COMMAND = f"PYTHONPATH=src {DEFAULT_TEST_COMMAND}"
 
 
 def test_modules(paths: Iterable[str]) -> list[str]:
@@ -53,3 +55,23 @@ def tally_patched(
             if not isinstance(applied, AppliedPatch):
                 raise UnappliedPatchError(repo_dir, f"a patch does not apply: {applied.reason}")
         return tally_tests(box, test_command, files, timeout=TALLY_TIMEOUT)
+
+
+def no_fail_to_pass_message(before: TestTally, after: TestTally) -> str:
+    """Why no test fails before and passes after, with what ran on each side."""
+    ran = f"before the change {_counts(before)}; after it {_counts(after)}"
+    if after.statuses:
+        return f"no test fails before the change and passes after it ({ran})"
+    return (
+        f"no test fails before the change and passes after it: 0 tests ran after the change, "
+        f"the test command collected nothing ({ran}); check --test-command (default "
+        f"{DEFAULT_TEST_COMMAND!r}); for a src layout try --test-command {SRC_LAYOUT_COMMAND!r}"
+    )
+
+
+def _counts(tally: TestTally) -> str:
+    passed = len(tally.passed)
+    text = f"{len(tally.statuses)} test(s) ran, {passed} passed"
+    if tally.unattributed:
+        text += f", {tally.unattributed} test file(s) failed to be collected"
+    return text
