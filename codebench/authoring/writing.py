@@ -101,6 +101,7 @@ def staged(target: Path) -> Iterator[Path]:
     made = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
     target.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
+    stage.chmod(target.parent.stat().st_mode & 0o777)  # mkdtemp's 0700 would stay after the rename
     try:
         yield stage
     finally:

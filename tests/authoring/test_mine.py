@@ -186,6 +186,13 @@ def test_a_fix_with_its_test_becomes_a_task(history: History) -> None:
     ]
 
 
+def test_a_task_folder_is_as_readable_as_its_suite(history: History) -> None:
+    """Mined (and scaffolded) task folders were 0700, the mode of the temporary folder they
+    were written in, so nobody else could read a suite shared on one machine."""
+    mode = history.suite_dir.stat().st_mode & 0o777
+    assert history.task("fix").task_dir.stat().st_mode & 0o777 == mode
+
+
 def test_documentation_is_left_out_of_the_gold_patch_and_listed(history: History) -> None:
     task = history.task("fix")
     assert "CHANGELOG" not in task.gold_patch and "+++ b/mathy/ops.py" in task.gold_patch
