@@ -146,7 +146,8 @@ def print_summary(summary: MiningSummary) -> None:
 
 
 def _mined_table(summary: MiningSummary) -> Table:
-    table = Table("task", "commit", "date", "scope", "F2P", "P2P", "left out", title="mined")
+    table = Table("task", "commit", "date", "scope", "F2P", "P2P", title="mined")
+    table.add_column("left out", overflow="fold")  # test ids are long words: fold, never cut
     for commit, mined in summary.mined:
         tests = mined.tests
         left = {"docs": mined.excluded, "flaky": tests.flaky, "gold fails": tests.gold_fails}
@@ -164,7 +165,8 @@ def _mined_table(summary: MiningSummary) -> Table:
 
 
 def _rejected_table(summary: MiningSummary) -> Table:
-    table = Table("commit", "subject", "reason", "detail", title="rejected")
+    table = Table("commit", "subject", "reason", title="rejected")
+    table.add_column("detail", overflow="fold")
     for commit, rejection in summary.rejected:
         subject = commit.subject
         if len(subject) > SUBJECT_CHARS:
