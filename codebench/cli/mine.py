@@ -89,7 +89,7 @@ def tasks_mine(
 ) -> None:
     """Mine tasks from a repository's history: commits changing code and tests whose tests
     fail before and pass after. A rerun decides only commits not decided before."""
-    from codebench.authoring import MineRequest, mine
+    from codebench.authoring import MineRequest, Reason, mine
     from codebench.authoring.commit_checks import MIB
     from codebench.runner import SandboxSettings, images_for
 
@@ -114,8 +114,8 @@ def tasks_mine(
     if summary.mined:
         hint = validate_command(suite, tasks_dir, backend)
         say(f"Now write each task's title and instruction (drafts start with TODO:), then: {hint}")
-    if any(not rejection.reason.final for _, rejection in summary.rejected):
-        raise typer.Exit(EXIT_INFRA_ERRORS)
+    if any(rejection.reason is Reason.SANDBOX_ERROR for _, rejection in summary.rejected):
+        raise typer.Exit(EXIT_INFRA_ERRORS)  # those commits are decided by the next run
 
 
 def _instructor(spec: str | None, base_url: str | None, config: Path | None) -> Instructor:

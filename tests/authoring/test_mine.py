@@ -3,6 +3,7 @@ flaky tests, resuming, src layouts, drafts that validate refuses, one Docker run
 
 from __future__ import annotations
 
+import importlib
 import json
 import tomllib
 from dataclasses import dataclass, replace
@@ -24,6 +25,7 @@ from codebench.authoring.history import CommitInfo, list_commits
 from codebench.authoring.judging import TestLists, judge
 from codebench.authoring.split import DiffSplit
 from codebench.authoring.writing import TaskFields, task_toml
+from codebench.errors import SandboxError
 from codebench.grading import TestStatus, TestTally
 from codebench.models import ModelOptions
 from codebench.models.config import BenchConfig, ModelConfig
@@ -417,3 +419,26 @@ def test_task_toml_keeps_any_commit_message_loadable(tmp_path: Path) -> None:
     assert parsed["instruction"] == text
     assert parsed["source"] == {"commit": "c" * 40}
     assert parsed["created_at"] == datetime(2024, 5, 1, 12, tzinfo=UTC)
+
+
+def test_a_sandbox_failure_is_not_a_decision(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An infrastructure failure is no fault of the commit: it is reported, not recorded, and
+    the next run decides the commit."""
+    repo, sha = src_layout(tmp_path / "wordy")
+    command = f"PYTHONPATH=src {DEFAULT_TEST_COMMAND}"
+    request = MineRequest(repo.root, tmp_path / "mined", commits=(sha,), test_command=command)
+
+    def broken(*args: object, **kwargs: object) -> TestTally:
+        raise SandboxError("the engine went away")
+
+    mine_module = importlib.import_module("codebench.authoring.mine")  # not the function
+    with monkeypatch.context() as patched:
+        patched.setattr(mine_module, "tally_patched", broken)
+        failed = mine(request, LOCAL, quiet())
+    assert failed.decisions[0].outcome == Rejection(Reason.SANDBOX_ERROR, "the engine went away")
+    assert not (tmp_path / "mined" / ".mined.json").exists()
+    assert not list((tmp_path / "mined").iterdir())  # no half-written task folder
+    again = mine(request, LOCAL, quiet())
+    assert again.skipped == 0 and not isinstance(again.decisions[0].outcome, Rejection)

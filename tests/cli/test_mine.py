@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
 import shlex
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from codebench.cli import app
+from codebench.errors import SandboxError
 from tests.conftest import GitHistory
 
 runner = CliRunner()
@@ -52,3 +55,28 @@ def test_mine_prints_every_decision_and_a_validate_hint_that_works(tmp_path: Pat
     again = runner.invoke(app, args)
     assert again.exit_code == 0, again.output
     assert "mined 0 task(s), rejected 0 commit(s); 3 commit(s) decided earlier" in again.output
+
+
+def test_mine_exits_4_when_a_sandbox_failed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> object:
+        raise SandboxError("the engine went away")
+
+    monkeypatch.setattr(
+        importlib.import_module("codebench.authoring.mine"), "tally_patched", broken
+    )
+    repo = wordy(tmp_path / "wordy")
+    args = [
+        "tasks",
+        "mine",
+        "--repo",
+        str(repo.root),
+        "--tasks-dir",
+        str(tmp_path),
+        "--backend",
+        "local",
+    ]
+    failed = runner.invoke(app, args)
+    assert failed.exit_code == 4, failed.output
+    assert "sandbox error" in failed.output and "the engine went away" in failed.output
