@@ -25,15 +25,19 @@ class TaskError(CodebenchError):
 
 
 class PlaceholderError(TaskError):
-    """A `task.toml` field still holds the "TODO: ..." draft that `tasks scaffold` wrote."""
+    """A `task.toml` field still holds a "TODO: ..." draft (as scaffold and mine write them)."""
 
     def __init__(self, path: Path | str, field: str) -> None:
         super().__init__(
             path,
-            f"is still the scaffold's placeholder (it starts with 'TODO:'); write the task's "
+            f"is still a draft (it starts with 'TODO:'); write the task's "
             f"real {field} in place of it, then validate again",
             field,
         )
+
+
+class UnappliedPatchError(TaskError):
+    """A patch that authoring split off a change does not apply to its own starting tree."""
 
 
 class ConfigError(CodebenchError):

@@ -230,3 +230,35 @@ SEARCH_REPLACE = (
     'def div(a, b):\n    if b == 0:\n        raise CalcError("division by zero")\n    return a / b\n'
     ">>>>>>> REPLACE\n"
 )
+
+
+class GitHistory:
+    """A git repository built commit by commit with fixed dates (the mining tests' input)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True)
+        self.git("init", "-q", "-b", "main")
+
+    def git(self, *args: str, when: str = "2024-01-01T00:00:00+00:00") -> str:
+        """Run git in the repository as a fixed author at a fixed date; its output, stripped."""
+        identity = {"GIT_AUTHOR_NAME": "Ada", "GIT_AUTHOR_EMAIL": "ada@example.org"}
+        identity |= {"GIT_COMMITTER_NAME": "Ada", "GIT_COMMITTER_EMAIL": "ada@example.org"}
+        env = {**os.environ, **identity, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+        done = subprocess.run(
+            ["git", *args], cwd=self.root, env=env, capture_output=True, text=True, check=True
+        )
+        return done.stdout.strip()
+
+    def commit(self, message: str, files: dict[str, str | bytes | None], when: str) -> str:
+        """Write (or, for None, delete) the files, commit them all at `when`; the new sha."""
+        for name, data in files.items():
+            path = self.root / name
+            if data is None:
+                path.unlink()
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data.encode() if isinstance(data, str) else data)
+        self.git("add", "-A")
+        self.git("commit", "-q", "--allow-empty", "-m", message, when=when)
+        return self.git("rev-parse", "HEAD")

@@ -1,5 +1,9 @@
-"""Authoring: turning repositories into tasks (scaffold from a before/after pair, validate)."""
+"""Authoring: turning repositories into tasks (mine a history, scaffold from a before/after pair,
+validate)."""
 
+from codebench.authoring.instructions import Draft, Instructor, draft_from_message, model_instructor
+from codebench.authoring.mine import Decision, MinedCommit, MineRequest, MiningSummary, mine
+from codebench.authoring.reasons import Reason, Rejection
 from codebench.authoring.scaffold import ScaffoldRequest, ScaffoldResult, scaffold
 from codebench.authoring.split import DiffSplit, is_doc_path, split_diff
 from codebench.authoring.validate import (
@@ -12,12 +16,23 @@ from codebench.authoring.validate import (
 )
 
 __all__ = [
+    "Decision",
     "DiffSplit",
+    "Draft",
+    "Instructor",
+    "MineRequest",
+    "MinedCommit",
+    "MiningSummary",
+    "Reason",
+    "Rejection",
     "ScaffoldRequest",
     "ScaffoldResult",
     "TaskValidation",
+    "draft_from_message",
     "gold_entities",
     "is_doc_path",
+    "mine",
+    "model_instructor",
     "placeholder_errors",
     "scaffold",
     "scope_problems",

@@ -8,31 +8,29 @@ last, so a scaffold that fails or is interrupted leaves nothing behind.
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-from codebench.analysis import changed_entities, classify_scope
 from codebench.authoring.split import DiffSplit, copy_tree, split_diff
+from codebench.authoring.testruns import no_fail_to_pass_message, tally_patched, test_modules
 from codebench.authoring.validate import PLACEHOLDER
+from codebench.authoring.writing import (
+    TaskFields,
+    check_target,
+    measure_scope,
+    rename_into_place,
+    staged,
+    task_toml,
+)
 from codebench.errors import TaskError
-from codebench.grading import TestTally, tally_tests
-from codebench.patching import AppliedPatch, ParsedPatch, apply_patch, is_test_path, parse_patch
-from codebench.paths import is_bundled
 from codebench.runner import SandboxSettings
-from codebench.sandbox import open_sandbox
 from codebench.tasks import Category, Scope
 from codebench.tasks.loader import GOLD_PATCH, TASK_FILE, TESTS_PATCH, iter_tree
 from codebench.tasks.schema import DEFAULT_IMAGE, DEFAULT_TEST_COMMAND
 
 INSTRUCTION_HINT = "the request, as a user of the repository would write it"
-SCOPE_NOTE = "measured from the gold patch; global may need context_files"
-SRC_LAYOUT_COMMAND = f"PYTHONPATH=src {DEFAULT_TEST_COMMAND}"
 
 
 @dataclass(frozen=True)
@@ -71,7 +69,7 @@ def scaffold(request: ScaffoldRequest, settings: SandboxSettings) -> ScaffoldRes
     fails before the change and passes after it (with how many tests ran before and after).
     Nothing is left on disk when it raises or is interrupted.
     """
-    _check_target(request.task_dir)
+    check_target(request.task_dir)
     split = split_diff(request.before, request.after)
     if not split.gold or not split.tests:
         missing = "source files" if not split.gold else "test files"
@@ -80,8 +78,7 @@ def scaffold(request: ScaffoldRequest, settings: SandboxSettings) -> ScaffoldRes
     # tests run on --before itself until they pass: a failed scaffold writes nothing
     start = repo_dir if repo_dir.exists() else request.before
     fail_to_pass, pass_to_pass = _classify_tests(start, split, request, settings)
-    old = {path: data.decode(errors="replace") for path, data in iter_tree(start)}
-    scope = classify_scope(changed_entities(split.gold, old))
+    scope = measure_scope(split.gold, start)
     files = {
         GOLD_PATCH: split.gold,
         TESTS_PATCH: split.tests,
@@ -92,17 +89,6 @@ def scaffold(request: ScaffoldRequest, settings: SandboxSettings) -> ScaffoldRes
     return ScaffoldResult(
         request.task_dir, scope, fail_to_pass, pass_to_pass, split.excluded, drafts
     )
-
-
-def _check_target(task_dir: Path) -> None:
-    if task_dir.exists():
-        raise TaskError(task_dir, "already exists; pick another id or remove it")
-    if is_bundled(task_dir):
-        raise TaskError(
-            task_dir,
-            "is inside the installed package's read-only copy of the suites; make a workspace "
-            "with `codebench init DIR` and scaffold there, or pass --tasks-dir",
-        )
 
 
 def _starting_tree(request: ScaffoldRequest) -> Path:
@@ -118,108 +104,42 @@ def _write_task(request: ScaffoldRequest, repo_dir: Path, files: dict[str, str])
     their targets, then rename each into place; on any failure, remove what was written."""
     own_repo = repo_dir == request.task_dir / "repo"
     new_shared = not own_repo and not repo_dir.exists()
-    with _staged(request.task_dir) as task_stage:
+    with staged(request.task_dir) as task_stage:
         for name, text in files.items():
             (task_stage / name).write_text(text, encoding="utf-8")
         if own_repo:
             copy_tree(request.before, task_stage / "repo")
         try:
             if new_shared:
-                with _staged(repo_dir) as repo_stage:
+                with staged(repo_dir) as repo_stage:
                     copy_tree(request.before, repo_stage)
-                    _rename_into_place(repo_stage, repo_dir)
-            _rename_into_place(task_stage, request.task_dir)
+                    rename_into_place(repo_stage, repo_dir)
+            rename_into_place(task_stage, request.task_dir)
         except BaseException:
             if new_shared:  # a starting tree no task uses
                 shutil.rmtree(repo_dir, ignore_errors=True)
             raise
 
 
-@contextmanager
-def _staged(target: Path) -> Iterator[Path]:
-    """A fresh hidden folder beside `target` (same file system: the rename is atomic), removed
-    on exit unless it was renamed; parent folders made for it go too if nothing else came."""
-    made = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
-    target.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
-    try:
-        yield stage
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-        if not target.exists():
-            for folder in made:  # innermost first
-                try:
-                    folder.rmdir()
-                except OSError:
-                    break
-
-
-def _rename_into_place(stage: Path, target: Path) -> None:
-    if target.exists():  # os.rename would replace an empty folder silently
-        raise TaskError(target, "appeared while scaffolding; remove it or pick another id")
-    try:
-        os.rename(stage, target)
-    except OSError as exc:
-        raise TaskError(target, f"cannot be written: {exc.strerror}") from exc
-
-
 def _classify_tests(
     repo_dir: Path, split: DiffSplit, request: ScaffoldRequest, settings: SandboxSettings
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    test_files = [
-        path
-        for path, _ in iter_tree(request.after)
-        if path.endswith(".py") and is_test_path(path) and Path(path).name.startswith("test")
-    ]
-    before = _tally(repo_dir, [split.tests], test_files, request, settings)
-    after = _tally(repo_dir, [split.gold, split.tests], test_files, request, settings)
+    test_files = test_modules(path for path, _ in iter_tree(request.after))
+    run = partial(
+        tally_patched,
+        repo_dir,
+        files=test_files,
+        test_command=request.test_command,
+        image=request.image,
+        settings=settings,
+    )
+    before, after = run([split.tests]), run([split.gold, split.tests])
     passed_before = set(before.passed)
     fail_to_pass = tuple(t for t in after.passed if t not in passed_before)
     pass_to_pass = tuple(t for t in after.passed if t in passed_before)
     if not fail_to_pass:
         raise TaskError(request.after, no_fail_to_pass_message(before, after))
     return fail_to_pass, pass_to_pass
-
-
-def no_fail_to_pass_message(before: TestTally, after: TestTally) -> str:
-    """Why no test fails before and passes after, with what ran on each side."""
-    ran = f"before the change {_counts(before)}; after it {_counts(after)}"
-    if after.statuses:
-        return f"no test fails before the change and passes after it ({ran})"
-    return (
-        f"no test fails before the change and passes after it: 0 tests ran after the change, "
-        f"the test command collected nothing ({ran}); check --test-command (default "
-        f"{DEFAULT_TEST_COMMAND!r}); for a src layout try --test-command {SRC_LAYOUT_COMMAND!r}"
-    )
-
-
-def _counts(tally: TestTally) -> str:
-    passed = len(tally.passed)
-    text = f"{len(tally.statuses)} test(s) ran, {passed} passed"
-    if tally.unattributed:
-        text += f", {tally.unattributed} test file(s) failed to be collected"
-    return text
-
-
-def _tally(
-    repo_dir: Path,
-    patches: list[str],
-    files: list[str],
-    request: ScaffoldRequest,
-    settings: SandboxSettings,
-) -> TestTally:
-    image = settings.image_id(request.image)
-    with open_sandbox(settings.backend, repo_dir, image, settings.limits) as box:
-        for number, text in enumerate(patches):
-            parsed = parse_patch(text, repo_dir)
-            applied = (
-                apply_patch(box, parsed, f"p{number}")
-                if isinstance(parsed, ParsedPatch)
-                else parsed
-            )
-            if not isinstance(applied, AppliedPatch):
-                raise TaskError(repo_dir, f"a scaffolded patch does not apply: {applied.reason}")
-        return tally_tests(box, request.test_command, files, timeout=600)
 
 
 def _task_toml(
@@ -229,31 +149,16 @@ def _task_toml(
     fail_to_pass: tuple[str, ...],
     pass_to_pass: tuple[str, ...],
 ) -> str:
-    lines = [
-        f"id = {json.dumps(request.task_id)}",
-        f"title = {json.dumps(request.title or f'{PLACEHOLDER} a short title')}",
-        f"instruction = {_multiline(request.instruction or f'{PLACEHOLDER} {INSTRUCTION_HINT}')}",
-        f"scope = {json.dumps(scope.value)}  # {SCOPE_NOTE}",
-        f"category = {json.dumps(request.category.value)}",
-    ]
-    if request.repo_dir is not None:
-        lines.append(f"repo = {json.dumps(repo_dir.name)}")
-    if request.image != DEFAULT_IMAGE:
-        lines.append(f"image = {json.dumps(request.image)}")
-    if request.test_command != DEFAULT_TEST_COMMAND:
-        lines.append(f"test_command = {json.dumps(request.test_command)}")
-    lines.append("fail_to_pass = " + _toml_list(fail_to_pass))
-    lines.append("pass_to_pass = " + _toml_list(pass_to_pass))
-    return "\n".join(lines) + "\n"
-
-
-def _multiline(text: str) -> str:
-    if '"""' in text or "\\" in text:
-        return json.dumps(text)
-    return f'"""\n{text.strip()}\n"""'
-
-
-def _toml_list(items: tuple[str, ...]) -> str:
-    if not items:
-        return "[]"
-    return "[\n" + "".join(f"    {json.dumps(item)},\n" for item in items) + "]"
+    fields = TaskFields(
+        task_id=request.task_id,
+        title=request.title or f"{PLACEHOLDER} a short title",
+        instruction=request.instruction or f"{PLACEHOLDER} {INSTRUCTION_HINT}",
+        scope=scope,
+        category=request.category,
+        fail_to_pass=fail_to_pass,
+        pass_to_pass=pass_to_pass,
+        repo=repo_dir.name if request.repo_dir is not None else None,
+        image=request.image,
+        test_command=request.test_command,
+    )
+    return task_toml(fields)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -18,6 +19,21 @@ from codebench.patching import is_test_path
 from codebench.sandbox import GIT_IDENTITY
 from codebench.tasks.loader import IGNORED_NAMES
 
+# `git diff` as a patch, whatever the user's git configuration says (prefixes, colour, external
+# diff tools, text conversion, relative paths) and with paths taken literally, not as globs.
+DIFF = (
+    "--literal-pathspecs",
+    "-c",
+    "core.quotepath=off",
+    "diff",
+    "--no-color",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--no-relative",
+    "--no-renames",
+    "--src-prefix=a/",
+    "--dst-prefix=b/",
+)
 DOC_SUFFIXES = frozenset({".rst", ".md", ".markdown", ".adoc", ".rdoc"})
 # top-level folders of documentation and of changelog fragments (towncrier, scriv)
 DOC_FOLDERS = frozenset({"docs", "doc", "changelog.d", "newsfragments"})
@@ -54,24 +70,58 @@ def split_diff(before: Path, after: Path) -> DiffSplit:
     Raises `TaskError` when git fails on the pair.
     """
     with tempfile.TemporaryDirectory(prefix="codebench-scaffold-") as work:
-        _git(work, "init", "-q")
-        copy_tree(before, Path(work))
-        _git(work, "add", "-A")
-        _git(work, *GIT_IDENTITY, "commit", "-q", "--allow-empty", "-m", "before")
-        for entry in Path(work).iterdir():
-            if entry.name != ".git":
-                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
-        copy_tree(after, Path(work))
-        _git(work, "add", "-A")
-        listed = _git(work, "diff", "--cached", "--name-only", "--no-renames")
-        names = [n for n in listed.split("\n") if n]
-        tests = [n for n in names if is_test_path(n)]
-        docs = [n for n in names if n not in tests and is_doc_path(n)]
-        source = [n for n in names if n not in tests and n not in docs]
-        diff = ("diff", "--cached", "--binary", "--no-renames", "--")
-        gold = _git(work, *diff, *source) if source else ""
-        hidden = _git(work, *diff, *tests) if tests else ""
-    return DiffSplit(gold, hidden, tuple(docs))
+        _git(Path(work), "init", "-q")
+        for number, tree in enumerate((before, after)):
+            for entry in Path(work).iterdir():
+                if entry.name != ".git":
+                    shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+            copy_tree(tree, Path(work))
+            _git(Path(work), "add", "-A", "-f")  # the trees' own .gitignore hides nothing
+            _git(Path(work), *GIT_IDENTITY, "commit", "-q", "--allow-empty", "-m", f"t{number}")
+        return split_revisions(Path(work), "HEAD~1", "HEAD")
+
+
+@dataclass(frozen=True)
+class ChangedPaths:
+    """The paths a change touches, by kind."""
+
+    source: tuple[str, ...]  # what the gold patch holds
+    tests: tuple[str, ...]  # what the hidden tests hold
+    docs: tuple[str, ...]  # documentation: in neither patch
+
+
+def partition_paths(names: Iterable[str]) -> ChangedPaths:
+    """Test files (`is_test_path`), then documentation (`is_doc_path`), then the rest."""
+    names = list(names)
+    tests = [n for n in names if is_test_path(n)]
+    docs = [n for n in names if n not in tests and is_doc_path(n)]
+    source = [n for n in names if n not in tests and n not in docs]
+    return ChangedPaths(tuple(source), tuple(tests), tuple(docs))
+
+
+def changed_names(repo: Path, old: str, new: str) -> list[str]:
+    """The paths that differ between two revisions of the git repository `repo` (no rename
+    detection: a rename is a deletion and an addition). Raises `TaskError` when git fails."""
+    listed = _git(repo, *DIFF, "--name-only", "-z", old, new)
+    return [name for name in listed.split("\0") if name]
+
+
+def binary_names(repo: Path, old: str, new: str) -> list[str]:
+    """The changed paths git diffs as binary (`-` counts in `--numstat`)."""
+    listed = _git(repo, *DIFF, "--numstat", "-z", old, new)
+    return [e.split("\t", 2)[2] for e in listed.split("\0") if e.startswith("-\t-\t")]
+
+
+def split_revisions(repo: Path, old: str, new: str) -> DiffSplit:
+    """The diff from revision `old` to `new` of the git repository `repo`, split into the gold
+    patch, the hidden tests and the documentation left out.
+
+    Raises `TaskError` when git fails, `UnicodeDecodeError` when a patch is not UTF-8 text.
+    """
+    parts = partition_paths(changed_names(repo, old, new))
+    gold = _git(repo, *DIFF, "--binary", old, new, "--", *parts.source) if parts.source else ""
+    hidden = _git(repo, *DIFF, "--binary", old, new, "--", *parts.tests) if parts.tests else ""
+    return DiffSplit(gold, hidden, parts.docs)
 
 
 def copy_tree(source: Path, target: Path) -> None:
@@ -81,8 +131,12 @@ def copy_tree(source: Path, target: Path) -> None:
     )
 
 
-def _git(cwd: str, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+def _git(cwd: Path, *args: str) -> str:
+    """git's output; raises `TaskError` when git fails, `UnicodeDecodeError` when the output
+    is not UTF-8 (a patch of a file in another encoding)."""
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
     if done.returncode != 0:
-        raise TaskError(Path(cwd), f"git {' '.join(args[:2])} failed: {done.stderr.strip()}")
-    return done.stdout
+        command = next((a for a in args if not a.startswith("-") and "=" not in a), "")
+        stderr = done.stderr.decode(errors="replace").strip()
+        raise TaskError(cwd, f"git {command} failed: {stderr}")
+    return done.stdout.decode("utf-8")

@@ -19,7 +19,7 @@ from codebench.sandbox import finish_closing
 from codebench.tasks import Scope, Task
 from codebench.tasks.loader import TASK_FILE
 
-PLACEHOLDER = "TODO:"  # how `tasks scaffold` marks a field it could not write
+PLACEHOLDER = "TODO:"  # how `tasks scaffold` and `tasks mine` mark a draft a person must write
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ app = typer.Typer(
     help="A benchmark for models that edit code.",
 )
 tasks_app = typer.Typer(
-    no_args_is_help=True, rich_markup_mode=None, help="List, validate and scaffold task suites."
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    help="List, validate, scaffold and mine task suites.",
 )
 app.add_typer(tasks_app, name="tasks")

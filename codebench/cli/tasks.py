@@ -1,4 +1,4 @@
-"""`codebench tasks list | validate | scaffold`."""
+"""`codebench tasks list | validate | scaffold` (`tasks mine`: codebench/cli/mine.py)."""
 
 from __future__ import annotations
 
@@ -119,16 +119,21 @@ def tasks_scaffold(
     say(f"FAIL_TO_PASS: {len(result.fail_to_pass)}, PASS_TO_PASS: {len(result.pass_to_pass)}")
     if result.excluded:
         say(f"excluded from the gold patch: {', '.join(result.excluded)}")
-    validate = _validate_command(task_id, suite, tasks_dir, backend)
+    validate = validate_command(suite, tasks_dir, backend, task_id)
     if result.drafts:
         say(f"Now write the {' and '.join(result.drafts)} in task.toml, then: {validate}")
     else:
         say(f"Now read task.toml, then: {validate}")
 
 
-def _validate_command(task_id: str, suite: str, tasks_dir: Path | None, backend: Backend) -> str:
-    """The `tasks validate` command line for the task just scaffolded, as the shell takes it."""
-    words = ["codebench", "tasks", "validate", "--suite", suite, "--task", task_id]
+def validate_command(
+    suite: str, tasks_dir: Path | None, backend: Backend, task_id: str | None = None
+) -> str:
+    """The `tasks validate` command line for a suite (or one task of it) just written, as the
+    shell takes it."""
+    words = ["codebench", "tasks", "validate", "--suite", suite]
+    if task_id is not None:
+        words += ["--task", task_id]
     if tasks_dir is not None:
         words += ["--tasks-dir", str(tasks_dir)]
     if backend is not Backend.DOCKER:

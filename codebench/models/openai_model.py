@@ -186,6 +186,15 @@ class OpenAIModel(Model):
             calls=calls,
         )
 
+    def complete(self, system: str, user: str) -> str:
+        """One plain reply to a system and a user message, with the model's options, retries
+        and deadline, but no edit format and no cache (authoring's drafts).
+
+        Raises `ModelError` when every attempt fails or the deadline passes.
+        """
+        reply, _calls = self._ask(self._request(system, user))
+        return reply.text
+
     def _request(self, system: str, user: str) -> dict[str, Any]:
         options: dict[str, Any] = {"model": self.name}
         if self.config.temperature is not None:

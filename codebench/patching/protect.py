@@ -52,6 +52,11 @@ def loads_at_startup(path: str) -> bool:
     return any(part.endswith(PACKAGE_METADATA_SUFFIXES) for part in posix.parts)
 
 
+def harness_owned(path: str) -> bool:
+    """Git attributes and start-up hooks: whatever a patch does to them is tampering."""
+    return PurePosixPath(path).name == GIT_ATTRIBUTES or loads_at_startup(path)
+
+
 def pytest_section(name: str, data: bytes | None) -> object:
     """The pytest settings held by a config file (None if absent); unparsable -> the raw bytes."""
     if data is None:
@@ -81,8 +86,7 @@ def find_tampering(
     for path in changed:
         name = PurePosixPath(path).name
         config_changed = name in PYTEST_SECTION_FILES and _pytest_config_changed(sandbox, path)
-        harness_owned = name == GIT_ATTRIBUTES or loads_at_startup(path)
-        if path in hidden or is_test_path(path) or harness_owned or config_changed:
+        if path in hidden or is_test_path(path) or harness_owned(path) or config_changed:
             tampered.append(path)
     return tuple(tampered)
 

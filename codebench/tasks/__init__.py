@@ -2,6 +2,15 @@
 `codebench.authoring`)."""
 
 from codebench.tasks.loader import Task, load_suite, load_task, select_tasks
-from codebench.tasks.schema import Category, Scope, TaskSpec
+from codebench.tasks.schema import Category, Scope, Source, TaskSpec
 
-__all__ = ["Category", "Scope", "Task", "TaskSpec", "load_suite", "load_task", "select_tasks"]
+__all__ = [
+    "Category",
+    "Scope",
+    "Source",
+    "Task",
+    "TaskSpec",
+    "load_suite",
+    "load_task",
+    "select_tasks",
+]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from codebench.errors import ConfigError, TaskError
 from codebench.io import BadKey, load_toml, read_text
-from codebench.tasks.schema import Category, Scope, TaskSpec
+from codebench.tasks.schema import METADATA_FIELDS, Category, Scope, TaskSpec
 
 TASK_FILE = "task.toml"
 GOLD_PATCH = "gold.patch"
@@ -57,9 +57,10 @@ class Task:
 
     @cached_property
     def content_hash(self) -> str:
-        """sha256 over everything that can change a result: spec, patches and starting tree."""
+        """sha256 over everything that can change a result: spec (its metadata aside: source
+        and date), patches and starting tree."""
         digest = hashlib.sha256()
-        digest.update(self.spec.model_dump_json().encode())
+        digest.update(self.spec.model_dump_json(exclude=set(METADATA_FIELDS)).encode())
         for text in (self.gold_patch, self.tests_patch):
             digest.update(hashlib.sha256(text.encode()).digest())
         for relative, data in iter_tree(self.repo_dir):

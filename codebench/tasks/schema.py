@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -11,6 +12,10 @@ TASK_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$"
 REPO_NAME_PATTERN = r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*$"
 DEFAULT_TEST_COMMAND = "python3 -m pytest -p no:cacheprovider -q"
 DEFAULT_IMAGE = "python"
+COMMIT_PATTERN = r"^[0-9a-f]{40}([0-9a-f]{24})?$"  # a full sha-1 or sha-256 object name
+# Where a task came from: they cannot change a result, so the content hash leaves them out.
+METADATA_FIELDS = frozenset({"source", "created_at"})
+DATE_FORMS = "a TOML date (2024-05-01) or an offset date-time (2024-05-01T12:00:00+02:00)"
 
 
 class Scope(StrEnum):
@@ -34,6 +39,22 @@ class Category(StrEnum):
     LONG_CONTEXT = "long_context"
 
 
+class Source(BaseModel):
+    """Where a mined task came from: the repository (when known) and the commit it replays."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    repository: str | None = Field(default=None, min_length=1)  # e.g. the `origin` remote's URL
+    commit: str  # the full sha of the change the task replays
+
+    @field_validator("commit")
+    @classmethod
+    def _commit_is_a_full_sha(cls, value: str) -> str:
+        if not re.fullmatch(COMMIT_PATTERN, value):
+            raise ValueError("must be the commit's full sha: 40 (or 64) lowercase hex digits")
+        return value
+
+
 class TaskSpec(BaseModel):
     """The contents of one `task.toml`, validated."""
 
@@ -53,6 +74,9 @@ class TaskSpec(BaseModel):
     # Files outside the edit that hold what the change needs: what makes a task global when
     # its gold patch alone looks local (one file, at most two definitions).
     context_files: tuple[str, ...] = ()
+    # For mined tasks: the repository and commit, and the commit's date (a task's shelf life).
+    source: Source | None = None
+    created_at: datetime | date | None = None
 
     @field_validator("repo")
     @classmethod
@@ -63,6 +87,21 @@ class TaskSpec(BaseModel):
                 "must name a folder inside tasks/repos/ (letters, digits, '_', '-' and '.', "
                 "not starting with a dot)"
             )
+        return value
+
+    @field_validator("created_at", mode="before")
+    @classmethod
+    def _created_at_is_a_date(cls, value: object) -> object:
+        """A date, or a date-time with its UTC offset (a local time names no instant)."""
+        if isinstance(value, str):
+            try:
+                value = _parse_date(value)
+            except ValueError:
+                raise ValueError(f"must be {DATE_FORMS}") from None
+        if isinstance(value, datetime) and value.utcoffset() is None:
+            raise ValueError(f"has no UTC offset; write {DATE_FORMS}")
+        if value is not None and not isinstance(value, date):
+            raise ValueError(f"must be {DATE_FORMS}")
         return value
 
     @field_validator("fail_to_pass", "pass_to_pass")
@@ -82,3 +121,10 @@ class TaskSpec(BaseModel):
     def test_ids(self) -> tuple[str, ...]:
         """Every test the task grades on: FAIL_TO_PASS then PASS_TO_PASS."""
         return self.fail_to_pass + self.pass_to_pass
+
+
+def _parse_date(text: str) -> date:
+    """`2024-05-01` as a date; anything longer as an ISO 8601 date-time."""
+    return (
+        date.fromisoformat(text) if len(text) == len("2024-05-01") else datetime.fromisoformat(text)
+    )

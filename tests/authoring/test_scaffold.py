@@ -95,7 +95,7 @@ def test_scaffold_writes_a_valid_task(
     assert loaded.spec.title.startswith("TODO:")
     verdict = validate_task(loaded, sandbox_settings)
     assert verdict.problems == (
-        f"{request.task_dir / 'task.toml'}: field 'title': is still the scaffold's placeholder "
+        f"{request.task_dir / 'task.toml'}: field 'title': is still a draft "
         "(it starts with 'TODO:'); write the task's real title in place of it, then validate "
         "again",
     )

@@ -121,7 +121,7 @@ def test_scaffold_placeholders_are_rejected_naming_the_file_and_field(
     ]
     assert all(isinstance(e, PlaceholderError) for e in errors)
     assert str(errors[1]) == (
-        f"{task.task_dir / 'task.toml'}: field 'instruction': is still the scaffold's placeholder "
+        f"{task.task_dir / 'task.toml'}: field 'instruction': is still a draft "
         "(it starts with 'TODO:'); write the task's real instruction in place of it, then "
         "validate again"
     )

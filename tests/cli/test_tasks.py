@@ -68,8 +68,8 @@ def test_scaffold_lists_the_documentation_it_left_out_and_the_drafts(
     # drafts are rejected by the very command the hint gives
     validated = runner.invoke(app, hint_of(scaffolded.output))
     assert validated.exit_code == 1
-    assert "field 'title': is still the scaffold's placeholder" in validated.output
-    assert "field 'instruction': is still the scaffold's placeholder" in validated.output
+    assert "field 'title': is still a draft" in validated.output
+    assert "field 'instruction': is still a draft" in validated.output
 
 
 def test_scaffold_takes_the_test_command_and_environment(

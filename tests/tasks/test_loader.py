@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from codebench.errors import TaskError
-from codebench.tasks import Category, Scope, load_suite, load_task
+from codebench.tasks import Category, Scope, Source, load_suite, load_task
 from tests.conftest import FIXTURE_TASKS
 
 
@@ -77,6 +78,10 @@ def test_caches_do_not_change_the_hash(suite_copy: Path) -> None:
         ),
         ("timeout = 60", 'timeout = "60"', "timeout", "integer"),
         ('repo = "calc"', 'repo = "nope"', "repo", "does not exist"),
+        ("timeout = 60", "timeout = 60\ncreated_at = 2024-05-01T12:00:00", "created_at", "offset"),
+        ("timeout = 60", 'timeout = 60\ncreated_at = "last week"', "created_at", "TOML date"),
+        ("timeout = 60", 'timeout = 60\nsource = { commit = "abc" }', "source.commit", "full sha"),
+        ("timeout = 60", 'timeout = 60\nsource = { repository = "x" }', "source.commit", "req"),
     ],
 )
 def test_bad_task_toml_names_file_and_field(
@@ -88,6 +93,30 @@ def test_bad_task_toml_names_file_and_field(
     assert caught.value.field == field
     assert str(path) in str(caught.value)
     assert words in str(caught.value)
+
+
+SHA = "0123456789abcdef0123456789abcdef01234567"
+
+
+def test_a_mined_task_has_its_source_and_date_outside_the_content_hash(suite_copy: Path) -> None:
+    before = load_task(suite_copy / "mini" / "mini-div-zero")
+    source = f'source = {{ repository = "https://example.org/calc.git", commit = "{SHA}" }}'
+    edit_toml(suite_copy, "mini-div-zero", "timeout = 60", f"timeout = 60\n{source}")
+    edit_toml(suite_copy, "mini-div-zero", "timeout = 60", "timeout = 60\ncreated_at = 2024-05-01")
+    mined = load_task(suite_copy / "mini" / "mini-div-zero")
+    assert mined.spec.source == Source(repository="https://example.org/calc.git", commit=SHA)
+    assert mined.spec.created_at == date(2024, 5, 1)
+    # where a task came from cannot change a result: stored results stay valid
+    assert mined.content_hash == before.content_hash
+    assert before.spec.source is None and before.spec.created_at is None
+
+
+def test_created_at_keeps_its_offset(suite_copy: Path) -> None:
+    stamp = "2024-05-01T12:30:00+02:00"
+    edit_toml(suite_copy, "mini-div-zero", "timeout = 60", f"timeout = 60\ncreated_at = {stamp}")
+    created = load_task(suite_copy / "mini" / "mini-div-zero").spec.created_at
+    assert created == datetime.fromisoformat(stamp)
+    assert isinstance(created, datetime) and created.utcoffset() == timedelta(hours=2)
 
 
 def test_id_must_match_folder(suite_copy: Path) -> None:

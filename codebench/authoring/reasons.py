@@ -1,0 +1,48 @@
+"""Why `tasks mine` turned a commit down: one reason of a fixed list, and the detail."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Reason(StrEnum):
+    """Why a commit is not a task. Every one but `SANDBOX_ERROR` and `TASK_EXISTS` is a
+    decision a rerun keeps; those two are tried again."""
+
+    MERGE_COMMIT = "merge commit"
+    ROOT_COMMIT = "root commit"  # no parent to start from
+    ONLY_DOCS = "only docs"
+    NO_CODE = "no code touched"
+    NO_TESTS = "no tests touched"
+    BINARY = "binary changes"
+    PROTECTED = "changes protected paths"  # the gold patch would trip the grader's checks
+    TOO_LARGE = "too large"
+    UNSAFE_TREE = "unsafe tree"  # a symlink that leaves the starting tree
+    NOT_APPLYING = "patch does not apply"
+    NOTHING_RAN = "no tests ran"
+    NO_FAIL_BEFORE = "no test fails before"
+    GOLD_FAILS = "gold fails"
+    FLAKY = "flaky"
+    TASK_EXISTS = "task exists"  # the suite has the task folder but no record of deciding it
+    SANDBOX_ERROR = "sandbox error"  # infrastructure, not the commit's fault
+
+    @property
+    def final(self) -> bool:
+        """Whether the decision stands for reruns (infrastructure failures do not)."""
+        return self not in (Reason.SANDBOX_ERROR, Reason.TASK_EXISTS)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A commit turned down: why, and the particulars (paths, tests, counts)."""
+
+    reason: Reason
+    detail: str = ""
+
+
+def listing(items: Sequence[str], shown: int = 5) -> str:
+    """The first `shown` items, comma-separated, and how many more there are."""
+    text = ", ".join(items[:shown])
+    return text + (f" and {len(items) - shown} more" if len(items) > shown else "")
