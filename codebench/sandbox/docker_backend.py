@@ -209,18 +209,26 @@ class DockerSandbox(Sandbox):
     def _run(
         self, argv: Sequence[str], env: Mapping[str, str] | None, deadline: float
     ) -> tuple[bytes, bytes, int | None]:
-        exec_id = self._api.exec_create(
-            self._id, list(argv), workdir=WORKDIR, environment=dict(env or {})
-        )["Id"]
+        # creating and inspecting an exec are safe to repeat on a dropped connection; starting
+        # it is not (the command could run twice)
+        create = functools.partial(
+            self._api.exec_create,
+            self._id,
+            list(argv),
+            workdir=WORKDIR,
+            environment=dict(env or {}),
+        )
+        exec_id = retry_connection(create)["Id"]
         out, err = read_handle(self._api.exec_start(exec_id, socket=True), deadline)
-        return out, err, self._api.exec_inspect(exec_id).get("ExitCode")
+        inspected = retry_connection(functools.partial(self._api.exec_inspect, exec_id))
+        return out, err, inspected.get("ExitCode")
 
     def read_file(self, path: str) -> bytes:
         """Read one file through the archive API."""
         full = path if path.startswith("/") else f"{WORKDIR}/{path}"
         try:
-            stream, _ = self._api.get_archive(self._id, full)
-            with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as archive:
+            data = retry_connection(functools.partial(self._read_archive, full))
+            with tarfile.open(fileobj=io.BytesIO(data)) as archive:
                 member = archive.next()
                 extracted = archive.extractfile(member) if member else None
                 if extracted is None:
@@ -244,9 +252,14 @@ class DockerSandbox(Sandbox):
         for directory, group in by_directory.items():
             self._put_archive(directory, tar_of(group, SANDBOX_UID))
 
+    def _read_archive(self, path: str) -> bytes:
+        stream, _ = self._api.get_archive(self._id, path)
+        return b"".join(stream)
+
     def _put_archive(self, directory: str, archive: bytes) -> None:
+        put = functools.partial(self._api.put_archive, self._id, directory, archive)
         with engine_errors(f"could not copy files into {directory} in the sandbox"):
-            copied = self._api.put_archive(self._id, directory, archive)
+            copied = retry_connection(put)  # the same files again: safe to repeat
         if not copied:
             raise SandboxError(f"could not copy files into {directory} in the sandbox")
 

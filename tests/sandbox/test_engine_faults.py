@@ -17,6 +17,7 @@ from codebench.results import Status
 from codebench.runner import SandboxSettings, evaluate_patch
 from codebench.sandbox import Backend, ImageSet, Limits, engine_retry
 from codebench.sandbox import docker_backend as backend
+from codebench.sandbox.checkout import tar_of
 from codebench.tasks import Task
 
 DROPPED = requests.exceptions.ConnectionError(
@@ -72,7 +73,8 @@ class FakeApi:
         return self._call("exec_inspect", {"ExitCode": 0})
 
     def get_archive(self, container: str, path: str) -> Any:
-        return self._call("get_archive")
+        """The file at `path`, as the engine sends it: chunks of a tar archive, and a stat."""
+        return self._call("get_archive", ([tar_of({"ops.py": b"X = 1\n"}, 1000)], {}))
 
     def kill(self, container: str) -> None:
         self._call("kill")
@@ -244,3 +246,28 @@ def test_a_removal_on_a_dropped_pooled_connection_is_retried(
     open_box(mini_tasks["mini-div-zero"]).close()
     backend.wait_for_removals()
     assert engine.every_container_made_was_removed()
+
+
+@pytest.mark.parametrize("call", ["exec_create", "exec_inspect", "get_archive", "put_archive"])
+def test_calls_safe_to_repeat_are_retried_on_a_dropped_connection(
+    engine: FakeApi, mini_tasks: dict[str, Task], call: str
+) -> None:
+    """Seen in the fault-injection run: an `exec_create` sent on a pooled connection the engine
+    had closed failed the attempt ('Connection aborted', RemoteDisconnected)."""
+    box = open_box(mini_tasks["mini-div-zero"])
+    engine.failing, engine.failures_left = call, 1
+    with box:
+        box.write_files({"calc/new.py": b"X = 1\n"})
+        box.exec(["true"], timeout=5)
+        assert box.read_file("calc/ops.py") == b"X = 1\n"
+    assert engine.failures_left == 0
+    assert engine.calls.count(call) >= 2
+
+
+def test_starting_a_command_is_never_repeated(engine: FakeApi, mini_tasks: dict[str, Task]) -> None:
+    """The command might run twice: a dropped `exec_start` is the attempt's sandbox_error."""
+    box = open_box(mini_tasks["mini-div-zero"])
+    engine.failing, engine.failures_left = "exec_start", 1
+    with pytest.raises(SandboxError), box:
+        box.exec(["true"], timeout=5)
+    assert engine.calls.count("exec_start") == 1
