@@ -131,8 +131,9 @@ def _fresh(tasks: list[Task], settings: RunSettings) -> tuple[list[Task], DateSe
     """
     selection = select_since({t.id: t.spec.created_at for t in tasks}, settings.since)
     if not selection.kept:
+        when = settings.since.isoformat() if settings.since else ""
         raise ConfigError(
-            f"--since {settings.since.isoformat() if settings.since else None}: no task of suite {settings.suite!r} was created since "
+            f"--since {when}: no task of suite {settings.suite!r} was created since "
             f"then ({len(selection.undated)} have no created_at, {len(selection.older)} are "
             "older); give an earlier date"
         )
