@@ -6,10 +6,12 @@ only when no engine can be had, and the session ends with a loud banner saying s
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -262,3 +264,58 @@ class GitHistory:
         self.git("add", "-A")
         self.git("commit", "-q", "--allow-empty", "-m", message, when=when)
         return self.git("rev-parse", "HEAD")
+
+
+# A SWE-bench-style clone and instances against it (the import tests, the end-to-end run).
+SWE_OPS = "def add(a, b):\n    return a + b\n\n\ndef div(a, b):\n    return a / b\n"
+SWE_TESTS = "from mathy.ops import add, div\n\n\ndef test_add():\n    assert add(1, 2) == 3\n"
+SWE_FIXED = SWE_OPS.replace(
+    "    return a / b", "    if b == 0:\n        raise ValueError('b is 0')\n    return a / b"
+)
+SWE_NEW_TEST = (
+    "\n\ndef test_div_zero():\n    import pytest\n\n    with pytest.raises(ValueError):\n"
+    "        div(1, 0)\n"
+)
+
+
+@dataclass(frozen=True)
+class SwebenchClone:
+    """A clone with a base commit, and the fix and its test as patches against it."""
+
+    repo: GitHistory
+    base: str
+    gold: str
+    tests: str
+
+
+def swebench_clone(root: Path) -> SwebenchClone:
+    """`acme/mathy` at `root`: the base commit, then the fix with its test (fixed dates)."""
+    repo = GitHistory(root)
+    files = {"mathy/__init__.py": "", "mathy/ops.py": SWE_OPS, "tests/test_ops.py": SWE_TESTS}
+    base = repo.commit("base", files, "2023-03-01T10:00:00+00:00")
+    fixed = {"mathy/ops.py": SWE_FIXED, "tests/test_ops.py": SWE_TESTS + SWE_NEW_TEST}
+    repo.commit("fix div by zero", fixed, "2023-04-01T10:00:00+00:00")
+    gold = repo.git("diff", base, "HEAD", "--", "mathy") + "\n"
+    tests = repo.git("diff", base, "HEAD", "--", "tests") + "\n"
+    return SwebenchClone(repo, base, gold, tests)
+
+
+def swebench_instance(
+    clone: SwebenchClone, instance_id: str, **changes: object
+) -> dict[str, object]:
+    """An instance as the Hugging Face dataset has it (lists as JSON strings), with changes."""
+    instance: dict[str, object] = {
+        "instance_id": instance_id,
+        "repo": "acme/mathy",
+        "base_commit": clone.base,
+        "patch": clone.gold,
+        "test_patch": clone.tests,
+        "FAIL_TO_PASS": json.dumps(["tests/test_ops.py::test_div_zero"]),
+        "PASS_TO_PASS": json.dumps(["tests/test_ops.py::test_add"]),
+        "problem_statement": "div(1, 0) gives ZeroDivisionError\n\nIt should raise ValueError.\n",
+        "created_at": "2023-03-31T16:08:19Z",
+        "version": "1.0",
+        "environment_setup_commit": clone.base,
+        "hints_text": "",
+    }
+    return {**instance, **changes}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -32,6 +33,17 @@ WorkersOpt = Annotated[int, typer.Option("--workers", min=1, help="Sandboxes at 
 BackendOpt = Annotated[
     Backend,
     typer.Option("--backend", help="docker, or local (UNSAFE: runs patches on the host)."),
+]
+DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]
+SinceOpt = Annotated[
+    datetime | None,
+    typer.Option(
+        "--since",
+        formats=DATE_FORMATS,
+        metavar="DATE",
+        help="Only tasks created on or after DATE (ISO date; UTC unless an offset is given); "
+        "tasks without created_at are left out.",
+    ),
 ]
 TaskOpt = Annotated[
     list[str] | None, typer.Option("--task", help="Only this task id (repeatable).")
@@ -68,3 +80,9 @@ def prepare_images(keys: set[str]) -> ImageSet:
     from codebench.sandbox.image import prepare_images as prepare
 
     return prepare(keys, default_sandboxes_root(), log)
+
+
+def say_selection(note: str | None) -> None:
+    """What `--since` left out, on stderr (None: nothing was)."""
+    if note is not None:
+        console.print(f"[yellow]{escape(note)}[/]", soft_wrap=True)

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from codebench.cli.app import tasks_app
 from codebench.cli.common import (
+    DATE_FORMATS,
     BackendOpt,
     TasksRootOpt,
     WorkersOpt,
@@ -32,7 +33,6 @@ from codebench.tasks.schema import DEFAULT_IMAGE, DEFAULT_TEST_COMMAND
 if TYPE_CHECKING:
     from codebench.authoring import Instructor, MiningSummary
 
-DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]
 SUBJECT_CHARS = 60
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,11 +11,19 @@ import typer
 from rich.markup import escape
 
 from codebench.cli.app import app
-from codebench.cli.common import console, out, say
-from codebench.errors import ConfigError
+from codebench.cli.common import (
+    SinceOpt,
+    TasksRootOpt,
+    console,
+    out,
+    say,
+    say_selection,
+    tasks_root,
+)
+from codebench.errors import CodebenchError, ConfigError
 
 if TYPE_CHECKING:
-    from codebench.report.runs import PublishedLeaderboard
+    from codebench.report.runs import Freshness, PublishedLeaderboard
     from codebench.runner.store import DamagedResult
 
 
@@ -36,11 +45,18 @@ def leaderboard(
             "instead of failing.",
         ),
     ] = False,
+    since: SinceOpt = None,
+    suite: Annotated[
+        str | None,
+        typer.Option(help="The suite whose task dates to read (default: the one recorded)."),
+    ] = None,
+    tasks_dir: TasksRootOpt = None,
 ) -> None:
-    """Write each run's leaderboard.json from its results; optionally one page for all.
+    """Write each run's leaderboard.json (and swebench_report.json) from its results;
+    optionally one page for all. The tasks' dates come from the suite (--suite, --tasks-dir).
 
     Exits with status 2, listing them, when a run holds damaged result files and
-    `--skip-damaged` is not given.
+    `--skip-damaged` is not given, or when --since is given and the tasks cannot be read.
     """
     from codebench.report import analysis_summary_table, republish, results_table
     from codebench.report.page import write_page
@@ -49,16 +65,36 @@ def leaderboard(
         raise ConfigError("--out names one file: give one run directory with it")
     boards = []
     for run_dir in run_dirs:
-        published = republish(run_dir, output, skip_damaged)
+        freshness = _freshness(run_dir, suite, tasks_dir, since)
+        published = republish(run_dir, output, skip_damaged, freshness)
+        say_selection(published.selection.excluded_note())
         if published.warning:
             console.print(f"[yellow]warning:[/] {escape(published.warning)}", soft_wrap=True)
         _say_skipped(published)
         out.print(results_table(published.board))
         out.print(analysis_summary_table(published.board))
         say(f"leaderboard: {published.path}")
+        say(f"SWE-bench report: {published.swebench_path}")
         boards.append(published.board)
     if html_dir is not None:
         say(f"page: {write_page(boards, html_dir)}")
+
+
+def _freshness(
+    run_dir: Path, suite: str | None, tasks_dir: Path | None, since: datetime | None
+) -> Freshness | None:
+    """The tasks' dates (and --since); without --since, none when the tasks cannot be read
+    (said as a warning: the leaderboard then records no date range)."""
+    from codebench.report.runs import Freshness, recorded_suite, suite_dates
+
+    try:
+        dates = suite_dates(suite or recorded_suite(run_dir), tasks_root(tasks_dir))
+    except CodebenchError as exc:
+        if since is not None:
+            raise
+        console.print(f"[yellow]warning:[/] no task dates: {escape(str(exc))}", soft_wrap=True)
+        return None
+    return Freshness(dates, since)
 
 
 def _say_skipped(published: PublishedLeaderboard) -> None:

@@ -12,6 +12,7 @@ from rich.markup import escape
 from codebench.cli.app import app
 from codebench.cli.common import (
     BackendOpt,
+    SinceOpt,
     SuiteOpt,
     TaskOpt,
     TasksRootOpt,
@@ -20,6 +21,7 @@ from codebench.cli.common import (
     out,
     prepare_images,
     say,
+    say_selection,
     tasks_root,
     warn_if_unsafe,
 )
@@ -66,8 +68,10 @@ def run_command(
     config: Annotated[
         Path | None, typer.Option(help="Configuration file (default: ./codebench.toml).")
     ] = None,
+    since: SinceOpt = None,
 ) -> None:
-    """Run models on a suite; print the results table and the leaderboard's path."""
+    """Run models on a suite; print the results table and the leaderboard's path (the
+    SWE-bench-style report, swebench_report.json, is written beside it)."""
     from codebench.models import ModelOptions
     from codebench.report import analysis_summary_table, publish_run, results_table
     from codebench.report.nightly import NIGHTLY_TABLE
@@ -92,6 +96,7 @@ def run_command(
         task_ids=tuple(task or ()),
         model_options=options,
         analyse=analysis,
+        since=since,
     )
     # the leaderboard is written under the same lock: no other run changes results/ before it
     with lock_run_dir(settings.run_dir) as held:
@@ -102,7 +107,9 @@ def run_command(
     say(f"{outcome.computed} attempt(s) evaluated, {outcome.reused} reused from earlier runs")
     if outcome.damaged:
         say(f"{len(outcome.damaged)} of the evaluated replaced unreadable stored results")
+    say_selection(outcome.selection.excluded_note())
     say(f"leaderboard: {published.path}")
+    say(f"SWE-bench report: {published.swebench_path}")
     code, lines = run_exit_status(r.status for r in outcome.results)
     for line in lines:
         out.print(f"[red]{escape(line)}[/]", soft_wrap=True)

@@ -6,8 +6,8 @@ import hashlib
 import json
 import math
 from collections import defaultdict
-from collections.abc import Iterable
-from datetime import UTC, datetime
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -20,6 +20,7 @@ from codebench.io import write_text_atomic
 from codebench.results import INFRA_STATUSES, Status, TaskResult
 from codebench.stats import bootstrap_interval, mean
 from codebench.tasks import Category, Scope
+from codebench.tasks.dates import DateSelection, TaskDate, date_range
 
 SCHEMA_VERSION = 1
 
@@ -157,6 +158,33 @@ class RunRecord(BaseModel):
     edit_format: str | None = None
 
 
+class TaskDates(BaseModel):
+    """When the leaderboard's tasks were created (`created_at`), and the `--since` limit."""
+
+    model_config = ConfigDict(frozen=True)
+
+    earliest: datetime | date | None  # of the tasks in the leaderboard; None: none has a date
+    latest: datetime | date | None
+    undated: int  # tasks in the leaderboard without created_at
+    since: datetime | None = None  # only tasks created at or after it (UTC), if limited
+    excluded_undated: int = 0  # tasks left out by `since` for having no created_at
+    excluded_older: int = 0  # tasks left out by `since` for being created before it
+
+
+def task_dates(dates: Mapping[str, TaskDate | None], selection: DateSelection) -> TaskDates:
+    """The provenance's dates: the range of `dates` (the leaderboard's tasks), and what the
+    `since` limit of `selection` left out."""
+    earliest, latest = date_range(dates.values())
+    return TaskDates(
+        earliest=earliest,
+        latest=latest,
+        undated=sum(when is None for when in dates.values()),
+        since=selection.since,
+        excluded_undated=len(selection.undated),
+        excluded_older=len(selection.older),
+    )
+
+
 class Provenance(BaseModel):
     """Where the numbers come from."""
 
@@ -169,6 +197,8 @@ class Provenance(BaseModel):
     settings: RunRecord | None = None
     # damaged result files left out (`leaderboard --skip-damaged`); 0 in older files
     skipped_results: int = 0
+    # None in older files, or when the tasks' dates could not be read
+    task_dates: TaskDates | None = None
 
 
 class Leaderboard(BaseModel):
@@ -206,10 +236,12 @@ def build_leaderboard(
     settings: RunRecord | None = None,
     git_commit: str | None = None,
     skipped_results: int = 0,
+    task_dates: TaskDates | None = None,
 ) -> Leaderboard:
     """Aggregate results into a leaderboard; models keep their first-seen order.
 
-    `skipped_results` is how many damaged result files were left out, for the provenance.
+    `skipped_results` is how many damaged result files were left out, `task_dates` when the
+    tasks were created, for the provenance.
     """
     results = list(results)
     by_model: dict[str, list[TaskResult]] = defaultdict(list)
@@ -226,6 +258,7 @@ def build_leaderboard(
         image_ids=sorted({r.key.image_id for r in results}),
         settings=settings,
         skipped_results=skipped_results,
+        task_dates=task_dates,
     )
     return Leaderboard(
         suite=suite,

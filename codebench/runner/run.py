@@ -7,13 +7,14 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from codebench.errors import SandboxError
+from codebench.errors import ConfigError, SandboxError
 from codebench.models import Model, ModelOptions, get_model
 from codebench.models.replay import ReplayModel
 from codebench.results import TaskResult
@@ -23,7 +24,8 @@ from codebench.runner.evaluate import SandboxSettings
 from codebench.runner.lock import HeldRunDir, lock_run_dir
 from codebench.runner.store import DamagedResult, ResultStore
 from codebench.sandbox import LIVE, Backend, ImageSet, Limits, finish_closing
-from codebench.tasks import load_suite, select_tasks
+from codebench.tasks import Task, load_suite, select_tasks
+from codebench.tasks.dates import DateSelection, TaskDate, select_since
 
 SWITCH_INTERVAL_SECONDS = 0.0005
 SHOWN_UNKNOWN_IDS = 5  # a warning about unknown prediction ids names at most this many
@@ -44,6 +46,7 @@ class RunSettings:
     task_ids: tuple[str, ...] = ()  # empty: every task of the suite
     model_options: ModelOptions = field(default_factory=ModelOptions)
     analyse: bool = True  # False: grade only, no edit analysis (faster on small machines)
+    since: datetime | None = None  # only tasks created at or after it (see tasks.dates)
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,9 @@ class RunOutcome:
     reused: int
     computed: int
     damaged: tuple[DamagedResult, ...] = ()  # stored files that could not be read: recomputed
+    # the tasks run and their created_at; and which `since` kept and left out
+    task_dates: dict[str, TaskDate | None] = field(default_factory=dict)
+    selection: DateSelection = field(default_factory=lambda: DateSelection(None, ()))
 
 
 # Image keys a run needs -> their prepared images (built if needed).
@@ -85,7 +91,7 @@ def run(
 
 def _run(settings: RunSettings, prepare_images: ImagePreparer, console: Console) -> RunOutcome:
     suite = load_suite(settings.suite, settings.tasks_root)
-    tasks = select_tasks(suite, settings.task_ids)
+    tasks, selection = _fresh(select_tasks(suite, settings.task_ids), settings)
     gold = {task.id: task.gold_patch for task in tasks}
     models = [get_model(spec, gold, settings.model_options) for spec in settings.model_specs]
     warn_unknown_predictions(models, [task.id for task in suite], console)
@@ -114,7 +120,25 @@ def _run(settings: RunSettings, prepare_images: ImagePreparer, console: Console)
         sorted((o.result for o in outcomes), key=lambda r: (rank[r.model], r.task_id, r.sample))
     )
     reused = sum(o.reused for o in outcomes)
-    return RunOutcome(results, reused, len(outcomes) - reused, damaged)
+    dates = {task.id: task.spec.created_at for task in tasks}
+    return RunOutcome(results, reused, len(outcomes) - reused, damaged, dates, selection)
+
+
+def _fresh(tasks: list[Task], settings: RunSettings) -> tuple[list[Task], DateSelection]:
+    """The tasks created at or after `settings.since` (all without it).
+
+    Raises `ConfigError` when `since` leaves none.
+    """
+    selection = select_since({t.id: t.spec.created_at for t in tasks}, settings.since)
+    if not selection.kept:
+        when = settings.since.isoformat() if settings.since else ""
+        raise ConfigError(
+            f"--since {when}: no task of suite {settings.suite!r} was created since "
+            f"then ({len(selection.undated)} have no created_at, {len(selection.older)} are "
+            "older); give an earlier date"
+        )
+    kept = set(selection.kept)
+    return [task for task in tasks if task.id in kept], selection
 
 
 def say_damaged(

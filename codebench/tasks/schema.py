@@ -108,8 +108,7 @@ class TaskSpec(BaseModel):
     @classmethod
     def _test_ids_are_node_ids(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for test_id in value:
-            path = test_id.split("::", 1)[0]
-            if "::" not in test_id or not path.endswith(".py") or path.startswith("/"):
+            if not is_node_id(test_id):
                 raise ValueError(
                     f"{test_id!r} is not a pytest node id like 'tests/test_x.py::test_name'"
                 )
@@ -121,6 +120,13 @@ class TaskSpec(BaseModel):
     def test_ids(self) -> tuple[str, ...]:
         """Every test the task grades on: FAIL_TO_PASS then PASS_TO_PASS."""
         return self.fail_to_pass + self.pass_to_pass
+
+
+def is_node_id(test_id: str) -> bool:
+    """Whether `test_id` is a pytest node id relative to the repository root
+    (`path/to/test_x.py::test_name`, `...::Class::test_name`, `...::test_name[param]`)."""
+    path = test_id.split("::", 1)[0]
+    return "::" in test_id and path.endswith(".py") and not path.startswith("/")
 
 
 def _parse_date(text: str) -> date:

@@ -4,20 +4,28 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from codebench.report import build_leaderboard, load_leaderboard, write_leaderboard
+from codebench.report import Leaderboard, build_leaderboard, load_leaderboard, write_leaderboard
+from codebench.report.leaderboard import TaskDates, task_dates
 from codebench.report.table import results_table
 from codebench.results import Status
+from codebench.tasks.dates import DateSelection
 from tests.conftest import RESULTS, WHEN, partial_submission
 
 GOLDEN = Path(__file__).parent / "golden" / "leaderboard_v1.json"
+EAST = timezone(timedelta(hours=2))
 
 
 def test_matches_golden_file(tmp_path: Path) -> None:
-    board = build_leaderboard(RESULTS, suite="core", created_at=WHEN)
+    dates = {"a-local": date(2024, 5, 1), "b-global": datetime(2024, 6, 1, 12, tzinfo=EAST)}
+    selection = DateSelection(datetime(2024, 1, 1, tzinfo=UTC), tuple(dates), ("u",), ("o", "p"))
+    board = build_leaderboard(
+        RESULTS, suite="core", created_at=WHEN, task_dates=task_dates(dates, selection)
+    )
     path = write_leaderboard(board, tmp_path / "leaderboard.json")
     produced = json.loads(path.read_text())
     if os.environ.get("CODEBENCH_UPDATE_GOLDEN"):
@@ -181,3 +189,19 @@ def test_table_says_how_many_tasks_were_submitted() -> None:
     assert "2 of 3 tasks submitted" in text
     assert text.count("tasks submitted") == 2  # the replay row and the warning, not gold
     assert "not comparable" in text
+
+
+def test_the_task_dates_are_the_range_as_written_and_what_since_left_out() -> None:
+    dates = {"a": date(2024, 5, 1), "b": datetime(2024, 4, 30, 23, tzinfo=EAST), "c": None}
+    recorded = task_dates(dates, DateSelection(None, tuple(dates)))
+    assert recorded == TaskDates(
+        earliest=datetime(2024, 4, 30, 23, tzinfo=EAST), latest=date(2024, 5, 1), undated=1
+    )
+    board = build_leaderboard(RESULTS, created_at=WHEN, task_dates=recorded)
+    assert (
+        load_leaderboard_text(board.model_dump_json(by_alias=True)).provenance == board.provenance
+    )
+
+
+def load_leaderboard_text(text: str) -> Leaderboard:
+    return Leaderboard.model_validate_json(text)
