@@ -279,10 +279,12 @@ class DockerSandbox(Sandbox):
     def _remove(self) -> None:
         self._closed = True
         try:
+            # every name, every time: a close() racing the start finds the name before the
+            # container exists (nothing to remove yet); the start's own failure path then calls
+            # this again, and the container must still be found
             for name in list(self._names):
                 with engine_errors(f"could not remove container {self._id or name}"):
                     retry_connection(functools.partial(force_remove, self._api, name))
-                self._names.remove(name)
         finally:
             LIVE.discard(self)
             self._client.close()

@@ -6,9 +6,10 @@ fake low-level API stands in for it."""
 from __future__ import annotations
 
 import socket as socketlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import docker.errors
 import pytest
 import requests.exceptions
 
@@ -17,6 +18,7 @@ from codebench.results import Status
 from codebench.runner import SandboxSettings, evaluate_patch
 from codebench.sandbox import Backend, ImageSet, Limits, engine_retry
 from codebench.sandbox import docker_backend as backend
+from codebench.sandbox.base import LIVE
 from codebench.sandbox.checkout import tar_of
 from codebench.tasks import Task
 
@@ -32,6 +34,7 @@ class FakeApi:
         self.failing, self.error = failing, error
         self.failures_left = -1  # how many calls of `failing` fail (-1: all)
         self.calls: list[str] = []
+        self.on_create: Callable[[], None] = lambda: None  # runs while the engine creates
         self.created: list[str] = []  # container names, as the engine made them
         self.removed: list[str] = []
 
@@ -47,8 +50,15 @@ class FakeApi:
 
     def create_container(self, image: str, name: str = "", **options: Any) -> dict[str, str]:
         made = self._call("create_container", {"Id": "c0ffee"})
+        self.on_create()
         self.created.append(name)
         return made
+
+    def remove_container(self, container: str, force: bool = False, v: bool = False) -> None:
+        self._call("remove_container")
+        if container not in self.created:
+            raise docker.errors.NotFound(f"No such container: {container}")
+        self.removed.append(container)
 
     def every_container_made_was_removed(self) -> bool:
         return bool(self.created) and set(self.created) <= set(self.removed)
@@ -78,10 +88,6 @@ class FakeApi:
 
     def kill(self, container: str) -> None:
         self._call("kill")
-
-    def remove_container(self, container: str, force: bool = False, v: bool = False) -> None:
-        self._call("remove_container")
-        self.removed.append(container)
 
 
 class FakeClient:
@@ -271,3 +277,25 @@ def test_starting_a_command_is_never_repeated(engine: FakeApi, mini_tasks: dict[
     with pytest.raises(SandboxError), box:
         box.exec(["true"], timeout=5)
     assert engine.calls.count("exec_start") == 1
+
+
+def test_a_close_racing_the_start_still_removes_the_container(
+    engine: FakeApi, mini_tasks: dict[str, Task]
+) -> None:
+    """Broke (seen in CI): a run shutting down closed a sandbox while the engine was creating
+    it; that first removal found no container yet and forgot its name, and the start's own
+    failure path then had nothing left to remove: the container lived until the process
+    ended."""
+
+    def shut_down_now() -> None:  # every open sandbox closed, the one being made too
+        LIVE.shut_down()
+        backend.wait_for_removals()  # that removal is over before the container exists
+
+    engine.on_create = shut_down_now
+    try:
+        with pytest.raises(SandboxError, match="closed while it was being created"):
+            open_box(mini_tasks["mini-div-zero"])
+        backend.wait_for_removals()
+    finally:
+        LIVE.reopen()
+    assert engine.every_container_made_was_removed()
