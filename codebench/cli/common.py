@@ -45,6 +45,18 @@ SinceOpt = Annotated[
         "tasks without created_at are left out.",
     ),
 ]
+TestCommandOpt = Annotated[
+    str,
+    typer.Option(
+        "--test-command", help="The command running the tests (task.toml's test_command)."
+    ),
+]
+EnvironmentOpt = Annotated[
+    str,
+    typer.Option(
+        "--environment", help="The sandbox environment, sandboxes/NAME (task.toml's image)."
+    ),
+]
 TaskOpt = Annotated[
     list[str] | None, typer.Option("--task", help="Only this task id (repeatable).")
 ]

@@ -16,7 +16,9 @@ from codebench.cli.app import tasks_app
 from codebench.cli.common import (
     DATE_FORMATS,
     BackendOpt,
+    EnvironmentOpt,
     TasksRootOpt,
+    TestCommandOpt,
     WorkersOpt,
     console,
     out,
@@ -58,12 +60,8 @@ def tasks_mine(
     commit: Annotated[
         list[str] | None, typer.Option(help="Mine this commit (repeatable) instead of a range.")
     ] = None,
-    test_command: Annotated[
-        str, typer.Option(help="The command running the tests (task.toml's test_command).")
-    ] = DEFAULT_TEST_COMMAND,
-    environment: Annotated[
-        str, typer.Option(help="The sandbox environment, sandboxes/NAME (task.toml's image).")
-    ] = DEFAULT_IMAGE,
+    test_command: TestCommandOpt = DEFAULT_TEST_COMMAND,
+    environment: EnvironmentOpt = DEFAULT_IMAGE,
     workers: WorkersOpt = 2,
     gold_runs: Annotated[
         int, typer.Option(min=1, help="Runs with the commit's code; a test must pass in all.")

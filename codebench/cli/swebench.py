@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from codebench.cli.app import tasks_app
-from codebench.cli.common import TasksRootOpt, out, say, tasks_root
+from codebench.cli.common import EnvironmentOpt, TasksRootOpt, TestCommandOpt, out, say, tasks_root
 from codebench.cli.tasks import validate_command
 from codebench.sandbox import Backend
 from codebench.tasks.schema import DEFAULT_IMAGE, DEFAULT_TEST_COMMAND
@@ -30,12 +30,8 @@ def tasks_import_swebench(
         ),
     ],
     suite: Annotated[str, typer.Option(help="The suite the tasks go into.")] = "swebench",
-    test_command: Annotated[
-        str, typer.Option(help="The command running the tests (task.toml's test_command).")
-    ] = DEFAULT_TEST_COMMAND,
-    environment: Annotated[
-        str, typer.Option(help="The sandbox environment, sandboxes/NAME (task.toml's image).")
-    ] = DEFAULT_IMAGE,
+    test_command: TestCommandOpt = DEFAULT_TEST_COMMAND,
+    environment: EnvironmentOpt = DEFAULT_IMAGE,
     limit: Annotated[
         int | None, typer.Option(min=1, help="Try at most this many instances not imported yet.")
     ] = None,

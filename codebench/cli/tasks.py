@@ -12,9 +12,11 @@ import typer
 from codebench.cli.app import tasks_app
 from codebench.cli.common import (
     BackendOpt,
+    EnvironmentOpt,
     SuiteOpt,
     TaskOpt,
     TasksRootOpt,
+    TestCommandOpt,
     WorkersOpt,
     console,
     out,
@@ -87,12 +89,8 @@ def tasks_scaffold(
     suite: SuiteOpt = "core",
     title: Annotated[str | None, typer.Option(help="The task's title.")] = None,
     instruction: Annotated[str | None, typer.Option(help="The request the model sees.")] = None,
-    test_command: Annotated[
-        str, typer.Option(help="The command running the tests (task.toml's test_command).")
-    ] = DEFAULT_TEST_COMMAND,
-    environment: Annotated[
-        str, typer.Option(help="The sandbox environment, sandboxes/NAME (task.toml's image).")
-    ] = DEFAULT_IMAGE,
+    test_command: TestCommandOpt = DEFAULT_TEST_COMMAND,
+    environment: EnvironmentOpt = DEFAULT_IMAGE,
     backend: BackendOpt = Backend.DOCKER,
     tasks_dir: TasksRootOpt = None,
 ) -> None:
