@@ -14,6 +14,7 @@ from pydantic import TypeAdapter
 from codebench.analysis.diffs import FileDiff
 from codebench.analysis.facts import SourceFacts, facts
 from codebench.analysis.findings import Finding, FindingKind, by_location
+from codebench.analysis.names import CallShape, CallSite, ModulePath, ResolvedFile, resolve_file
 from codebench.analysis.repo import RepoTree, python_facts
 from codebench.patching import is_test_path
 
@@ -46,6 +47,19 @@ class After:
                 if known is not None:
                     yield path, known
 
+    def resolved(
+        self, names: Iterable[str], skip: Mapping[str, object] = {}
+    ) -> Iterator[tuple[str, ResolvedFile]]:
+        """(path, resolved names) of every file not in `skip` whose text contains one of
+        `names` and that resolves."""
+        wanted = tuple(names)
+        for path in sorted(self.texts):
+            if path in skip or not any(name in self.texts[path] for name in wanted):
+                continue
+            file = resolve_file(path, self.texts[path])
+            if isinstance(file, ResolvedFile):
+                yield path, file
+
 
 @dataclass(frozen=True)
 class Signature:
@@ -71,16 +85,13 @@ class Signature:
             len(positional), max(required, 0) + len(kw_required), frozenset(keywords), variadic
         )
 
-    def accepts(self, call: ast.Call) -> bool:
+    def accepts(self, call: CallShape) -> bool:
         """Whether a call's arguments fit (calls with * or ** unpacking get the benefit)."""
-        if self.variadic or any(isinstance(a, ast.Starred) for a in call.args):
+        if self.variadic or call.unpacked:
             return True
-        if any(k.arg is None for k in call.keywords):
-            return True
-        names = {k.arg for k in call.keywords if k.arg}
-        if len(call.args) > self.positional or not names <= self.keywords:
+        if call.positional > self.positional or not call.keywords <= self.keywords:
             return False
-        return len(call.args) + len(names) >= self.required
+        return call.positional + len(call.keywords) >= self.required
 
 
 @dataclass(frozen=True)
@@ -120,65 +131,116 @@ def new_facts(repo: RepoTree, diffs: Iterable[FileDiff]) -> After:
     return After(texts)
 
 
-def _changed_callables(
-    diffs: list[FileDiff], after: After
-) -> dict[str, tuple[CallableDef, Signature | None]]:
-    """Callables the patch removed (None) or re-signed (the new signature), by name."""
-    changed: dict[str, tuple[CallableDef, Signature | None]] = {}
+@dataclass(frozen=True)
+class Changed:
+    """A function or method the patch removed (`now` None) or re-signed (its new signature)."""
+
+    qualified: str  # fully qualified: `pkg.mod.f`, `pkg.mod.Class.method`
+    before: CallableDef
+    now: Signature | None
+
+
+def _changed_callables(diffs: list[FileDiff], after: After) -> dict[str, Changed]:
+    """Callables the patch removed or re-signed, by fully qualified name."""
+    changed: dict[str, Changed] = {}
     for diff in diffs:
         if not diff.is_python or not diff.old or facts(diff.old).tree is None:
             continue
         patched = after.get(diff.path)
         if diff.new and patched is None:
             continue  # the patched file does not parse: its functions are unknown, not gone
+        module = ModulePath.of(diff.path).name
         old = _callables(facts(diff.old))
         new = _callables(patched) if patched is not None else {}
         for qualname, before in old.items():
-            if qualname not in new and not _defined_anywhere(before.name, after):
-                changed[before.name] = (before, None)
+            qualified = f"{module}.{qualname}" if module else qualname
+            if qualname not in new and not _still_defined(before, patched, after):
+                changed[qualified] = Changed(qualified, before, None)
             elif qualname in new and new[qualname].signature != before.signature:
-                changed[before.name] = (before, new[qualname].signature)
+                changed[qualified] = Changed(qualified, before, new[qualname].signature)
     return changed
 
 
-def _defined_anywhere(name: str, after: After) -> bool:
+def _still_defined(before: CallableDef, patched: SourceFacts | None, after: After) -> bool:
+    """Whether a callable gone from its place is still reachable: a module function whose
+    module still binds its name (say, imported from where it moved); a method defined anywhere
+    (a base class may have it now)."""
+    if not before.is_method:
+        return patched is not None and before.name in _module_names(patched)
     return any(
-        qualname.rsplit(".", 1)[-1] == name
-        for _, known in after.mentioning([name])
+        qualname.rsplit(".", 1)[-1] == before.name
+        for _, known in after.mentioning([before.name])
         for qualname, _ in known.definitions
     )
 
 
+def _follow_re_exports(
+    changed: dict[str, Changed], after: After
+) -> tuple[dict[str, Changed], dict[str, ResolvedFile]]:
+    """`changed` plus every module-level from-import that re-exports one of them (a package's
+    `from .mod import f` makes `pkg.f` the same function), and the resolved files that could
+    refer to any of them (their text has one of the bare names)."""
+    targets = dict(changed)
+    resolved: dict[str, ResolvedFile] = {}
+    names = {c.before.name for c in changed.values()}
+    while names:
+        for path, file in after.resolved(names, skip=resolved):
+            resolved[path] = file
+        names = set()
+        for file in resolved.values():
+            for imported in file.imports:
+                if imported.target in targets and imported.bound and imported.bound not in targets:
+                    targets[imported.bound] = targets[imported.target]
+                    names.add(imported.bound.rpartition(".")[2])
+    return targets, resolved
+
+
 def stale_call_sites(diffs: list[FileDiff], after: After) -> list[Finding]:
-    """Calls and imports anywhere outside the tests that still use a removed name, or call a
-    re-signed function in a way its new signature no longer accepts."""
-    changed = _changed_callables(diffs, after)
+    """Calls and imports anywhere outside the tests that still use a removed function or
+    method, or call a re-signed one in a way its new signature no longer accepts.
+
+    A call is matched by what its callee resolves to (`names.resolve_file`): a module function
+    by its fully qualified name, through any alias or module attribute; a method by its name
+    after a dot, unless the receiver is something imported other than the method's class.
+    """
+    targets, resolved = _follow_re_exports(_changed_callables(diffs, after), after)
+    methods: dict[str, list[Changed]] = {}
+    for changed in {c.qualified: c for c in targets.values()}.values():
+        if changed.before.is_method:
+            methods.setdefault(changed.before.name, []).append(changed)
     stale: list[Finding] = []
-    for path, known in after.mentioning(changed):
+    for path, file in sorted(resolved.items()):
         if is_test_path(path):
             continue  # tests are not the patch's to change (edits to them are reverted)
         stale.extend(
-            Finding(path=path, line=node.lineno, name=alias.name, kind=FindingKind.STALE_IMPORT)
-            for node in known.walked
-            if isinstance(node, ast.ImportFrom)
-            for alias in node.names
-            if alias.name in changed
-            and changed[alias.name][1] is None
-            and not changed[alias.name][0].is_method  # methods are not imported by name
+            Finding(path=path, line=i.line, name=i.name, kind=FindingKind.STALE_IMPORT)
+            for i in file.imports
+            if i.target in targets
+            and targets[i.target].now is None
+            and not targets[i.target].before.is_method
         )
-        for name, call in known.calls:
-            if name not in changed:
-                continue
-            before, now = changed[name]
-            # a method is called as obj.name(); a module function as name() or module.name()
-            via_attribute = isinstance(call.func, ast.Attribute)
-            if before.is_method and not via_attribute:
-                continue
-            if now is None or not now.accepts(call):
+        for call in file.calls:
+            now = _callee(call, targets, methods)
+            if now is not None and (now.now is None or not now.now.accepts(call.shape)):
                 stale.append(
-                    Finding(path=path, line=call.lineno, name=name, kind=FindingKind.STALE_CALL)
+                    Finding(path=path, line=call.line, name=call.name, kind=FindingKind.STALE_CALL)
                 )
     return by_location(stale)
+
+
+def _callee(
+    call: CallSite, targets: dict[str, Changed], methods: dict[str, list[Changed]]
+) -> Changed | None:
+    """The changed callable a call reaches, if any."""
+    for target in sorted(call.targets):
+        if target in targets and not targets[target].before.is_method:
+            return targets[target]
+    if not call.via_attribute:
+        return None  # a method is called as obj.name(); a module function as name()
+    for method in methods.get(call.name, ()):
+        if call.imported <= {method.qualified}:
+            return method  # an instance, or the class itself: not some imported module's f
+    return None
 
 
 def _bound_names(nodes: Iterable[ast.AST]) -> set[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import threading
 import tokenize
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 MAX_BRACKET_DEPTH = 100
@@ -83,8 +83,7 @@ def cst_syntax_error(source: str, tokens: Iterable[tokenize.TokenInfo]) -> Parse
     `tokens` are the file's tokens (as far as they go). Files too large or too deeply nested
     for libcst are judged by `ast` alone.
     """
-    too_big = len(source) > MAX_SOURCE_BYTES
-    if too_big or nesting_depth(tokens) > max(MAX_BRACKET_DEPTH, MAX_INDENT_DEPTH):
+    if not fits_libcst(source, tokens):
         return parse_python(source).error
     verdict: list[ParseError | None] = []
 
@@ -99,11 +98,23 @@ def cst_syntax_error(source: str, tokens: Iterable[tokenize.TokenInfo]) -> Parse
         except Exception as exc:  # libcst raises assorted errors on odd input
             verdict.append(ParseError(f"cannot parse: {type(exc).__name__}"))
 
+    on_large_stack(run)
+    return verdict[0] if verdict else ParseError("cannot parse")
+
+
+def fits_libcst(source: str, tokens: Iterable[tokenize.TokenInfo]) -> bool:
+    """Whether a file is small and shallow enough for libcst's native parser."""
+    too_big = len(source) > MAX_SOURCE_BYTES
+    return not too_big and nesting_depth(tokens) <= max(MAX_BRACKET_DEPTH, MAX_INDENT_DEPTH)
+
+
+def on_large_stack(work: Callable[[], None]) -> None:
+    """Run `work` on a thread with a large stack (libcst's parser and visitors recurse deeply)
+    and wait for it; an exception it lets escape ends the thread, not the caller."""
     previous = threading.stack_size(PARSER_STACK_BYTES)
     try:
-        worker = threading.Thread(target=run, name="libcst-parse")
+        worker = threading.Thread(target=work, name="libcst-parse")
         worker.start()
     finally:
         threading.stack_size(previous)
     worker.join()
-    return verdict[0] if verdict else ParseError("cannot parse")

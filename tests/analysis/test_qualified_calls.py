@@ -128,11 +128,7 @@ def test_src_layout_modules_drop_the_src_prefix() -> None:
 
 def test_a_re_signed_method_still_flags_instance_calls_but_not_module_calls() -> None:
     report = (
-        "from pkg import calc\n"
-        "\n"
-        "\n"
-        "def line(order):\n"
-        "    return order.total() + calc.total([1])\n"
+        "from pkg import calc\n\n\ndef line(order):\n    return order.total() + calc.total([1])\n"
     )
     orders = ORDERS.replace("def total(self):", "def total(self, currency):")
     assert stale({"pkg/report.py": report}, calc=orders, path="pkg/orders.py") == [
