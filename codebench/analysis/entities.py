@@ -1,8 +1,10 @@
 """Edited entities: which functions and classes a patch changes, and the scope rule.
 
 Every changed line (deleted lines on the old file, added lines on the new) maps to the innermost
-function or class around it, decorators included, qualified as `path::Class.method`, or to
-`path::<module>`. Whitespace-only lines are ignored. Non-Python files count as one entity each.
+definition around it that is not nested in a function (a top-level function or class, a method,
+a class inside a class), decorators included, qualified as `path::Class.method`, or to
+`path::<module>`: closures and classes defined inside a function belong to that function.
+Whitespace-only lines are ignored. Non-Python files count as one entity each.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from codebench.analysis.diffs import FileDiff, file_diffs
-from codebench.analysis.facts import MODULE, Span, facts
+from codebench.analysis.facts import Span, facts, owner
 from codebench.tasks.schema import Scope
 
 FILE = "<file>"  # a non-Python file counts as one entity
@@ -36,9 +38,9 @@ def definition_spans(source: str) -> list[Span] | None:
 
 
 def innermost(spans: list[Span], line: int) -> str:
-    """The qualified name of the innermost definition holding `line`, else `<module>`."""
-    holding = [s for s in spans if s.start <= line <= s.end]
-    return min(holding, key=lambda s: s.end - s.start).qualname if holding else MODULE
+    """The qualified name of the innermost definition holding `line` that is not nested in a
+    function, else `<module>`."""
+    return owner(spans, line)
 
 
 def entity_lines(diff: FileDiff) -> dict[Entity, int]:
