@@ -107,6 +107,7 @@ ANALYZE_KEYS = {
     "scope",
     "files_changed",
     "entities_changed",
+    "test_files_changed",
     "entity_precision",
     "entity_recall",
     "file_precision",

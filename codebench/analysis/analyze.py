@@ -20,6 +20,7 @@ from codebench.analysis.repo import RepoTree
 from codebench.analysis.scope import excess_edit_distance, out_of_scope_churn, precision_recall
 from codebench.analysis.style import ConventionDrift, style_drift
 from codebench.analysis.version import ANALYSIS_VERSION
+from codebench.patching import is_test_path
 from codebench.tasks.schema import Scope
 
 
@@ -32,6 +33,7 @@ class EditAnalysis(BaseModel):
     scope: Scope
     files_changed: list[str]
     entities_changed: list[str]
+    test_files_changed: list[str] = []
     entity_precision: float | None
     entity_recall: float | None
     file_precision: float | None
@@ -57,29 +59,42 @@ def _lines(diffs: list[FileDiff]) -> dict[Entity, int]:
     return merged
 
 
+def split_tests(diffs: list[FileDiff]) -> tuple[list[FileDiff], list[FileDiff]]:
+    """(code files, test files) of a patch, test files as `is_test_path` decides."""
+    return [d for d in diffs if not is_test_path(d.path)], [
+        d for d in diffs if is_test_path(d.path)
+    ]
+
+
 def analyze(
     repo: RepoTree, patch: str, gold: str | None = None, declared_scope: Scope | None = None
 ) -> EditAnalysis:
     """Analyse `patch` against `repo`; with `gold`, score it against the reference patch.
 
+    Test files (`is_test_path`) are listed apart in `test_files_changed` and left out of scope,
+    entities, precision/recall, churn, distance, hygiene and style; the cross-file and syntax
+    checks read the whole patched tree, test files included.
+
     Raises `AnalysisInputError` when the patch is not a diff that applies to `repo`.
     """
-    diffs = file_diffs(patch, repo.files.get)
+    every_diff = file_diffs(patch, repo.files.get)
+    diffs, test_diffs = split_tests(every_diff)
     lines = _lines(diffs)
     entities = set(lines)
     files = {d.path for d in diffs}
-    gold_diffs = file_diffs(gold, repo.files.get) if gold is not None else None
+    gold_diffs = split_tests(file_diffs(gold, repo.files.get))[0] if gold is not None else None
     gold_entities = set(_lines(gold_diffs)) if gold_diffs is not None else set()
     entity_p, entity_r, file_p, file_r = _reference(
         entities, files, gold_diffs, gold_entities, declared_scope
     )
-    after = new_facts(repo, diffs)
+    after = new_facts(repo, every_diff)  # the cross-file checks read the whole patched tree
     drift, detail = style_drift(repo, diffs)
     gold_renames = renamed_names(gold_diffs, gold_entities) if gold_diffs else set()
     return EditAnalysis(
         scope=classify_scope(entities),
         files_changed=sorted(files),
         entities_changed=sorted(str(e) for e in entities),
+        test_files_changed=sorted(d.path for d in test_diffs),
         entity_precision=entity_p,
         entity_recall=entity_r,
         file_precision=file_p,
@@ -95,10 +110,10 @@ def analyze(
         renamed_names=sorted(renamed_names(diffs, entities) - gold_renames),
         style_drift=drift,
         style_detail=detail,
-        stale_call_sites=stale_call_sites(diffs, after),
-        undefined_names=undefined_names(diffs, after),
-        reinvented_helpers=reinvented_helpers(repo, diffs, after),
-        syntax_errors=_syntax_errors(diffs),
+        stale_call_sites=stale_call_sites(every_diff, after),
+        undefined_names=undefined_names(every_diff, after),
+        reinvented_helpers=reinvented_helpers(repo, every_diff, after),
+        syntax_errors=_syntax_errors(every_diff),
     )
 
 
