@@ -108,6 +108,7 @@ ANALYZE_KEYS = {
     "files_changed",
     "entities_changed",
     "test_files_changed",
+    "unparsable_files",
     "entity_precision",
     "entity_recall",
     "file_precision",

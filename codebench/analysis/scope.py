@@ -92,10 +92,12 @@ def excess_edit_distance(model: Iterable[FileDiff], gold: Iterable[FileDiff]) ->
     """(distance base->model - distance base->gold) / tokens of the base files, at least 0.
 
     Over the union of the files either patch changes; a file one patch leaves alone adds no
-    distance on that side.
+    distance on that side. None when neither patch changes a file.
     """
     model_by_path = {d.path: d for d in model}
     gold_by_path = {d.path: d for d in gold}
+    if not model_by_path and not gold_by_path:
+        return None
     base_tokens = excess = 0
     for path in sorted(model_by_path.keys() | gold_by_path.keys()):
         some = model_by_path.get(path) or gold_by_path[path]

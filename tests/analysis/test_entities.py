@@ -79,9 +79,15 @@ def test_non_python_file_counts_as_one_entity() -> None:
     assert entities("a\nb\n", "a\nc\n", path="README.md") == {"README.md::<file>"}
 
 
-def test_unparsable_new_file_still_maps_lines_to_module() -> None:
+def test_unparsable_new_file_maps_added_lines_where_they_stand() -> None:
+    """Issue 13: a patch that broke the file's syntax put every added line in `<module>`, an
+    entity the fix never touched."""
     after = BEFORE.replace("return x + 1", "return x +")
-    assert entities(BEFORE, after) == {"pkg/mod.py::top", "pkg/mod.py::<module>"}
+    assert entities(BEFORE, after) == {"pkg/mod.py::top"}
+    opened = BEFORE.replace("return self.items.pop()", "return self.items.pop(")
+    assert entities(BEFORE, opened) == {"pkg/mod.py::Box.take"}
+    inserted = BEFORE.replace("LIMIT = 3", "LIMIT = 3\nLIMIT = (")
+    assert entities(BEFORE, inserted) == {"pkg/mod.py::<module>"}
 
 
 def test_apply_hunks_rebuilds_the_new_text() -> None:
