@@ -107,6 +107,8 @@ ANALYZE_KEYS = {
     "scope",
     "files_changed",
     "entities_changed",
+    "test_files_changed",
+    "unparsable_files",
     "entity_precision",
     "entity_recall",
     "file_precision",

@@ -1,17 +1,20 @@
 """Edited entities: which functions and classes a patch changes, and the scope rule.
 
 Every changed line (deleted lines on the old file, added lines on the new) maps to the innermost
-function or class around it, decorators included, qualified as `path::Class.method`, or to
-`path::<module>`. Whitespace-only lines are ignored. Non-Python files count as one entity each.
+definition around it that is not nested in a function (a top-level function or class, a method,
+a class inside a class), decorators included, qualified as `path::Class.method`, or to
+`path::<module>`: closures and classes defined inside a function belong to that function.
+Whitespace-only lines are ignored. Non-Python files count as one entity each.
 """
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from codebench.analysis.diffs import FileDiff, file_diffs
-from codebench.analysis.facts import MODULE, Span, facts
+from codebench.analysis.facts import Span, facts, owner
 from codebench.tasks.schema import Scope
 
 FILE = "<file>"  # a non-Python file counts as one entity
@@ -36,22 +39,49 @@ def definition_spans(source: str) -> list[Span] | None:
 
 
 def innermost(spans: list[Span], line: int) -> str:
-    """The qualified name of the innermost definition holding `line`, else `<module>`."""
-    holding = [s for s in spans if s.start <= line <= s.end]
-    return min(holding, key=lambda s: s.end - s.start).qualname if holding else MODULE
+    """The qualified name of the innermost definition holding `line` that is not nested in a
+    function, else `<module>`."""
+    return owner(spans, line)
+
+
+def broken_by_patch(diff: FileDiff) -> bool:
+    """Whether a Python file parsed before the patch (or is new) and does not after it."""
+    if not diff.is_python or not diff.new or facts(diff.new).tree is not None:
+        return False
+    return not diff.old or facts(diff.old).tree is not None
 
 
 def entity_lines(diff: FileDiff) -> dict[Entity, int]:
-    """How many changed lines of a file fall in each entity (non-Python: one `<file>` entity)."""
+    """How many changed lines of a file fall in each entity (non-Python: one `<file>` entity).
+
+    In a file the patch leaves unparsable, added lines fall in the old file's definition where
+    they stand (`old_positions`), not all in `<module>`.
+    """
     if not diff.is_python:
         return {Entity(diff.path, FILE): diff.changed_line_count}
+    old = facts(diff.old)
+    removed = [old.innermost(line) for line in diff.removed]
+    if broken_by_patch(diff):
+        where = old_positions(diff.old, diff.new)
+        added = [old.innermost(where.get(line, 0)) for line in diff.added]
+    else:
+        added = [facts(diff.new).innermost(line) for line in diff.added]
     counts: dict[Entity, int] = {}
-    for source, lines in ((diff.old, diff.removed), (diff.new, diff.added)):
-        known = facts(source)
-        for line in lines:
-            entity = Entity(diff.path, known.innermost(line))
-            counts[entity] = counts.get(entity, 0) + 1
+    for qualname in removed + added:
+        entity = Entity(diff.path, qualname)
+        counts[entity] = counts.get(entity, 0) + 1
     return counts
+
+
+def old_positions(old: str, new: str) -> dict[int, int]:
+    """For each new line that is not an old line kept, the old line it stands at: the line it
+    replaces, or for an inserted line the old line just before it (0: before the first)."""
+    matcher = difflib.SequenceMatcher(None, old.splitlines(), new.splitlines(), autojunk=False)
+    where: dict[int, int] = {}
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for j in range(j1, j2) if tag in ("replace", "insert") else ():
+            where[j + 1] = min(i1 + 1 + j - j1, i2) if tag == "replace" else i1
+    return where
 
 
 def changed_entities(patch_text: str, old_sources: Mapping[str, str]) -> set[Entity]:

@@ -11,7 +11,7 @@ import ast
 import io
 import keyword
 import tokenize
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -29,6 +29,7 @@ class Span:
     start: int
     end: int
     qualname: str
+    nested: bool = False  # inside a function: part of that function, not a definition of its own
 
 
 def definitions(tree: ast.AST, prefix: str = "") -> Iterator[tuple[str, Definition]]:
@@ -40,6 +41,26 @@ def definitions(tree: ast.AST, prefix: str = "") -> Iterator[tuple[str, Definiti
             yield from definitions(child, name + ".")
         else:
             yield from definitions(child, prefix)
+
+
+def inside_functions(tree: ast.AST) -> set[int]:
+    """The `id()` of every function or class defined inside a function (at any depth)."""
+    found: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            found.update(
+                id(inner)
+                for inner in ast.walk(node)
+                if inner is not node and isinstance(inner, Definition)
+            )
+    return found
+
+
+def owner(spans: Iterable[Span], line: int) -> str:
+    """The innermost definition of `spans` not nested in a function that holds `line`, else
+    `<module>`."""
+    holding = [s for s in spans if not s.nested and s.start <= line <= s.end]
+    return min(holding, key=lambda s: s.end - s.start).qualname if holding else MODULE
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,16 +105,19 @@ class SourceFacts:
         """Line spans of every definition; None when the text does not parse."""
         if self.tree is None:
             return None
+        nested = inside_functions(self.tree)
         spans = []
         for qualname, node in self.definitions:
             first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-            spans.append(Span(first, node.end_lineno or node.lineno, qualname))
+            end = node.end_lineno or node.lineno
+            spans.append(Span(first, end, qualname, nested=id(node) in nested))
         return tuple(spans)
 
     def innermost(self, line: int) -> str:
-        """The qualified name of the innermost definition holding `line`, else `<module>`."""
-        holding = [s for s in self.spans or () if s.start <= line <= s.end]
-        return min(holding, key=lambda s: s.end - s.start).qualname if holding else MODULE
+        """The qualified name of the innermost definition holding `line` that is not nested in
+        a function (a top-level function or class, a method, a class's inner class), else
+        `<module>`: a closure or a class defined in a function belongs to that function."""
+        return owner(self.spans or (), line)
 
     @cached_property
     def identifiers(self) -> tuple[tuple[int, str], ...]:

@@ -36,7 +36,9 @@ def _comments_and_docstrings(path: str, source: str) -> set[tuple[Entity, str]]:
     }
     tree = known.tree
     if tree is not None:
-        owners: list[tuple[str, ast.AST]] = [(MODULE, tree), *known.definitions]
+        # a nested definition's docstring belongs to the function it is defined in
+        owners: list[tuple[str, ast.AST]] = [(MODULE, tree)]
+        owners += [(known.innermost(node.lineno), node) for _, node in known.definitions]
         for name, node in owners:
             doc = ast.get_docstring(node, clean=False)  # type: ignore[arg-type]
             if doc:

@@ -36,19 +36,39 @@ def out_of_scope_churn(lines: Mapping[Entity, int], gold_entities: set[Entity]) 
 
 def tokens(path: str, text: str, lines: frozenset[int] | None = None) -> list[str]:
     """Python tokens (layout tokens left out) of a file, or words and symbols otherwise; with
-    `lines`, only the tokens that start on those lines."""
+    `lines`, only the tokens on those lines.
+
+    A token over several lines (a multi-line string) counts as the words and symbols of each of
+    its lines, so an edit of any line of a docstring is seen, not only of its first.
+    """
     if path.endswith(".py"):
         known = facts(text)
         if known.tokenizes:
             return [
-                t.string
+                piece
                 for t in known.tokens
-                if t.type not in SKIPPED_TOKENS and (lines is None or t.start[0] in lines)
+                if t.type not in SKIPPED_TOKENS
+                for piece in _token_pieces(t, lines)
             ]
     if lines is None:
         return WORD_OR_SYMBOL.findall(text)
     rows = text.splitlines()
     return [w for n in sorted(lines) if n <= len(rows) for w in WORD_OR_SYMBOL.findall(rows[n - 1])]
+
+
+def _token_pieces(token: tokenize.TokenInfo, lines: frozenset[int] | None) -> list[str]:
+    """A one-line token itself if it is on `lines` (or `lines` is None); a token over several
+    lines as the words and symbols of each of its lines that is."""
+    first, last = token.start[0], token.end[0]
+    if first == last:
+        return [token.string] if lines is None or first in lines else []
+    rows = token.string.split("\n")
+    return [
+        word
+        for number, row in enumerate(rows, start=first)
+        if lines is None or number in lines
+        for word in WORD_OR_SYMBOL.findall(row)
+    ]
 
 
 def token_distance(before: list[str], after: list[str]) -> int:
@@ -72,10 +92,12 @@ def excess_edit_distance(model: Iterable[FileDiff], gold: Iterable[FileDiff]) ->
     """(distance base->model - distance base->gold) / tokens of the base files, at least 0.
 
     Over the union of the files either patch changes; a file one patch leaves alone adds no
-    distance on that side.
+    distance on that side. None when neither patch changes a file.
     """
     model_by_path = {d.path: d for d in model}
     gold_by_path = {d.path: d for d in gold}
+    if not model_by_path and not gold_by_path:
+        return None
     base_tokens = excess = 0
     for path in sorted(model_by_path.keys() | gold_by_path.keys()):
         some = model_by_path.get(path) or gold_by_path[path]

@@ -104,9 +104,13 @@ def analyse_patch(task: Task, effective_patch: str) -> EditAnalysis | AnalysisFa
 
 
 def needs_analysis(result: TaskResult) -> bool:
-    """A stored result whose applied patch was never analysed by this analyzer version."""
-    if not result.effective_patch.strip() or result.analysis_failure is not None:
+    """A stored result whose applied patch was never analysed by this analyzer version: no
+    analysis, an analysis of another version, or a failure of another version (a failure
+    of this version is kept, not retried on every run)."""
+    if not result.effective_patch.strip():
         return False
+    if result.analysis_failure is not None:
+        return result.analysis_failure.analysis_version != ANALYSIS_VERSION
     return result.analysis is None or result.analysis.analysis_version != ANALYSIS_VERSION
 
 

@@ -132,7 +132,7 @@ def _analysed(task: Task, result: TaskResult) -> TaskResult:
         raise
     except Exception as exc:
         summary = describe_exception(exc).removeprefix(f"{type(exc).__name__}: ")
-        failure = AnalysisFailure(error_type=type(exc).__name__, message=summary)
+        failure = AnalysisFailure.of(exc, summary)
         return result.model_copy(update={"analysis": None, "analysis_failure": failure})
 
 

@@ -79,9 +79,15 @@ def test_non_python_file_counts_as_one_entity() -> None:
     assert entities("a\nb\n", "a\nc\n", path="README.md") == {"README.md::<file>"}
 
 
-def test_unparsable_new_file_still_maps_lines_to_module() -> None:
+def test_unparsable_new_file_maps_added_lines_where_they_stand() -> None:
+    """Issue 13: a patch that broke the file's syntax put every added line in `<module>`, an
+    entity the fix never touched."""
     after = BEFORE.replace("return x + 1", "return x +")
-    assert entities(BEFORE, after) == {"pkg/mod.py::top", "pkg/mod.py::<module>"}
+    assert entities(BEFORE, after) == {"pkg/mod.py::top"}
+    opened = BEFORE.replace("return self.items.pop()", "return self.items.pop(")
+    assert entities(BEFORE, opened) == {"pkg/mod.py::Box.take"}
+    inserted = BEFORE.replace("LIMIT = 3", "LIMIT = 3\nLIMIT = (")
+    assert entities(BEFORE, inserted) == {"pkg/mod.py::<module>"}
 
 
 def test_apply_hunks_rebuilds_the_new_text() -> None:
@@ -109,3 +115,77 @@ def test_innermost_prefers_the_narrowest_span() -> None:
 )
 def test_scope_rule(found: set[Entity], scope: Scope) -> None:
     assert classify_scope(found) is scope
+
+
+NESTED = """\
+def helper(items):
+    def key(item):
+        return item.name
+
+    return sorted(items, key=key)
+
+
+def retry(times):
+    def decorate(func):
+        def wrapper(*args):
+            for _ in range(times):
+                result = func(*args)
+            return result
+
+        return wrapper
+
+    return decorate
+
+
+def build():
+    class Local:
+        size = 1
+
+    return Local
+
+
+class Box:
+    def put(self, item):
+        def check(value):
+            return value is not None
+
+        return check(item)
+"""
+
+
+def test_an_inner_closure_belongs_to_its_function() -> None:
+    """Issue 13: an edit inside a closure and its helper counted two definitions (and three
+    with the helper's signature), so a one-function fix measured like a spread-out one."""
+    after = NESTED.replace("return item.name", "return item.title").replace(
+        "def helper(items):", "def helper(items, reverse=False):"
+    )
+    found = entities(NESTED, after)
+    assert found == {"pkg/mod.py::helper"}
+    assert classify_scope({Entity("pkg/mod.py", "helper")}) is Scope.LOCAL
+
+
+def test_a_decorator_factory_is_one_definition() -> None:
+    """Issue 13: editing every level of a decorator factory counted each nested def, so a local
+    change to one function came out global."""
+    after = (
+        NESTED.replace("def retry(times):", "def retry(times, delay=0):")
+        .replace("def decorate(func):", "def decorate(func, /):")
+        .replace("result = func(*args)", "result = func(*args, delay)")
+    )
+    before_found = entities(NESTED, after)
+    assert before_found == {"pkg/mod.py::retry"}
+    scope = classify_scope(
+        changed_entities(diff("pkg/mod.py", NESTED, after), {"pkg/mod.py": NESTED})
+    )
+    assert scope is Scope.LOCAL
+
+
+def test_a_class_inside_a_function_belongs_to_the_function() -> None:
+    """Issue 13: a class defined inside a function counted as a definition of its own."""
+    assert entities(NESTED, NESTED.replace("size = 1", "size = 2")) == {"pkg/mod.py::build"}
+
+
+def test_a_closure_in_a_method_belongs_to_the_method() -> None:
+    """Methods stay definitions of their own; what is nested in them belongs to them."""
+    after = NESTED.replace("return value is not None", "return value")
+    assert entities(NESTED, after) == {"pkg/mod.py::Box.put"}

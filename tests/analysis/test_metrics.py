@@ -329,3 +329,61 @@ def test_undefined_names_and_broken_imports_are_listed_by_line() -> None:
         "pkg/m.py:1 from pkg.gone import ...",
         "pkg/m.py:10 nope",
     ]
+
+
+def test_test_file_edits_are_reported_apart() -> None:
+    """Issue 13: a fix plus its regression test came out global, with file precision 0.5 and
+    the test's lines counted as out-of-scope churn."""
+    test_file = "from pkg.calc import total\n\n\ndef test_total():\n    assert total([1]) == 1.0\n"
+    model = {**FIX, "tests/test_calc.py": test_file}
+    result = run(model, FIX)
+    assert result.test_files_changed == ["tests/test_calc.py"]
+    assert result.files_changed == ["pkg/calc.py"]
+    assert result.entities_changed == ["pkg/calc.py::total"]
+    assert result.scope is Scope.LOCAL
+    assert (result.entity_precision, result.file_precision) == (1.0, 1.0)
+    assert (result.out_of_scope_churn, result.excess_edit_distance) == (0.0, 0.0)
+    budget = run(model, declared_scope=Scope.LOCAL)
+    assert (budget.entity_precision, budget.file_precision) == (1.0, 1.0)
+
+
+DOCUMENTED = {
+    "m.py": (
+        'def area(w, h):\n    """The area.\n\n    Width times height.\n    """\n    return w * h\n'
+    )
+}
+
+
+def test_an_edit_inside_a_multiline_docstring_costs_distance() -> None:
+    """Issue 13: tokens were taken only where they start, so rewording a docstring's second
+    line left the excess edit distance at 0."""
+    gold = edit(DOCUMENTED, "m.py", "return w * h", "return abs(w * h)")
+    model = edit(gold, "m.py", "Width times height.", "Width multiplied by height.")
+    result = run(model, gold, base=DOCUMENTED)
+    assert result.excess_edit_distance == 0.12  # -times +multiplied +by: 3 of 25 base tokens
+    assert run(gold, gold, base=DOCUMENTED).excess_edit_distance == 0.0
+
+
+def test_an_edit_of_a_docstrings_last_line_costs_distance() -> None:
+    """Issue 13: the same for the closing line of a docstring."""
+    model = edit(
+        DOCUMENTED, "m.py", '    """\n    return', '    See also perimeter.\n    """\n    return'
+    )
+    result = run(model, DOCUMENTED, base=DOCUMENTED)
+    assert result.excess_edit_distance is not None and result.excess_edit_distance > 0
+
+
+def test_a_patched_file_that_does_not_parse_is_marked_not_measured() -> None:
+    """Issue 13: a syntax error mapped the file's added lines to <module> and switched them to
+    regex tokens, inflating precision, churn and distance instead of saying so."""
+    base = {"m.py": 'def label(n):\n    return str(n) + " items"\n'}
+    gold = {"m.py": 'def label(n):\n    return "one item" if n == 1 else str(n) + " items"\n'}
+    model = {"m.py": 'def label(n):\n    return "one item" if n == 1 else (str(n) + " items"\n'}
+    result = run(model, gold, base=base)
+    assert result.unparsable_files == ["m.py"]
+    assert result.entities_changed == ["m.py::label"]
+    assert (result.entity_precision, result.scope) == (1.0, Scope.LOCAL)
+    assert (result.out_of_scope_churn, result.excess_edit_distance) == (None, None)
+    (error,) = result.syntax_errors
+    assert error.kind is FindingKind.SYNTAX_ERROR
+    assert run(gold, gold, base=base).unparsable_files == []

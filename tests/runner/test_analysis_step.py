@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 import codebench.runner.analysis_step as step
-from codebench.analysis import AnalysisFailure, EditAnalysis
+from codebench.analysis import ANALYSIS_VERSION, AnalysisFailure, EditAnalysis
 from codebench.results import ResultKey, Status, TaskResult
 from codebench.runner.analysis_step import analyse_patch, needs_analysis, with_analysis
 from codebench.tasks import Task
@@ -41,7 +41,9 @@ def test_an_analyzer_that_raises_yields_a_failure_and_keeps_the_status(
     result = with_analysis(task, graded(task, task.gold_patch))
     assert result.status is Status.RESOLVED
     assert result.analysis is None
-    assert result.analysis_failure == AnalysisFailure(error_type="RuntimeError", message="boom")
+    assert result.analysis_failure == AnalysisFailure(
+        error_type="RuntimeError", message="boom", analysis_version=ANALYSIS_VERSION
+    )
     assert str(result.analysis_failure) == "RuntimeError: boom"
     assert not needs_analysis(result)  # a failure is kept, not retried on every run
 
@@ -112,3 +114,19 @@ def _alive(pid: int) -> bool:
             return handle.read().rpartition(")")[2].split()[0] != "Z"
     except OSError:
         return False
+
+
+def test_a_failure_of_another_analyzer_version_is_retried(mini_tasks: dict[str, Task]) -> None:
+    """Issue 13: a stored `analysis_failure` was kept for good, so a bug fixed by a newer
+    analyzer never reached the results it had broken."""
+    task = mini_tasks["mini-div-zero"]
+    old = AnalysisFailure(error_type="RuntimeError", message="boom", analysis_version=1)
+    stored = graded(task, task.gold_patch).model_copy(update={"analysis_failure": old})
+    assert needs_analysis(stored)
+    legacy = AnalysisFailure.model_validate({"error_type": "RuntimeError", "message": "boom"})
+    assert needs_analysis(stored.model_copy(update={"analysis_failure": legacy}))
+    current = AnalysisFailure.of(RuntimeError("boom"))
+    assert current.analysis_version == ANALYSIS_VERSION
+    assert not needs_analysis(stored.model_copy(update={"analysis_failure": current}))
+    redone = with_analysis(task, stored)
+    assert isinstance(redone.analysis, EditAnalysis) and redone.analysis_failure is None
