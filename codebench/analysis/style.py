@@ -5,7 +5,10 @@ A profile counts, over the repository's non-test Python files, the values each c
 type hints, string formatting, line length). A convention's consistency is the share of its
 dominant value. The drift of added code is the consistency-weighted mean, over the conventions
 the added code exercises, of the share of its observations that differ from the dominant value;
-weight = max(0, 2 x consistency - 1), so a convention followed half the time costs nothing.
+weight = 2 x consistency - 1 for a convention followed confidently (consistency >= 0.8, seen at
+least 3 times), else 0: a habit the repository keeps half the time is no convention.
+Naming knows the names that follow their own habit: sentinels (`_MISSING = object()`, an empty
+`class _Sentinel:`), throwaway `_`, one-capital math names (`N`), module-level PascalCase aliases.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import re
 import tokenize
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
@@ -24,6 +28,8 @@ from codebench.analysis.facts import facts
 from codebench.analysis.repo import RepoTree
 
 MIN_OBSERVATIONS = 3  # a convention seen fewer times in the repository is not a convention
+CONFIDENT = 0.8  # a convention followed by a smaller share of the repository is not a convention
+SENTINEL_DUNDERS = frozenset({"__repr__", "__bool__", "__reduce__", "__copy__", "__deepcopy__"})
 LONG_LINE = "line_length"
 LINE_LENGTH_FLOOR = 79  # a line within PEP 8's limit never counts as too long
 Observation = tuple[str, str]  # (convention, value)
@@ -51,6 +57,7 @@ class ConventionDrift(BaseModel):
     consistency: float
     added_observations: int
     breaking_share: float
+    counted: bool = True  # False: too rarely seen or followed below CONFIDENT; weighs nothing
 
 
 def case_of(name: str) -> str:
@@ -116,25 +123,129 @@ def _quote_of(literal: str) -> str | None:
     return None
 
 
+def _naming_case(name: str) -> str | None:
+    """The case a name shows, or None when it shows none: `_`, `__`, `_1`, one capital (`N`)."""
+    bare = name.strip("_")
+    if not bare or bare.isdigit() or re.fullmatch(r"[A-Z][0-9]*", bare):
+        return None
+    return case_of(name)
+
+
+def _naming(convention: str, name: str) -> Iterator[Observation]:
+    case = _naming_case(name)
+    if case is not None:
+        yield convention, case
+
+
+@dataclass(frozen=True)
+class NamingContext:
+    """Where a file's names stand: `id()`s of sentinel nodes and of module-level stored names."""
+
+    sentinels: frozenset[int] = frozenset()
+    module_names: frozenset[int] = frozenset()
+
+
+def is_sentinel_class(node: ast.ClassDef) -> bool:
+    """A class that only marks identity: no bases but `object`, a body of `pass`, `...`, a
+    docstring or identity dunders (`__repr__`, `__bool__`, ...)."""
+    plain_bases = all(isinstance(b, ast.Name) and b.id == "object" for b in node.bases)
+    if not plain_bases or node.keywords:
+        return False
+    return all(_is_marker_statement(statement) for statement in node.body)
+
+
+def _is_marker_statement(statement: ast.stmt) -> bool:
+    if isinstance(statement, ast.Pass):
+        return True
+    if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
+        return statement.value.value is Ellipsis or isinstance(statement.value.value, str)
+    return (
+        isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef)
+        and statement.name in SENTINEL_DUNDERS
+    )
+
+
+def _sentinel_target(statement: ast.stmt, classes: set[str]) -> ast.Name | None:
+    """`NAME = object()` (or `NAME = SentinelClass()`, `NAME: T = object()`): its target."""
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+        target, value = statement.targets[0], statement.value
+    elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+        target, value = statement.target, statement.value
+    else:
+        return None
+    called = value.func if isinstance(value, ast.Call) else None
+    bare_call = isinstance(value, ast.Call) and not value.args and not value.keywords
+    if bare_call and isinstance(called, ast.Name) and called.id in {"object", *classes}:
+        return target if isinstance(target, ast.Name) else None
+    return None
+
+
+def _module_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Module-level statements, through `if`/`try`/`with` blocks but not into defs or classes."""
+    for statement in body:
+        yield statement
+        if isinstance(statement, ast.If | ast.Try | ast.With):
+            for block in ("body", "orelse", "finalbody"):
+                yield from _module_statements(getattr(statement, block, []))
+            for handler in getattr(statement, "handlers", []):
+                yield from _module_statements(handler.body)
+
+
+def naming_context(tree: ast.Module | None) -> NamingContext:
+    """The sentinels (classes and values) and module-level stored names of a parsed file."""
+    if tree is None:
+        return NamingContext()
+    classes = [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and is_sentinel_class(n)]
+    names = {c.name for c in classes}
+    sentinels: set[int] = {id(c) for c in classes}
+    owners: list[ast.Module | ast.ClassDef] = [tree]
+    owners.extend(n for n in ast.walk(tree) if isinstance(n, ast.ClassDef))
+    for owner in owners:
+        for statement in owner.body:
+            target = _sentinel_target(statement, names)
+            if target is not None:
+                sentinels.add(id(target))
+    module_names = {
+        id(node)
+        for statement in _module_statements(tree.body)
+        if isinstance(statement, ast.Assign | ast.AnnAssign | ast.AugAssign)
+        for node in ast.walk(statement)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+    }
+    return NamingContext(frozenset(sentinels), frozenset(module_names))
+
+
+def _name_observations(node: ast.Name, context: NamingContext) -> Iterator[Observation]:
+    if id(node) in context.sentinels:
+        return
+    case = _naming_case(node.id)
+    if case == "upper":
+        yield "naming.constant", case
+    elif case == "pascal" and id(node) in context.module_names:
+        return  # a module-level alias or factory result (`Number = int | float`): class-like
+    elif case is not None:
+        yield "naming.variable", case
+
+
 def _function_observations(node: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[Observation]:
     if not (node.name.startswith("__") and node.name.endswith("__")):
-        yield "naming.function", case_of(node.name)
+        yield from _naming("naming.function", node.name)
     every = (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)
     params = [a for a in every if a.arg not in ("self", "cls")]
     for param in params:
-        yield "naming.parameter", case_of(param.arg)
+        yield from _naming("naming.parameter", param.arg)
     hinted = all(p.annotation is not None for p in params) and node.returns is not None
     yield "type_hints", "annotated" if hinted else "unannotated"
 
 
-def _node_observations(node: ast.AST) -> Iterator[Observation]:
+def _node_observations(node: ast.AST, context: NamingContext) -> Iterator[Observation]:
     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
         yield from _function_observations(node)
     elif isinstance(node, ast.ClassDef):
-        yield "naming.class", case_of(node.name)
+        if id(node) not in context.sentinels:
+            yield from _naming("naming.class", node.name)
     elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-        case = case_of(node.id)
-        yield ("naming.constant", case) if case == "upper" else ("naming.variable", case)
+        yield from _name_observations(node, context)
     elif isinstance(node, ast.Import):
         yield "imports.form", "import module"
     elif isinstance(node, ast.ImportFrom):
@@ -168,10 +279,12 @@ def _is_str(node: ast.AST) -> bool:
 def observations(source: str, keep: set[int] | None = None) -> list[Observation]:
     """Every convention observation of a file; with `keep`, only those on those lines."""
     found = list(_token_observations(source, keep))
-    for node in facts(source).walked:
+    known = facts(source)
+    context = naming_context(known.tree)
+    for node in known.walked:
         line = getattr(node, "lineno", 1)
         if keep is None or line in keep:
-            found.extend(_node_observations(node))
+            found.extend(_node_observations(node, context))
     return found
 
 
@@ -215,7 +328,7 @@ PROFILE_CODEC: TypeAdapter[dict[str, ConventionProfile]] = TypeAdapter(dict[str,
 
 
 def _weight(profile: ConventionProfile) -> float:
-    if profile.observations < MIN_OBSERVATIONS:
+    if profile.observations < MIN_OBSERVATIONS or profile.consistency < CONFIDENT:
         return 0.0
     return max(0.0, 2 * profile.consistency - 1)
 
@@ -252,6 +365,7 @@ def style_drift(
                 consistency=known.consistency,
                 added_observations=total,
                 breaking_share=breaking,
+                counted=_weight(known) > 0,
             )
         )
         weighted += _weight(known) * breaking

@@ -2,7 +2,7 @@
 a model that must move it while the hidden tests still pass (except `partial`, which must fail
 global tasks).
 
-- `gold+reformat`: also reformats one function the task did not touch (same `ast`).
+- `gold+reformat`: also changes the layout of one function the task did not touch (same `ast`).
 - `gold+rename`: also renames a local variable in one function the task did not touch.
 - `gold+style`: the gold's added code with the other quote character, plus an over-long line.
 - `partial`: the gold patch limited to its first file.
@@ -13,7 +13,6 @@ from __future__ import annotations
 import ast
 import io
 import re
-import textwrap
 import tokenize
 from collections.abc import Callable, Mapping
 
@@ -42,26 +41,35 @@ def _untouched_functions(source: str, touched: frozenset[int]) -> list[tuple[int
     return spans
 
 
-def _has_comment(source: str, start: int, end: int) -> bool:
-    return any("#" in line for line in source.splitlines()[start - 1 : end])
-
-
 def reformat_one(base: Texts, gold: Texts, touched: Mapping[str, frozenset[int]]) -> Texts:
-    """Re-render one untouched function with `ast.unparse`: same tree, new formatting."""
+    """Change the layout of one untouched function: one of its single-line calls exploded one
+    argument per line with a trailing comma (libcst; same `ast`, every quote and comment kept).
+
+    Returns the gold unchanged when no untouched function has a single-line call with arguments.
+    """
+    from codebench.models.layout import wrap_one_call  # libcst is heavy: load it on use
+
     for path in [*gold, *sorted(base)]:
         source = gold.get(path, base.get(path, ""))
         if not path.endswith(".py") or not source:
             continue
-        lines = source.splitlines(keepends=True)
-        for start, end, node in _untouched_functions(source, touched.get(path, frozenset())):
-            if _has_comment(source, start, end):
-                continue  # unparse drops comments: that would be another flaw
-            indent = re.match(r"\s*", lines[start - 1]).group()  # type: ignore[union-attr]
-            rendered = textwrap.indent(ast.unparse(node), indent) + "\n"
-            if rendered != "".join(lines[start - 1 : end]):
-                new = "".join([*lines[: start - 1], rendered, *lines[end:]])
-                return {**gold, path: new}
+        for start, end, _ in _untouched_functions(source, touched.get(path, frozenset())):
+            lines = frozenset(range(start, end + 1)) - _nested_lines(source, start, end)
+            wrapped = wrap_one_call(source, lines)
+            if wrapped is not None:
+                return {**gold, path: wrapped}
     return gold
+
+
+def _nested_lines(source: str, start: int, end: int) -> frozenset[int]:
+    """Lines of the definitions nested in the function at `start`-`end`: their own entities."""
+    nested: set[int] = set()
+    for _, node in definitions(parse_ast(source)):
+        first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+        last = node.end_lineno or first
+        if start < first and last <= end:
+            nested.update(range(first, last + 1))
+    return frozenset(nested)
 
 
 def _rename_tokens(source: str, start: int, end: int, old: str, new: str) -> str:

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import ast
+import io
+import tokenize
+
 import pytest
 
 from codebench.analysis import RepoTree, analyze
+from codebench.analysis.diffs import file_diffs
 from codebench.models import TaskView, get_model
+from codebench.models.layout import wrap_one_call
+from codebench.models.perturb import reformat_one
+from codebench.patching.render import render_diff
 from codebench.results import Status
 from codebench.runner import SandboxSettings, evaluate_patch
 from codebench.sandbox import Backend
@@ -60,3 +68,73 @@ def test_partial_fails_a_global_task() -> None:
     assert task.scope is Scope.GLOBAL
     evaluation = evaluate_patch(task, proposal("partial", task), SandboxSettings(Backend.LOCAL, {}))
     assert evaluation.status is Status.UNRESOLVED
+
+
+BLACK = '''"""Prices."""
+
+from decimal import Decimal
+
+RATE = Decimal("0.2")
+
+
+def net(amount: Decimal, rate: Decimal = RATE) -> Decimal:
+    """The amount without tax."""
+    return (amount / (1 + rate)).quantize(Decimal("0.01"))
+
+
+def gross(amount: Decimal) -> Decimal:
+    return amount * (1 + RATE)
+'''
+HAND = """def label(name,count):
+    msg = f'{name!r}: {format(count, "d")}'
+    total = sum(c for c in [count])
+    parts = [ msg,
+              str( total ) ]
+    return ' '.join( parts )  # joined
+
+def total(xs):
+    return sum(xs)
+"""
+FIXTURES = {
+    "black": (BLACK, "    return amount * (1 + RATE)\n", "    return amount * (2 + RATE)\n"),
+    "hand": (HAND, "    return sum(xs)\n", "    return sum(xs) + 0\n"),
+}
+
+
+def string_tokens(source: str) -> list[str]:
+    kinds = {tokenize.STRING, getattr(tokenize, "FSTRING_START", tokenize.STRING)}
+    tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+    return [t.string for t in tokens if t.type in kinds]
+
+
+@pytest.mark.parametrize("style", sorted(FIXTURES))
+def test_reformat_changes_layout_only(style: str) -> None:
+    """Failed before on `black`: `ast.unparse` turned `"0.01"` into `'0.01'` (drift rose); on
+    `hand` it skipped the commented function and reformatted nothing at all."""
+    source, old, new = FIXTURES[style]
+    base = {"pkg/__init__.py": "", "pkg/m.py": source}
+    gold = {**base, "pkg/m.py": source.replace(old, new)}
+    touched = {d.path: d.added for d in file_diffs(render_diff(base, gold), base.get)}
+    result = reformat_one(base, {"pkg/m.py": gold["pkg/m.py"]}, touched)["pkg/m.py"]
+    assert result != gold["pkg/m.py"]
+    assert ast.dump(ast.parse(result)) == ast.dump(ast.parse(gold["pkg/m.py"]))
+    assert string_tokens(result) == string_tokens(gold["pkg/m.py"])
+    assert "# joined" in result or style == "black"
+    repo, gold_patch = RepoTree(base), render_diff(base, gold)
+    scored = analyze(repo, render_diff(base, {**base, "pkg/m.py": result}), gold_patch)
+    reference = analyze(repo, gold_patch, gold_patch)
+    assert scored.cosmetic_entities == [f"pkg/m.py::{'net' if style == 'black' else 'label'}"]
+    assert scored.out_of_scope_churn > 0 and scored.entity_precision < 1
+    assert scored.style_drift == reference.style_drift
+    assert scored.renamed_names == [] and scored.docstring_comment_loss == []
+
+
+def test_reformat_skips_fstring_and_lone_generator_calls() -> None:
+    """The call inside an f-string and `sum(c for c in ...)` (a trailing comma after a bare
+    generator is a SyntaxError) are passed over; the next call is exploded."""
+    wrapped = wrap_one_call(HAND, frozenset(range(1, 7)))
+    assert wrapped is not None
+    assert "str(\n" in wrapped and 'format(count, "d")' in wrapped
+    assert "sum(c for c in [count])" in wrapped
+    assert wrap_one_call("def f(:\n", frozenset({1})) is None
+    assert wrap_one_call("def f():\n    return g()\n", frozenset({1, 2})) is None
