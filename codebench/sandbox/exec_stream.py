@@ -31,6 +31,16 @@ def raw_socket(handle: Any) -> socket.socket | None:
     return inner if isinstance(inner, socket.socket) else None
 
 
+def buffered_reader(handle: Any) -> Any:
+    """What to read the stream from: the HTTP response's buffered reader over `handle` when
+    there is one. Reading the headers may have pulled the first frames into its buffer (the
+    engine can answer and start writing output in one go), and reading `handle` itself would
+    skip them: the step marker of a quick command was lost that way under load."""
+    response = getattr(handle, "_response", None)
+    reader = getattr(getattr(getattr(response, "raw", None), "_fp", None), "fp", None)
+    return reader if getattr(reader, "raw", None) is handle else handle
+
+
 def read_handle(handle: Any, deadline: float) -> tuple[bytes, bytes]:
     """(stdout, stderr) of an exec stream handle, under `deadline` where it is a socket (else
     as the SDK reads it, unbounded); the connection is closed afterwards."""
@@ -42,7 +52,7 @@ def read_handle(handle: Any, deadline: float) -> tuple[bytes, bytes]:
             frames = (demux_adaptor(*frame) for frame in frames_iter(handle, False))
             out, err = consume_socket_output(frames, demux=True)
             return out or b"", err or b""
-        return read_demuxed(sock, deadline)
+        return read_demuxed(buffered_reader(handle), sock, deadline)
     finally:
         _close(handle, sock)
 
@@ -57,8 +67,9 @@ def _close(handle: Any, sock: socket.socket | None) -> None:
         handle.close()
 
 
-def read_demuxed(sock: socket.socket, deadline: float) -> tuple[bytes, bytes]:
-    """(stdout, stderr) of a multiplexed exec stream, read until the engine closes it.
+def read_demuxed(reader: Any, sock: socket.socket, deadline: float) -> tuple[bytes, bytes]:
+    """(stdout, stderr) of a multiplexed exec stream read from `reader` (anything with
+    `read1` or `recv` over `sock`), until the engine closes it.
 
     Raises:
         EngineStalledError: `deadline` (a `time.monotonic()` value) passed first.
@@ -66,20 +77,22 @@ def read_demuxed(sock: socket.socket, deadline: float) -> tuple[bytes, bytes]:
     """
     out, err = bytearray(), bytearray()
     while True:
-        header = _read_exactly(sock, HEADER_SIZE, deadline)
+        header = _read_exactly(reader, sock, HEADER_SIZE, deadline)
         if not header:
             return bytes(out), bytes(err)
         if len(header) < HEADER_SIZE:
             raise SandboxError("the engine's exec stream ended inside a frame header")
         kind, size = header[0], struct.unpack(">I", header[4:])[0]
-        payload = _read_exactly(sock, size, deadline)
+        payload = _read_exactly(reader, sock, size, deadline)
         if len(payload) < size:
             raise SandboxError("the engine's exec stream ended inside a frame")
         (err if kind == STDERR else out).extend(payload)
 
 
-def _read_exactly(sock: socket.socket, size: int, deadline: float) -> bytes:
-    """Up to `size` bytes; fewer only when the stream ends."""
+def _read_exactly(reader: Any, sock: socket.socket, size: int, deadline: float) -> bytes:
+    """Up to `size` bytes; fewer only when the stream ends. Each read waits at most until
+    `deadline` (the socket's timeout bounds the reader's reads too)."""
+    read = reader.read1 if hasattr(reader, "read1") else reader.recv
     chunks, got = [], 0
     while got < size:
         left = deadline - time.monotonic()
@@ -87,7 +100,7 @@ def _read_exactly(sock: socket.socket, size: int, deadline: float) -> bytes:
             raise EngineStalledError("the Docker engine stopped answering before the deadline")
         sock.settimeout(left)
         try:
-            chunk = sock.recv(min(size - got, 1 << 20))
+            chunk = read(min(size - got, 1 << 20))
         except TimeoutError as exc:
             raise EngineStalledError(
                 "the Docker engine stopped answering before the deadline"
