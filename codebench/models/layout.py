@@ -14,6 +14,8 @@ from collections.abc import Sequence
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from codebench.analysis.parsing import parse_ast
+
 __all__ = ["wrap_one_call"]
 
 
@@ -83,7 +85,8 @@ class _WrapOneCall(cst.CSTTransformer):
 
 def _same_tree(before: str, after: str) -> bool:
     try:
-        return ast.dump(ast.parse(after)) == ast.dump(ast.parse(before))
+        # parse_ast: ast.parse from several threads at once breaks on CPython 3.11.7
+        return ast.dump(parse_ast(after)) == ast.dump(parse_ast(before))
     except (SyntaxError, ValueError, RecursionError):
         return False
 

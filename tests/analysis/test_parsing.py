@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -37,3 +38,18 @@ def test_ast_parses_one_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
     for thread in threads:
         thread.join()
     assert most == 1
+
+
+def test_no_module_calls_ast_parse_but_the_locked_one() -> None:
+    """Broke in CI: `gold+reformat` (models/layout.py) called `ast.parse` directly, and two
+    proposals parsing at once hit CPython 3.11.7's 'AST constructor recursion depth mismatch'
+    (gh-106905): a `model_error` on a random task. Every parse goes through `parse_ast`."""
+    import codebench
+
+    package = Path(codebench.__file__).parent
+    offenders = [
+        str(path.relative_to(package))
+        for path in sorted(package.rglob("*.py"))
+        if path.name != "parsing.py" and "ast.parse(" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
