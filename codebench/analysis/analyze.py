@@ -18,10 +18,9 @@ from codebench.analysis.entities import (
     classify_scope,
     entity_lines,
 )
-from codebench.analysis.facts import facts
+from codebench.analysis.facts import cst_syntax_error
 from codebench.analysis.findings import Finding, FindingKind, by_location
 from codebench.analysis.hygiene import cosmetic_entities, docstring_comment_loss, renamed_names
-from codebench.analysis.parsing import cst_syntax_error
 from codebench.analysis.repo import RepoTree
 from codebench.analysis.scope import excess_edit_distance, out_of_scope_churn, precision_recall
 from codebench.analysis.style import ConventionDrift, style_drift
@@ -166,7 +165,7 @@ def _syntax_errors(diffs: list[FileDiff]) -> list[Finding]:
     errors = []
     for diff in diffs:
         if diff.is_python and diff.new:
-            error = cst_syntax_error(diff.new, facts(diff.new).tokens)
+            error = cst_syntax_error(diff.new)
             if error:
                 errors.append(
                     Finding(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import builtins
 import difflib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from pydantic import TypeAdapter
@@ -14,11 +14,13 @@ from pydantic import TypeAdapter
 from codebench.analysis.diffs import FileDiff
 from codebench.analysis.facts import SourceFacts, facts
 from codebench.analysis.findings import Finding, FindingKind, by_location
-from codebench.analysis.names import CallShape, CallSite, ModulePath, ResolvedFile, resolve_file
+from codebench.analysis.names import resolve_file
 from codebench.analysis.repo import RepoTree, python_facts
+from codebench.analysis.resolved import CallShape, CallSite, ModulePath, ResolvedFile
 from codebench.patching import is_test_path
 
 BUILTINS = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__", "__path__"}
+STAR_IMPORT = "import *"
 HELPER_SIMILARITY = 0.9
 HELPER_MIN_NODES = 15  # smaller functions are too generic to call re-implemented
 
@@ -47,18 +49,17 @@ class After:
                 if known is not None:
                     yield path, known
 
-    def resolved(
-        self, names: Iterable[str], skip: Mapping[str, object] = {}
-    ) -> Iterator[tuple[str, ResolvedFile]]:
-        """(path, resolved names) of every file not in `skip` whose text contains one of
-        `names` and that resolves."""
-        wanted = tuple(names)
+    def resolved(self, names: Collection[str]) -> Iterator[tuple[str, ResolvedFile]]:
+        """(path, resolved calls and imports) of every file whose text contains one of
+        `names` (or a star import, which may re-export them) and that resolves; its calls are
+        those that may reach one of `names`."""
+        wanted = frozenset(names)
         for path in sorted(self.texts):
-            if path in skip or not any(name in self.texts[path] for name in wanted):
-                continue
-            file = resolve_file(path, self.texts[path])
-            if isinstance(file, ResolvedFile):
-                yield path, file
+            text = self.texts[path]
+            if STAR_IMPORT in text or any(name in text for name in wanted):
+                file = resolve_file(path, self.texts[path], wanted)
+                if isinstance(file, ResolvedFile):
+                    yield path, file
 
 
 @dataclass(frozen=True)
@@ -177,22 +178,41 @@ def _still_defined(before: CallableDef, patched: SourceFacts | None, after: Afte
 def _follow_re_exports(
     changed: dict[str, Changed], after: After
 ) -> tuple[dict[str, Changed], dict[str, ResolvedFile]]:
-    """`changed` plus every module-level from-import that re-exports one of them (a package's
-    `from .mod import f` makes `pkg.f` the same function), and the resolved files that could
-    refer to any of them (their text has one of the bare names)."""
+    """`changed` plus every module-level name that re-exports one of them (a package's
+    `from .mod import f` or `from .mod import *` makes `pkg.f` the same function, as does
+    `g = mod.f`), and the resolved files that could refer to any of them (their text has one
+    of the bare names)."""
     targets = dict(changed)
-    resolved: dict[str, ResolvedFile] = {}
     names = {c.before.name for c in changed.values()}
-    while names:
-        for path, file in after.resolved(names, skip=resolved):
-            resolved[path] = file
-        names = set()
-        for file in resolved.values():
-            for imported in file.imports:
-                if imported.target in targets and imported.bound and imported.bound not in targets:
-                    targets[imported.bound] = targets[imported.target]
-                    names.add(imported.bound.rpartition(".")[2])
-    return targets, resolved
+    while True:
+        resolved = dict(after.resolved(names))
+        found = {
+            bound: targets[target]
+            for path, file in resolved.items()
+            for target, bound in _re_exports(path, file, targets, after)
+            if bound not in targets
+        }
+        if not found:
+            return targets, resolved
+        targets.update(found)
+        names |= {bound.rpartition(".")[2] for bound in found}
+
+
+def _re_exports(
+    path: str, file: ResolvedFile, targets: Mapping[str, Changed], after: After
+) -> Iterator[tuple[str, str]]:
+    """(target, the module attribute re-binding it) for every target a file re-exports: by
+    name, or through a star import of a name the file does not bind itself."""
+    for imported in file.imports:
+        if imported.target in targets and imported.bound:
+            yield imported.target, imported.bound
+    module, known = ModulePath.of(path).name, after.get(path)
+    own = _module_names(known) if known is not None and file.star_imports else set()
+    for star in file.star_imports:
+        for target in targets:
+            source, _, name = target.rpartition(".")
+            if source == star and module and not name.startswith("_") and name not in own:
+                yield target, f"{module}.{name}"
 
 
 def stale_call_sites(diffs: list[FileDiff], after: After) -> list[Finding]:
@@ -212,15 +232,9 @@ def stale_call_sites(diffs: list[FileDiff], after: After) -> list[Finding]:
     for path, file in sorted(resolved.items()):
         if is_test_path(path):
             continue  # tests are not the patch's to change (edits to them are reverted)
-        stale.extend(
-            Finding(path=path, line=i.line, name=i.name, kind=FindingKind.STALE_IMPORT)
-            for i in file.imports
-            if i.target in targets
-            and targets[i.target].now is None
-            and not targets[i.target].before.is_method
-        )
+        stale.extend(_stale_imports(path, file, targets))
         for call in file.calls:
-            now = _callee(call, targets, methods)
+            now = _callee(call, file, targets, methods)
             if now is not None and (now.now is None or not now.now.accepts(call.shape)):
                 stale.append(
                     Finding(path=path, line=call.line, name=call.name, kind=FindingKind.STALE_CALL)
@@ -228,11 +242,39 @@ def stale_call_sites(diffs: list[FileDiff], after: After) -> list[Finding]:
     return by_location(stale)
 
 
+def _stale_imports(
+    path: str, file: ResolvedFile, targets: Mapping[str, Changed]
+) -> Iterator[Finding]:
+    """Imports and module-level aliases of a removed module function."""
+    for imported in file.imports:
+        changed = targets.get(imported.target)
+        if changed is None or changed.now is not None or changed.before.is_method:
+            continue
+        if imported.assigned:
+            yield Finding(
+                path=path,
+                line=imported.line,
+                name=imported.name,
+                kind=FindingKind.STALE_ALIAS,
+                detail=changed.before.name,
+            )
+        else:
+            yield Finding(
+                path=path, line=imported.line, name=imported.name, kind=FindingKind.STALE_IMPORT
+            )
+
+
 def _callee(
-    call: CallSite, targets: dict[str, Changed], methods: dict[str, list[Changed]]
+    call: CallSite,
+    file: ResolvedFile,
+    targets: dict[str, Changed],
+    methods: dict[str, list[Changed]],
 ) -> Changed | None:
     """The changed callable a call reaches, if any."""
-    for target in sorted(call.targets):
+    if call.own_method is not None:
+        return targets.get(call.own_method)  # `self.f()` of a class defining `f`: that one
+    reachable = call.targets or _through_star_imports(call, file)
+    for target in sorted(reachable):
         if target in targets and not targets[target].before.is_method:
             return targets[target]
     if not call.via_attribute:
@@ -241,6 +283,14 @@ def _callee(
         if call.imported <= {method.qualified}:
             return method  # an instance, or the class itself: not some imported module's f
     return None
+
+
+def _through_star_imports(call: CallSite, file: ResolvedFile) -> frozenset[str]:
+    """What a plain call of a name the file never binds may reach: the name of a module it
+    star-imports."""
+    if call.via_attribute:
+        return frozenset()
+    return frozenset(f"{star}.{call.name}" for star in file.star_imports)
 
 
 def _bound_names(nodes: Iterable[ast.AST]) -> set[str]:
@@ -291,23 +341,30 @@ def undefined_names(diffs: list[FileDiff], after: After) -> list[Finding]:
 
 
 def _module_path(module: str, after: After) -> str | None:
+    """The file of a repository module, in a flat or a `src/` layout."""
     base = module.replace(".", "/")
-    for candidate in (f"{base}.py", f"{base}/__init__.py"):
-        if candidate in after.texts:
-            return candidate
+    for root in ("", "src/"):
+        for candidate in (f"{root}{base}.py", f"{root}{base}/__init__.py"):
+            if candidate in after.texts:
+                return candidate
     return None
 
 
 def _resolve(path: str, node: ast.ImportFrom) -> str:
+    """The absolute module a from-import names ("" when it climbs above the top package)."""
     if not node.level:
         return node.module or ""
-    package = path.split("/")[: -node.level]
-    return ".".join([*package, *(node.module.split(".") if node.module else [])])
+    package = ModulePath.of(path).package
+    bits = package.rsplit(".", node.level - 1) if package else []
+    if len(bits) < node.level:
+        return ""
+    return ".".join(part for part in (bits[0], node.module) if part)
 
 
 def _top_level_names(after: After) -> set[str]:
-    """The importable top-level names of the repository: packages and top-level modules."""
-    return {p.split("/")[0].removesuffix(".py") for p in after.texts}
+    """The importable top-level names of the repository: packages and top-level modules, under
+    `src/` in a src layout."""
+    return {p.removeprefix("src/").split("/")[0].removesuffix(".py") for p in after.texts}
 
 
 def _broken_imports(diff: FileDiff, known: SourceFacts, after: After) -> Iterator[Finding]:

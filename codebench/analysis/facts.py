@@ -15,11 +15,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from codebench.analysis.parsing import ParseError, parse_python
+from codebench.analysis.parsing import CstOutcome, ParseError, parse_cst, parse_python
 
 Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 MODULE = "<module>"
 CACHED_TEXTS = 4096
+# libcst trees are ~20x their text; they are shared between the syntax gate and name
+# resolution of one analysis, so a few suffice
+CACHED_CST_TREES = 32
 
 
 @dataclass(frozen=True)
@@ -43,17 +46,18 @@ def definitions(tree: ast.AST, prefix: str = "") -> Iterator[tuple[str, Definiti
             yield from definitions(child, prefix)
 
 
-def inside_functions(tree: ast.AST) -> set[int]:
-    """The `id()` of every function or class defined inside a function (at any depth)."""
-    found: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            found.update(
-                id(inner)
-                for inner in ast.walk(node)
-                if inner is not node and isinstance(inner, Definition)
-            )
-    return found
+def _spans(tree: ast.AST, prefix: str = "", in_function: bool = False) -> Iterator[Span]:
+    """The span of every definition under `tree`, depth first, in one walk; `in_function`:
+    `tree` is (inside) a function, so what it defines is nested."""
+    for child in ast.iter_child_nodes(tree):
+        if isinstance(child, Definition):
+            name = f"{prefix}{child.name}"
+            first = min([child.lineno, *(d.lineno for d in child.decorator_list)])
+            yield Span(first, child.end_lineno or child.lineno, name, nested=in_function)
+            inner = in_function or not isinstance(child, ast.ClassDef)
+            yield from _spans(child, name + ".", inner)
+        else:
+            yield from _spans(child, prefix, in_function)
 
 
 def owner(spans: Iterable[Span], line: int) -> str:
@@ -105,13 +109,7 @@ class SourceFacts:
         """Line spans of every definition; None when the text does not parse."""
         if self.tree is None:
             return None
-        nested = inside_functions(self.tree)
-        spans = []
-        for qualname, node in self.definitions:
-            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-            end = node.end_lineno or node.lineno
-            spans.append(Span(first, end, qualname, nested=id(node) in nested))
-        return tuple(spans)
+        return tuple(_spans(self.tree))
 
     def innermost(self, line: int) -> str:
         """The qualified name of the innermost definition holding `line` that is not nested in
@@ -151,3 +149,18 @@ def facts(source: str) -> SourceFacts:
     """The facts of a source text (cached by the text)."""
     outcome = parse_python(source)
     return SourceFacts(source, outcome.tree, outcome.error)
+
+
+@lru_cache(maxsize=CACHED_CST_TREES)
+def cst_parse(source: str) -> CstOutcome:
+    """libcst's parse of a source text (cached by the text, a few at a time)."""
+    return parse_cst(source, facts(source).tokens)
+
+
+def cst_syntax_error(source: str) -> ParseError | None:
+    """libcst's verdict on a text (None: it parses); a text too large or deeply nested for
+    libcst is judged by `ast` alone."""
+    outcome = cst_parse(source)
+    if outcome.module is not None:
+        return None
+    return outcome.error or facts(source).error

@@ -17,6 +17,7 @@ class FindingKind(StrEnum):
 
     STALE_CALL = "stale_call"  # path:line name()
     STALE_IMPORT = "stale_import"  # path:line import name
+    STALE_ALIAS = "stale_alias"  # path:line name = detail (a module-level alias of it)
     UNDEFINED_NAME = "undefined_name"  # path:line name
     BROKEN_IMPORT = "broken_import"  # path:line import name (the module does not exist)
     BROKEN_FROM_MODULE = "broken_from_module"  # path:line from name import ... (no such module)
@@ -28,6 +29,7 @@ class FindingKind(StrEnum):
 _LABELS = {
     FindingKind.STALE_CALL: "{path}:{line} {name}()",
     FindingKind.STALE_IMPORT: "{path}:{line} import {name}",
+    FindingKind.STALE_ALIAS: "{path}:{line} {name} = {detail}",
     FindingKind.UNDEFINED_NAME: "{path}:{line} {name}",
     FindingKind.BROKEN_IMPORT: "{path}:{line} import {name}",
     FindingKind.BROKEN_FROM_MODULE: "{path}:{line} from {name} import ...",

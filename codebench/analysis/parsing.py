@@ -12,6 +12,10 @@ import threading
 import tokenize
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 MAX_BRACKET_DEPTH = 100
 MAX_INDENT_DEPTH = 100
@@ -77,29 +81,34 @@ def parse_python(source: str) -> ParseOutcome:
         return ParseOutcome(None, ParseError(f"cannot parse: {type(exc).__name__}"))
 
 
-def cst_syntax_error(source: str, tokens: Iterable[tokenize.TokenInfo]) -> ParseError | None:
-    """libcst's verdict on a file (None: it parses), guarded against stack overflow.
+@dataclass(frozen=True)
+class CstOutcome:
+    """libcst's parse of a text: its module, or why there is none. Both None: the text is too
+    large or too deeply nested for libcst and was not given to it."""
 
-    `tokens` are the file's tokens (as far as they go). Files too large or too deeply nested
-    for libcst are judged by `ast` alone.
-    """
+    module: cst.Module | None
+    error: ParseError | None = None
+
+
+def parse_cst(source: str, tokens: Iterable[tokenize.TokenInfo]) -> CstOutcome:
+    """Parse with libcst, guarded against stack overflow; `tokens` are the file's tokens (as far
+    as they go), used to keep too deeply nested files away from libcst's native parser."""
     if not fits_libcst(source, tokens):
-        return parse_python(source).error
-    verdict: list[ParseError | None] = []
+        return CstOutcome(None)
+    outcome: list[CstOutcome] = []
 
     def run() -> None:
         import libcst
 
         try:
-            libcst.parse_module(source)
-            verdict.append(None)
+            outcome.append(CstOutcome(libcst.parse_module(source)))
         except libcst.ParserSyntaxError as exc:
-            verdict.append(ParseError(exc.message, exc.raw_line))
+            outcome.append(CstOutcome(None, ParseError(exc.message, exc.raw_line)))
         except Exception as exc:  # libcst raises assorted errors on odd input
-            verdict.append(ParseError(f"cannot parse: {type(exc).__name__}"))
+            outcome.append(CstOutcome(None, ParseError(f"cannot parse: {type(exc).__name__}")))
 
     on_large_stack(run)
-    return verdict[0] if verdict else ParseError("cannot parse")
+    return outcome[0] if outcome else CstOutcome(None, ParseError("cannot parse"))
 
 
 def fits_libcst(source: str, tokens: Iterable[tokenize.TokenInfo]) -> bool:

@@ -280,6 +280,30 @@ def test_top_level_module_imports_are_checked() -> None:
     assert str(broken) == "app.py:1 from util import average"
 
 
+def test_src_layout_imports_are_checked() -> None:
+    """Regression: in a `src/` layout the only top-level name was `src`, so a from-import of a
+    missing module or name of the package was never reported."""
+    base = {
+        "src/pkg/__init__.py": "",
+        "src/pkg/calc.py": "def mean(xs):\n    return sum(xs) / len(xs)\n",
+        "src/pkg/app.py": "X = 1\n",
+    }
+    app = "from pkg.calc import average\nfrom pkg.gone import z\nfrom .calc import mean\nX = 1\n"
+    model = {**base, "src/pkg/app.py": app}
+    assert [str(f) for f in run(model, base=base).undefined_names] == [
+        "src/pkg/app.py:1 from pkg.calc import average",
+        "src/pkg/app.py:2 from pkg.gone import ...",
+    ]
+
+
+def test_src_layout_plain_import_of_a_missing_module_is_broken() -> None:
+    base = {"src/pkg/__init__.py": "", "src/pkg/app.py": "X = 1\n"}
+    model = {**base, "src/pkg/app.py": "import pkg.gone\nimport pkg\nX = 1\n"}
+    assert [str(f) for f in run(model, base=base).undefined_names] == [
+        "src/pkg/app.py:1 import pkg.gone"
+    ]
+
+
 def test_merged_names_are_not_a_rename() -> None:
     base = {"m.py": "def f(b):\n    x = 1\n    return x + b\n"}
     model = {"m.py": "def f(b):\n    b = 1\n    return b + b\n"}

@@ -136,6 +136,65 @@ def test_a_re_signed_method_still_flags_instance_calls_but_not_module_calls() ->
     ]
 
 
+def test_a_call_through_a_star_import_is_stale() -> None:
+    """Regression: `from pkg.calc import *; total(1)` resolved to nothing and was missed."""
+    app = "from pkg.calc import *\n\nX = total([1])\n"
+    assert stale({"pkg/app.py": app}) == ["pkg/app.py:3 total()"]
+
+
+def test_a_star_import_does_not_claim_a_name_defined_in_the_file() -> None:
+    app = "from pkg.calc import *\n\n\ndef total(x):\n    return x\n\n\nX = total([1])\n"
+    assert stale({"pkg/app.py": app}) == []
+
+
+def test_a_re_export_through_a_star_import_is_followed() -> None:
+    """Regression: a package's `from .calc import *` re-export hid `pkg.total()` callers."""
+    files = {
+        "pkg/__init__.py": "from .calc import *\n",
+        "app.py": "import pkg\n\nX = pkg.total([1])\n",
+    }
+    assert stale(files) == ["app.py:3 total()"]
+
+
+def test_a_call_through_a_module_level_alias_is_stale() -> None:
+    """Regression: `add_up = calc.total; add_up(1)` was never matched to `total`."""
+    app = "from pkg import calc\n\nadd_up = calc.total\nX = add_up([1])\n"
+    assert stale({"pkg/app.py": app}) == ["pkg/app.py:4 add_up()"]
+
+
+def test_an_alias_of_a_removed_function_is_a_stale_reference() -> None:
+    """Regression: `add_up = calc.total` fails at import once `total` is gone; unreported."""
+    app = "from pkg import calc\n\nadd_up = calc.total\n"
+    assert stale({"pkg/app.py": app}, calc=RENAMED) == ["pkg/app.py:3 add_up = total"]
+
+
+def test_a_self_call_of_the_class_own_method_resolves_exactly() -> None:
+    """Regression: re-signing `Order.total` flagged `self.total()` in an unrelated class that
+    defines its own `total`."""
+    invoice = (
+        "class Invoice:\n"
+        "    def total(self):\n"
+        "        return 0\n"
+        "\n"
+        "    def show(self):\n"
+        "        return self.total()\n"
+    )
+    orders = ORDERS.replace("def total(self):", "def total(self, currency):")
+    orders += "\n    def show(self):\n        return self.total()\n"
+    assert stale({"pkg/invoice.py": invoice}, calc=orders, path="pkg/orders.py") == [
+        "pkg/orders.py:9 total()"
+    ]
+
+
+def test_a_self_call_of_an_inherited_method_still_matches_by_name() -> None:
+    rush = "from pkg.orders import Order\n\n\nclass Rush(Order):\n    def show(self):\n"
+    rush += "        return self.total()\n"
+    orders = ORDERS.replace("def total(self):", "def total(self, currency):")
+    assert stale({"pkg/rush.py": rush}, calc=orders, path="pkg/orders.py") == [
+        "pkg/rush.py:6 total()"
+    ]
+
+
 def test_findings_are_typed() -> None:
     app = "from pkg.calc import total as add_up\n\nX = add_up([1])\n"
     base = {**BASE, "pkg/app.py": app}
