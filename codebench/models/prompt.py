@@ -12,6 +12,7 @@ import ast
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from codebench.models.formats import EditFormat
 from codebench.tasks.loader import read_texts
 
 CHARS_PER_TOKEN = 4  # a rough, provider-independent estimate
+OUTLINES_CACHED = 16384  # small values; a 300k-line repository has ~1,500 files
 
 
 @dataclass(frozen=True)
@@ -41,30 +43,28 @@ def template(name: str, override_dir: Path | None) -> str:
     )
 
 
-def repository_map(files: Mapping[str, str]) -> str:
-    """One line per file: its path and its top-level definitions."""
-    lines = []
-    for path, text in sorted(files.items()):
-        names = []
-        if path.endswith(".py"):
-            try:
-                tree = parse_ast(text)
-                names = [
-                    n.name
-                    for n in tree.body
-                    if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
-                ]
-            except (SyntaxError, ValueError, RecursionError):
-                names = ["(does not parse)"]
-        lines.append(f"{path}: {', '.join(names)}" if names else path)
-    return "\n".join(lines)
+@dataclass(frozen=True)
+class Outline:
+    """What the prompt reads off one Python file: its top-level definitions (None when it does
+    not parse) and the absolute modules its imports name."""
+
+    definitions: tuple[str, ...] | None
+    modules: frozenset[str]
 
 
-def _imported_modules(text: str) -> set[str]:
+@lru_cache(maxsize=OUTLINES_CACHED)
+def outline(text: str) -> Outline:
+    """The outline of a Python text, parsed once per distinct text (a process reuses it for
+    every model call on the same tree, and for the files a new snapshot keeps)."""
     try:
         tree = parse_ast(text)
-    except (SyntaxError, ValueError, RecursionError):
-        return set()
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return Outline(None, frozenset())
+    definitions = tuple(
+        n.name
+        for n in tree.body
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+    )
     modules: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -72,13 +72,25 @@ def _imported_modules(text: str) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             modules.add(node.module)
             modules.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return modules
+    return Outline(definitions, frozenset(modules))
+
+
+def repository_map(files: Mapping[str, str]) -> str:
+    """One line per file: its path and its top-level definitions."""
+    lines = []
+    for path, text in sorted(files.items()):
+        names: tuple[str, ...] = ()
+        if path.endswith(".py"):
+            definitions = outline(text).definitions
+            names = ("(does not parse)",) if definitions is None else definitions
+        lines.append(f"{path}: {', '.join(names)}" if names else path)
+    return "\n".join(lines)
 
 
 def _imports(path: str, text: str, files: Mapping[str, str]) -> set[str]:
     """The repository files a file imports (absolute imports, modules or from-imported ones)."""
     found = set()
-    for module in _imported_modules(text):
+    for module in outline(text).modules:
         name = module.replace(".", "/")
         for candidate in (f"{name}.py", f"{name}/__init__.py"):
             if candidate in files and candidate != path:

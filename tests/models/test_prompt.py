@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
-from codebench.models import TaskView
+import pytest
+
+from codebench.models import TaskView, prompt
 from codebench.models.formats import EditFormat
 from codebench.models.prompt import build_prompt, repository_map, select_files
 from tests.conftest import FIXTURE_TASKS
@@ -49,3 +52,32 @@ def test_repository_map_lists_definitions() -> None:
     assert repository_map({"m.py": "def f(): pass\nclass C: pass\n", "README": "x"}) == (
         "README\nm.py: f, C"
     )
+
+
+def test_repository_map_marks_files_that_do_not_parse() -> None:
+    files = {"bad.py": "def f(:\n", "nul.py": "x = 1\0\n", "empty.py": "", "ok.py": "X = 1\n"}
+    assert repository_map(files) == (
+        "bad.py: (does not parse)\nempty.py\nnul.py: (does not parse)\nok.py"
+    )
+
+
+def test_each_distinct_text_is_parsed_once_across_calls(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 14: every model call parsed every file of the tree twice (the map and the import
+    graph): 11.5 s per call at 300k lines."""
+    parsed: list[str] = []
+    real = prompt.parse_ast
+
+    def counting(text: str) -> ast.Module:
+        parsed.append(text)
+        return real(text)
+
+    monkeypatch.setattr(prompt, "parse_ast", counting)
+    prompt.outline.cache_clear()
+    files = {**FILES, "pkg/d.py": "from pkg import a\nV = 5\n" + "#" * 200 + "\n"}
+    for _ in range(3):
+        select_files("In pkg/a.py, make X a float.", files, budget_chars=700)
+        repository_map(files)
+    assert sorted(parsed) == sorted(files.values())
+    changed = {**files, "pkg/b.py": "Y = 3\n"}  # the next snapshot: one file changed
+    select_files("In pkg/a.py, make X a float.", changed, budget_chars=700)
+    assert parsed[len(files) :] == ["Y = 3\n"]
