@@ -25,7 +25,7 @@ from pathlib import Path
 from codebench.grading.grade import pytest_command
 from codebench.sandbox.image import prepare_images
 from codebench.tasks import Task, load_suite
-from codebench.tasks.loader import iter_tree
+from codebench.tasks.tree import iter_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 

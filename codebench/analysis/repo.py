@@ -19,7 +19,7 @@ from codebench.analysis.facts import SourceFacts, facts
 from codebench.analysis.version import ANALYSIS_VERSION
 from codebench.io import write_bytes_atomic
 from codebench.patching import is_test_path
-from codebench.tasks.loader import iter_tree
+from codebench.tasks.tree import iter_tree
 
 T = TypeVar("T")
 _cache: dict[tuple[str, str], object] = {}

@@ -27,8 +27,9 @@ from codebench.authoring.writing import (
 from codebench.errors import TaskError
 from codebench.runner import SandboxSettings
 from codebench.tasks import Category, Scope
-from codebench.tasks.loader import GOLD_PATCH, TASK_FILE, TESTS_PATCH, iter_tree
+from codebench.tasks.loader import GOLD_PATCH, TASK_FILE, TESTS_PATCH
 from codebench.tasks.schema import DEFAULT_IMAGE, DEFAULT_TEST_COMMAND
+from codebench.tasks.tree import iter_tree
 
 INSTRUCTION_HINT = "the request, as a user of the repository would write it"
 

@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from codebench.errors import TaskError
 from codebench.patching import is_test_path
 from codebench.sandbox import GIT_IDENTITY
-from codebench.tasks.loader import IGNORED_NAMES
+from codebench.tasks.tree import IGNORED_NAMES
 
 # `git diff` as a patch, whatever the user's git configuration says (prefixes, colour, external
 # diff tools, text conversion, relative paths) and with paths taken literally, not as globs.

@@ -1,25 +1,25 @@
 """A task repository as one tar archive with its git base commit already made.
 
-Building the commit on the host once per starting tree (and caching the archive) saves every
-Docker sandbox a `git init/add/commit` round trip: the archive goes in before the container
-starts.
+Building the commit on the host once per starting tree (and caching the archive, keyed by the
+tree's content) saves every Docker sandbox a `git init/add/commit` round trip and every attempt
+a re-read of the tree: the archive goes in as soon as the container starts.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import subprocess
 import tarfile
 import tempfile
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 from codebench.errors import SandboxError
 from codebench.sandbox.base import INIT_REPO_SCRIPT
-from codebench.tasks.loader import iter_tree
+from codebench.tasks.tree import iter_tree, tree_digest
 
 # Fixed commit metadata: the same starting tree always yields the same base commit id.
 GIT_ENV = {
@@ -28,7 +28,9 @@ GIT_ENV = {
     "GIT_CONFIG_NOSYSTEM": "1",
     "HOME": "/nonexistent",
 }
-_cache: dict[str, dict[str, bytes]] = {}
+# archives are the size of the tree and its git objects (15 MB at 300k lines): a few snapshots
+ARCHIVES_CACHED = 4
+_archives: OrderedDict[str, bytes] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -51,20 +53,25 @@ def tar_of(files: Mapping[str, bytes], uid: int) -> bytes:
     return buffer.getvalue()
 
 
-def checkout_files(repo_dir: Path) -> dict[str, bytes]:
-    """The starting tree plus a `.git` whose `base` branch commits it (cached per content)."""
-    files = dict(iter_tree(repo_dir))
-    digest = hashlib.sha256()
-    for name, data in files.items():
-        digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
-    key = digest.hexdigest()
+def checkout_archive(repo_dir: Path, uid: int) -> bytes:
+    """The starting tree plus a `.git` whose `base` branch commits it, as a tar owned by `uid`:
+    built once per tree content (a few kept), so an attempt on a known tree copies it as is.
+
+    Raises SandboxError when git cannot commit the tree, OSError when a file cannot be read.
+    """
+    key = f"{tree_digest(repo_dir)}:{uid}"
     with _lock:
-        cached = _cache.get(key)
-    if cached is None:
-        cached = {**files, **_git_dir(files)}
-        with _lock:
-            _cache[key] = cached
-    return cached
+        cached = _archives.get(key)
+        if cached is not None:
+            _archives.move_to_end(key)
+            return cached
+    files = dict(iter_tree(repo_dir))
+    archive = tar_of({**files, **_git_dir(files)}, uid)
+    with _lock:
+        _archives[key] = archive
+        while len(_archives) > ARCHIVES_CACHED:
+            _archives.popitem(last=False)
+    return archive
 
 
 def _git_dir(files: Mapping[str, bytes]) -> dict[str, bytes]:

@@ -24,7 +24,7 @@ import urllib3.exceptions
 
 from codebench.errors import SandboxError
 from codebench.sandbox.base import LIVE, ExecResult, Limits, Sandbox, clip
-from codebench.sandbox.checkout import checkout_files, tar_of
+from codebench.sandbox.checkout import checkout_archive, tar_of
 from codebench.sandbox.engine_retry import BREAKER, is_connection_failure, retry_connection
 from codebench.sandbox.exec_stream import EngineStalledError, read_handle
 
@@ -167,7 +167,7 @@ class DockerSandbox(Sandbox):
         # copied in after the start: the folders are tmpfs volumes, whose content lives only
         # while the container runs. The tree comes with its base commit.
         self._api.start(self._id)
-        self._put_archive(WORKDIR, tar_of(checkout_files(repo_dir), SANDBOX_UID))
+        self._put_archive(WORKDIR, checkout_archive(repo_dir, SANDBOX_UID))
         if scratch_files:
             self._put_archive(SCRATCH, tar_of(dict(scratch_files), SANDBOX_UID))
 

@@ -25,7 +25,7 @@ from codebench.sandbox.engine import Log, apt_install
 from codebench.sandbox.environment import Environment, environment_names, load_environment
 from codebench.sandbox.recipe import build_context, pip_wheel, recipe_text
 from codebench.sandbox.wheelhouse import ensure_wheelhouse
-from codebench.tasks.loader import iter_tree
+from codebench.tasks.tree import iter_tree
 
 BASE_IMAGE = "codebench-base:bookworm"
 # No python3-pytest: every environment has its own pytest, in its venv. python3 brings venv.

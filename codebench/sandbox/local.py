@@ -17,7 +17,7 @@ from pathlib import Path
 
 from codebench.errors import SandboxError
 from codebench.sandbox.base import LIVE, ExecResult, Sandbox, clip
-from codebench.tasks.loader import IGNORED_NAMES
+from codebench.tasks.tree import IGNORED_NAMES
 
 LOCAL_IMAGE_ID = "local-unsafe"
 

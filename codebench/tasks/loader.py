@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -12,13 +11,12 @@ from pathlib import Path
 from codebench.errors import ConfigError, TaskError
 from codebench.io import BadKey, load_toml, read_text
 from codebench.tasks.schema import METADATA_FIELDS, Category, Scope, TaskSpec
+from codebench.tasks.tree import iter_tree, tree_entries
 
 TASK_FILE = "task.toml"
 GOLD_PATCH = "gold.patch"
 TESTS_PATCH = "tests.patch"
 REPOS_DIR = "repos"
-# Never part of a starting tree: interpreter and tool caches that may appear while authoring.
-IGNORED_NAMES = frozenset({"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".git"})
 
 
 @dataclass(frozen=True)
@@ -63,20 +61,9 @@ class Task:
         digest.update(self.spec.model_dump_json(exclude=set(METADATA_FIELDS)).encode())
         for text in (self.gold_patch, self.tests_patch):
             digest.update(hashlib.sha256(text.encode()).digest())
-        for relative, data in iter_tree(self.repo_dir):
-            digest.update(relative.encode() + b"\0" + hashlib.sha256(data).digest())
+        for relative, file_digest in tree_entries(self.repo_dir):
+            digest.update(relative.encode() + b"\0" + file_digest)
         return digest.hexdigest()
-
-
-def iter_tree(root: Path) -> Iterator[tuple[str, bytes]]:
-    """Yield (posix relative path, bytes) for every file under `root`, sorted, caches skipped."""
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in IGNORED_NAMES)
-        for name in sorted(filenames):
-            if name.endswith(".pyc"):
-                continue
-            path = Path(dirpath, name)
-            yield path.relative_to(root).as_posix(), path.read_bytes()
 
 
 def read_texts(root: Path) -> dict[str, str]:
