@@ -10,12 +10,16 @@ from pathlib import Path
 import pytest
 
 from codebench.sandbox import checkout
-from codebench.sandbox.checkout import ARCHIVES_CACHED, checkout_archive
+from codebench.sandbox.checkout import ARCHIVES_CACHED, checkout_archive, checkouts_root
 
 
 @pytest.fixture
-def commits(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, bytes]]:
-    """The trees `_git_dir` committed from now on (it runs git on the host)."""
+def commits(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> list[dict[str, bytes]]:
+    """The trees `_git_dir` committed from now on (it runs git on the host), with empty
+    in-memory and on-disk archive caches."""
+    monkeypatch.setenv("CODEBENCH_CHECKOUTS", str(tmp_path_factory.mktemp("kept")))
     seen: list[dict[str, bytes]] = []
     real = checkout._git_dir
 
@@ -41,10 +45,24 @@ def members(archive: bytes) -> dict[str, tuple[int, bytes]]:
 def test_the_archive_holds_the_tree_and_its_commit(tmp_path: Path, commits: list[object]) -> None:
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "a.py").write_text("A = 1\n")
-    files = members(checkout_archive(tmp_path, 1234))
+    archive = checkout_archive(tmp_path, 1234)
+    files = members(archive)
     assert files["pkg/a.py"] == (1234, b"A = 1\n")
     assert files[".git/HEAD"][0] == 1234
-    assert any(name.startswith(".git/objects/") for name in files)
+    objects = [name for name in files if name.startswith(".git/objects/")]
+    assert [n for n in objects if n.endswith(".pack")], objects
+    assert all(n.startswith((".git/objects/pack/", ".git/objects/info/")) for n in objects)
+
+
+def test_the_archive_is_compressed(tmp_path: Path, commits: list[object]) -> None:
+    """Issue 14: the tree and one loose object per file went in uncompressed: 2.1x the bytes
+    of the tree at 2k lines, 1.6x at 20k."""
+    for n in range(50):
+        (tmp_path / f"m{n}.py").write_text(f"def f{n}(x):\n    return x + {n}\n" * 20)
+    archive = checkout_archive(tmp_path, 1000)
+    assert archive[:2] == b"\x1f\x8b"  # gzip
+    tree = sum(len(p.read_bytes()) for p in tmp_path.glob("*.py"))
+    assert len(archive) < tree
 
 
 def test_a_known_tree_is_committed_once(tmp_path: Path, commits: list[object]) -> None:
@@ -72,7 +90,65 @@ def test_only_a_few_archives_are_kept(tmp_path: Path, commits: list[object]) -> 
         trees.append(tree)
         checkout_archive(tree, 1000)
     assert len(checkout._archives) == ARCHIVES_CACHED
-    checkout_archive(trees[-1], 1000)  # still kept
+    kept = list(checkout._archives.values())
+    checkout_archive(trees[-1], 1000)  # still in memory
+    assert list(checkout._archives.values()) == kept
+    checkout_archive(trees[0], 1000)  # dropped from memory: read back from disk
     assert len(commits) == ARCHIVES_CACHED + 1
-    checkout_archive(trees[0], 1000)  # the oldest was dropped: committed again
-    assert len(commits) == ARCHIVES_CACHED + 2
+    assert list(checkout._archives.values())[:-1] == kept[1:]
+
+
+def forget_in_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in a new process: the in-memory archives are gone, the kept ones are not."""
+    monkeypatch.setattr(checkout, "_archives", type(checkout._archives)())
+
+
+def test_a_new_process_reuses_the_kept_archive(
+    tmp_path: Path, commits: list[object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14: every process committed the tree again on the host (4 s at 300k lines)."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "a.py").write_text("A = 1\n")
+    first = checkout_archive(tree, 1000)
+    forget_in_memory(monkeypatch)
+    assert checkout_archive(tree, 1000) == first
+    assert len(commits) == 1
+
+
+def test_a_damaged_kept_archive_is_built_again(
+    tmp_path: Path, commits: list[object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "a.py").write_text("A = 1\n")
+    first = checkout_archive(tree, 1000)
+    (kept,) = checkouts_root().glob("*.tar.gz")
+    kept.write_bytes(first[: len(first) // 2])  # truncated, as by a full disk
+    forget_in_memory(monkeypatch)
+    again = checkout_archive(tree, 1000)
+    assert len(commits) == 2
+    assert members(again)["a.py"] == members(first)["a.py"]
+    assert kept.read_bytes() == again
+
+
+def test_only_the_newest_archives_are_kept_on_disk(
+    tmp_path: Path, commits: list[object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(checkout, "CHECKOUTS_KEPT", 2)
+    for n in range(4):
+        tree = tmp_path / f"t{n}"
+        tree.mkdir()
+        (tree / "a.py").write_text(f"A = {n}\n")
+        checkout_archive(tree, 1000)
+    assert len(list(checkouts_root().glob("*.tar.gz"))) == 2
+
+
+def test_an_unwritable_cache_folder_costs_nothing_but_speed(
+    tmp_path: Path, commits: list[object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("CODEBENCH_CHECKOUTS", str(blocker / "kept"))
+    (tmp_path / "a.py").write_text("A = 1\n")
+    assert members(checkout_archive(tmp_path, 1000))["a.py"] == (1000, b"A = 1\n")
