@@ -192,15 +192,21 @@ def _module_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
                 yield from _module_statements(handler.body)
 
 
-def naming_context(tree: ast.Module | None) -> NamingContext:
-    """The sentinels (classes and values) and module-level stored names of a parsed file."""
+def naming_context(
+    tree: ast.Module | None, walked: Iterable[ast.AST] | None = None
+) -> NamingContext:
+    """The sentinels (classes and values) and module-level stored names of a parsed file;
+    `walked`: `ast.walk(tree)` already done (the file's `SourceFacts.walked`)."""
     if tree is None:
         return NamingContext()
-    classes = [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and is_sentinel_class(n)]
+    every_class = [
+        n for n in (ast.walk(tree) if walked is None else walked) if isinstance(n, ast.ClassDef)
+    ]
+    classes = [n for n in every_class if is_sentinel_class(n)]
     names = {c.name for c in classes}
     sentinels: set[int] = {id(c) for c in classes}
     owners: list[ast.Module | ast.ClassDef] = [tree]
-    owners.extend(n for n in ast.walk(tree) if isinstance(n, ast.ClassDef))
+    owners.extend(every_class)
     for owner in owners:
         for statement in owner.body:
             target = _sentinel_target(statement, names)
@@ -284,7 +290,7 @@ def observations(source: str, keep: set[int] | None = None) -> list[Observation]
 
 def _observations(known: SourceFacts, keep: set[int] | None = None) -> list[Observation]:
     found = list(_token_observations(known, keep))
-    context = naming_context(known.tree)
+    context = naming_context(known.tree, known.walked)
     for node in known.walked:
         line = getattr(node, "lineno", 1)
         if keep is None or line in keep:
