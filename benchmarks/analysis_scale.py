@@ -22,6 +22,13 @@ Before per-file caching (one run; seconds, MiB):
       21705    85   0.00  14.8m    5.36    0.86  0.032          43    44   120   125
      107963   421   0.02  10.0m   23.71    5.88  0.038          43    46   415   429
      326481  1261   0.13  31.5m   61.61   15.50  0.082          43    53  1166  1200
+
+After (per-file summaries keyed by text, bounded caches, trees not kept; 2 busy CPUs, noisy):
+
+       2120    10   0.00   4.7m    0.60    0.19  0.031          43    43    49    49
+      21705    85   0.00   3.6m    2.46    0.14  0.019          43    44    53    55
+     107963   421   0.01   5.5m    9.90    0.35  0.033          43    46    74    78
+     326481  1261   0.05   3.2m   34.66    0.28  0.034          43    54   129   134
 """
 
 from __future__ import annotations
