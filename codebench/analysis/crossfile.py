@@ -15,7 +15,7 @@ from codebench.analysis.diffs import FileDiff
 from codebench.analysis.facts import SourceFacts, facts
 from codebench.analysis.findings import Finding, FindingKind, by_location
 from codebench.analysis.names import resolve_file
-from codebench.analysis.repo import RepoTree, python_facts
+from codebench.analysis.repo import RepoTree, per_file_kind
 from codebench.analysis.resolved import CallShape, CallSite, ModulePath, ResolvedFile
 from codebench.patching import is_test_path
 
@@ -442,15 +442,28 @@ def _shape(node: ast.AST) -> list[str]:
 SHAPES_CODEC: TypeAdapter[list[tuple[str, list[str]]]] = TypeAdapter(list[tuple[str, list[str]]])
 
 
+def file_shapes(known: SourceFacts) -> tuple[tuple[str, list[str]], ...]:
+    """(qualified name, shape) of every helper-sized function of one file (none when it does
+    not parse); cached per file text by `RepoTree`."""
+    found = []
+    for qualname, node in known.definitions:
+        shape = _shape(node) if _is_helper(node) else []
+        if len(shape) >= HELPER_MIN_NODES:
+            found.append((qualname, shape))
+    return tuple(found)
+
+
+FILE_SHAPES = "file-shapes"
+per_file_kind(FILE_SHAPES, lambda path: True, file_shapes)
+
+
 def _function_shapes(repo: RepoTree) -> list[tuple[str, list[str]]]:
     def compute(tree: RepoTree) -> list[tuple[str, list[str]]]:
-        shapes = []
-        for path, known in python_facts(tree).items():
-            for qualname, node in known.definitions:
-                shape = _shape(node) if _is_helper(node) else []
-                if len(shape) >= HELPER_MIN_NODES:
-                    shapes.append((f"{path}::{qualname}", shape))
-        return shapes
+        return [
+            (f"{path}::{qualname}", shape)
+            for path, shapes in tree.per_file(FILE_SHAPES).items()
+            for qualname, shape in shapes
+        ]
 
     return repo.cached("function-shapes", compute, SHAPES_CODEC)
 

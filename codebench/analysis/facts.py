@@ -147,6 +147,12 @@ class SourceFacts:
 @lru_cache(maxsize=CACHED_TEXTS)
 def facts(source: str) -> SourceFacts:
     """The facts of a source text (cached by the text)."""
+    return uncached_facts(source)
+
+
+def uncached_facts(source: str) -> SourceFacts:
+    """The facts of a source text, not kept: for a repository's many files, whose per-file
+    summaries are cached instead (trees and tokens are many times the text)."""
     outcome = parse_python(source)
     return SourceFacts(source, outcome.tree, outcome.error)
 

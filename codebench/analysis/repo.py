@@ -7,23 +7,87 @@ import hashlib
 import os
 import subprocess
 import threading
-from collections.abc import Callable, Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
-from codebench.analysis.facts import SourceFacts, facts
+from codebench.analysis.facts import SourceFacts, uncached_facts
 from codebench.analysis.version import ANALYSIS_VERSION
 from codebench.io import write_bytes_atomic
 from codebench.patching import is_test_path
 from codebench.tasks.tree import iter_tree
 
 T = TypeVar("T")
-_cache: dict[tuple[str, str], object] = {}
-_lock = threading.Lock()
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+CACHED_TREE_RESULTS = 16  # (kind, tree digest) pairs: a few snapshots of each per-tree kind
+CACHED_FILE_SUMMARIES = 65_536  # (kind, file sha256) pairs; each a small summary, not a tree
+
+
+class BoundedCache(Generic[K, V]):
+    """A thread-safe LRU mapping of at most `bound` entries."""
+
+    def __init__(self, bound: int) -> None:
+        self.bound = bound
+        self._entries: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        """The value of `key` (now the most recently used), or None."""
+        with self._lock:
+            if key not in self._entries:
+                return None
+            self._entries.move_to_end(key)
+            return self._entries[key]
+
+    def put(self, key: K, value: V) -> None:
+        """Keep `value`, evicting the least recently used entries past the bound."""
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.bound:
+                self._entries.popitem(last=False)
+
+    def __contains__(self, key: object) -> bool:
+        with self._lock:
+            return key in self._entries
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._entries)
+
+    def clear(self) -> None:
+        """Forget every entry."""
+        with self._lock:
+            self._entries.clear()
+
+
+@dataclass(frozen=True)
+class PerFileKind:
+    """Work that depends on one file alone: which files it applies to, and how to compute it
+    from the file's facts."""
+
+    kind: str
+    applies: Callable[[str], bool]
+    compute: Callable[[SourceFacts], Any]
+
+
+_cache: BoundedCache[tuple[str, str], object] = BoundedCache(CACHED_TREE_RESULTS)
+_file_cache: BoundedCache[tuple[str, str], object] = BoundedCache(CACHED_FILE_SUMMARIES)
+_per_file_kinds: dict[str, PerFileKind] = {}
+
+
+def per_file_kind(
+    kind: str, applies: Callable[[str], bool], compute: Callable[[SourceFacts], T]
+) -> None:
+    """Declare a per-file kind: `RepoTree.per_file(kind)` then computes it once per file text.
+    A file new to the cache is parsed once for every declared kind that applies to it."""
+    _per_file_kinds[kind] = PerFileKind(kind, applies, compute)
 
 
 @dataclass(frozen=True)
@@ -50,12 +114,32 @@ class RepoTree:
         return cls(texts)
 
     @cached_property
+    def file_digests(self) -> dict[str, bytes]:
+        """Path -> SHA-256 of the file's text: the key of everything cached per file."""
+        return {p: hashlib.sha256(t.encode()).digest() for p, t in self.files.items()}
+
+    @cached_property
     def digest(self) -> str:
         """A content hash: the key of everything cached per repository."""
         sha = hashlib.sha256()
         for path in sorted(self.files):
-            sha.update(path.encode() + b"\0" + hashlib.sha256(self.files[path].encode()).digest())
+            sha.update(path.encode() + b"\0" + self.file_digests[path])
         return sha.hexdigest()
+
+    def per_file(self, kind: str) -> dict[str, Any]:
+        """Path -> the per-file `kind` (see `per_file_kind`) of every Python file it applies
+        to, in the order of `files`; each computed once per distinct text (bounded LRU)."""
+        spec = _per_file_kinds[kind]
+        found: dict[str, Any] = {}
+        for path, text in self.files.items():
+            if not path.endswith(".py") or not spec.applies(path):
+                continue
+            key = (kind, self.file_digests[path].hex())
+            value = _file_cache.get(key)
+            if value is None:
+                value = _summarise(path, text, key[1], kind)
+            found[path] = value
+        return found
 
     def python_sources(self, *, include_tests: bool = True) -> dict[str, str]:
         """The Python files, optionally without test files."""
@@ -71,17 +155,37 @@ class RepoTree:
         """Per-repository work, computed once per process for this content; with `persist`,
         also kept on disk across runs (keyed by content and analyzer version)."""
         key = (kind, self.digest)
-        with _lock:
-            if key in _cache:
-                return _cache[key]  # type: ignore[return-value]
+        kept = _cache.get(key)
+        if kept is not None:
+            return kept  # type: ignore[return-value]
         value = _load(kind, self.digest, persist) if persist is not None else None
         if value is None:
             value = compute(self)
             if persist is not None:
                 _store(kind, self.digest, persist, value)
-        with _lock:
-            _cache[key] = value
+        _cache.put(key, value)
         return value
+
+
+def _summarise(path: str, text: str, sha: str, wanted: str) -> object:
+    """The per-file kind `wanted` of a file, and every other declared kind that applies to it
+    and is not cached yet, from one parse of `text` that is not kept (a repository's files
+    are many; their summaries are small)."""
+    known = uncached_facts(text)
+    value: object = None
+    for spec in _per_file_kinds.values():
+        if spec.kind == wanted or (spec.applies(path) and (spec.kind, sha) not in _file_cache):
+            computed = spec.compute(known)
+            _file_cache.put((spec.kind, sha), computed)
+            if spec.kind == wanted:
+                value = computed
+    return value
+
+
+def forget_repositories() -> None:
+    """Drop every per-repository and per-file result kept in memory (not those on disk)."""
+    _cache.clear()
+    _file_cache.clear()
 
 
 def cache_dir() -> Path:
@@ -117,13 +221,3 @@ def _git_tracked(root: Path) -> list[str] | None:
         check=False,
     )
     return [p for p in done.stdout.split("\0") if p] if done.returncode == 0 else None
-
-
-def python_facts(tree: RepoTree) -> dict[str, SourceFacts]:
-    """The facts of every Python file of the repository that parses (cached)."""
-
-    def compute(repo: RepoTree) -> dict[str, SourceFacts]:
-        known = {p: facts(t) for p, t in repo.python_sources().items()}
-        return {p: f for p, f in known.items() if f.tree is not None}
-
-    return tree.cached("facts", compute)

@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from codebench.analysis.diffs import FileDiff
-from codebench.analysis.facts import facts
-from codebench.analysis.repo import RepoTree
+from codebench.analysis.facts import SourceFacts, facts
+from codebench.analysis.repo import RepoTree, per_file_kind
+from codebench.patching import is_test_path
 
 MIN_OBSERVATIONS = 3  # a convention seen fewer times in the repository is not a convention
 CONFIDENT = 0.8  # a convention followed by a smaller share of the repository is not a convention
@@ -86,10 +87,10 @@ def _docstring_style(doc: str) -> str:
     return "plain"
 
 
-def _token_observations(source: str, keep: set[int] | None) -> Iterator[Observation]:
+def _token_observations(known: SourceFacts, keep: set[int] | None) -> Iterator[Observation]:
     previous_indent = ""
     try:
-        for token in facts(source).tokens:
+        for token in known.tokens:
             line = token.start[0]
             if token.type == tokenize.INDENT:
                 unit = (
@@ -191,15 +192,21 @@ def _module_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
                 yield from _module_statements(handler.body)
 
 
-def naming_context(tree: ast.Module | None) -> NamingContext:
-    """The sentinels (classes and values) and module-level stored names of a parsed file."""
+def naming_context(
+    tree: ast.Module | None, walked: Iterable[ast.AST] | None = None
+) -> NamingContext:
+    """The sentinels (classes and values) and module-level stored names of a parsed file;
+    `walked`: `ast.walk(tree)` already done (the file's `SourceFacts.walked`)."""
     if tree is None:
         return NamingContext()
-    classes = [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and is_sentinel_class(n)]
+    every_class = [
+        n for n in (ast.walk(tree) if walked is None else walked) if isinstance(n, ast.ClassDef)
+    ]
+    classes = [n for n in every_class if is_sentinel_class(n)]
     names = {c.name for c in classes}
     sentinels: set[int] = {id(c) for c in classes}
     owners: list[ast.Module | ast.ClassDef] = [tree]
-    owners.extend(n for n in ast.walk(tree) if isinstance(n, ast.ClassDef))
+    owners.extend(every_class)
     for owner in owners:
         for statement in owner.body:
             target = _sentinel_target(statement, names)
@@ -278,9 +285,12 @@ def _is_str(node: ast.AST) -> bool:
 
 def observations(source: str, keep: set[int] | None = None) -> list[Observation]:
     """Every convention observation of a file; with `keep`, only those on those lines."""
-    found = list(_token_observations(source, keep))
-    known = facts(source)
-    context = naming_context(known.tree)
+    return _observations(facts(source), keep)
+
+
+def _observations(known: SourceFacts, keep: set[int] | None = None) -> list[Observation]:
+    found = list(_token_observations(known, keep))
+    context = naming_context(known.tree, known.walked)
     for node in known.walked:
         line = getattr(node, "lineno", 1)
         if keep is None or line in keep:
@@ -293,13 +303,36 @@ def repo_profile(repo: RepoTree) -> dict[str, ConventionProfile]:
     return repo.cached("style-profile", _compute_profile, PROFILE_CODEC)
 
 
+@dataclass(frozen=True)
+class FileStyle:
+    """One file's part of the profile: how often each (convention, value) is observed, in the
+    order first seen, and how many non-blank lines have each length."""
+
+    counts: tuple[tuple[str, str, int], ...]
+    lengths: tuple[tuple[int, int], ...]
+
+
+def file_style(known: SourceFacts) -> FileStyle:
+    """The style observations of one file, counted (cached per file text by `RepoTree`)."""
+    counts = Counter(_observations(known))
+    lengths = Counter(len(line) for line in known.source.splitlines() if line.strip())
+    return FileStyle(
+        tuple((c, v, n) for (c, v), n in counts.items()), tuple(sorted(lengths.items()))
+    )
+
+
+FILE_STYLE = "file-style"
+per_file_kind(FILE_STYLE, lambda path: not is_test_path(path), file_style)
+
+
 def _compute_profile(repo: RepoTree) -> dict[str, ConventionProfile]:
+    """The fold of the per-file observations of the non-test Python files, in tree order."""
     counts: dict[str, Counter[str]] = {}
-    lengths: list[int] = []
-    for source in repo.python_sources(include_tests=False).values():
-        for convention, value in observations(source):
-            counts.setdefault(convention, Counter())[value] += 1
-        lengths.extend(len(line) for line in source.splitlines() if line.strip())
+    lengths: Counter[int] = Counter()
+    for style in repo.per_file(FILE_STYLE).values():
+        for convention, value, number in style.counts:
+            counts.setdefault(convention, Counter())[value] += number
+        lengths.update(dict(style.lengths))
     profile = {}
     for convention, counter in counts.items():
         value, top = counter.most_common(1)[0]
@@ -312,16 +345,26 @@ def _compute_profile(repo: RepoTree) -> dict[str, ConventionProfile]:
         )
     if lengths:
         # p95 describes the habit; the limit is the longest line the repository has (or 79)
-        ordered = sorted(lengths)
-        p95 = ordered[math.ceil(0.95 * len(ordered)) - 1]
+        total = sum(lengths.values())
+        p95 = _nth(sorted(lengths.items()), math.ceil(0.95 * total))
         profile[LONG_LINE] = ConventionProfile(
             convention=LONG_LINE,
-            dominant=f"<= {max(ordered[-1], LINE_LENGTH_FLOOR)}",
+            dominant=f"<= {max(max(lengths), LINE_LENGTH_FLOOR)}",
             consistency=1.0,
-            observations=len(lengths),
+            observations=total,
             note=f"p95 {p95}",
         )
     return profile
+
+
+def _nth(counted: list[tuple[int, int]], rank: int) -> int:
+    """The `rank`-th smallest (1-based) of values given as sorted (value, count) pairs."""
+    seen = 0
+    for value, count in counted:
+        seen += count
+        if seen >= rank:
+            return value
+    return counted[-1][0]
 
 
 PROFILE_CODEC: TypeAdapter[dict[str, ConventionProfile]] = TypeAdapter(dict[str, ConventionProfile])

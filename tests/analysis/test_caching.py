@@ -1,0 +1,206 @@
+"""Per-file and per-snapshot caching (issue 14): a snapshot one file apart recomputes that file
+only, every cache is bounded, and the per-tree results are the fold of the per-file ones."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from codebench.analysis import RepoTree, analyze, repo
+from codebench.analysis.crossfile import (
+    FILE_SHAPES,
+    HELPER_MIN_NODES,
+    _function_shapes,
+    _is_helper,
+    _shape,
+)
+from codebench.analysis.facts import facts
+from codebench.analysis.repo import BoundedCache, PerFileKind, forget_repositories
+from codebench.analysis.style import (
+    FILE_STYLE,
+    LINE_LENGTH_FLOOR,
+    LONG_LINE,
+    ConventionProfile,
+    observations,
+    repo_profile,
+)
+from codebench.patching.render import render_diff
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def module(index: int) -> str:
+    return (
+        f'"""Module {index}."""\n\nimport os\n\nLIMIT = {index}\n\n\n'
+        f"def helper_{index}(items, limit):\n"
+        "    total = 0\n"
+        "    for item in items:\n"
+        "        if item > limit:\n"
+        "            break\n"
+        f"        total += item * {index + 2} + len(os.sep)\n"
+        "    return total\n\n\n"
+        f"class Box{index}:\n    def size(self):\n        return 'box'\n"
+    )
+
+
+FILES = {f"pkg/mod{i}.py": module(i) for i in range(5)} | {
+    "pkg/__init__.py": "",
+    "tests/test_mod.py": "def test_x():\n    assert True\n",
+}
+
+
+@pytest.fixture(autouse=True)
+def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("CODEBENCH_CACHE_DIR", str(tmp_path / "cache"))  # nothing on disk yet
+    forget_repositories()
+    yield
+    forget_repositories()
+
+
+def count_per_file_calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    """The texts each per-file kind is computed for, from now on."""
+    seen: dict[str, list[str]] = {FILE_STYLE: [], FILE_SHAPES: []}
+    for kind, texts in seen.items():
+        spec = repo._per_file_kinds[kind]
+
+        def counting(known, compute=spec.compute, texts=texts):  # type: ignore[no-untyped-def]
+            texts.append(known.source)
+            return compute(known)
+
+        monkeypatch.setitem(repo._per_file_kinds, kind, PerFileKind(kind, spec.applies, counting))
+    return seen
+
+
+def test_a_snapshot_one_file_apart_recomputes_only_that_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls = count_per_file_calls(monkeypatch)
+    patched = {**FILES, "pkg/mod0.py": FILES["pkg/mod0.py"] + "\n\ndef added():\n    return 1\n"}
+    patch = render_diff(FILES, patched)
+    first = analyze(RepoTree(FILES), patch, patch)
+    assert sorted(calls[FILE_STYLE]) == sorted(t for p, t in FILES.items() if p.startswith("pkg/"))
+    assert sorted(calls[FILE_SHAPES]) == sorted(FILES.values())
+
+    changed = FILES["pkg/mod3.py"].replace("total = 0", "total = 1")
+    following = {**FILES, "pkg/mod3.py": changed}
+    calls[FILE_STYLE].clear()
+    calls[FILE_SHAPES].clear()
+    second = analyze(RepoTree(following), patch, patch)
+    assert calls == {FILE_STYLE: [changed], FILE_SHAPES: [changed]}
+    assert second.style_drift == first.style_drift
+
+    calls[FILE_STYLE].clear()
+    calls[FILE_SHAPES].clear()
+    analyze(RepoTree(following), patch, patch)
+    assert calls == {FILE_STYLE: [], FILE_SHAPES: []}  # warm: nothing recomputed
+
+
+def test_a_bounded_cache_evicts_the_least_recently_used() -> None:
+    cache: BoundedCache[str, int] = BoundedCache(2)
+    cache.put("a", 1)
+    cache.put("b", 2)
+    assert cache.get("a") == 1  # now the most recent
+    cache.put("c", 3)
+    assert len(cache) == 2
+    assert cache.get("b") is None
+    assert (cache.get("a"), cache.get("c")) == (1, 3)
+
+
+def test_per_tree_and_per_file_caches_are_bounded() -> None:
+    computed: list[str] = []
+
+    def compute(tree: RepoTree) -> list[str]:
+        computed.append(tree.digest)
+        return [tree.digest]
+
+    trees = [RepoTree({"a.py": f"X = {i}\n"}) for i in range(repo.CACHED_TREE_RESULTS + 3)]
+    for tree in trees:
+        tree.cached("test-kind", compute)
+    assert len(repo._cache) == repo.CACHED_TREE_RESULTS
+    trees[-1].cached("test-kind", compute)
+    assert len(computed) == len(trees)  # the latest is kept
+    trees[0].cached("test-kind", compute)
+    assert len(computed) == len(trees) + 1  # the oldest was evicted
+    assert repo._file_cache.bound == repo.CACHED_FILE_SUMMARIES
+
+
+def test_a_file_cache_past_its_bound_recomputes_evicted_files(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(repo, "_file_cache", BoundedCache(4))
+    calls = count_per_file_calls(monkeypatch)
+    tree = RepoTree({f"m{i}.py": f"X_{i} = {i}\n" for i in range(3)})
+    tree.per_file(FILE_STYLE)
+    assert len(repo._file_cache) == 4  # 3 files x 2 kinds, bounded to 4
+    tree.per_file(FILE_STYLE)
+    assert len(calls[FILE_STYLE]) > 3  # evicted files were computed again
+
+
+def old_profile(tree: RepoTree) -> dict[str, ConventionProfile]:
+    """The profile as computed before per-file caching: one pass over every file."""
+    counts: dict[str, Counter[str]] = {}
+    lengths: list[int] = []
+    for source in tree.python_sources(include_tests=False).values():
+        for convention, value in observations(source):
+            counts.setdefault(convention, Counter())[value] += 1
+        lengths.extend(len(line) for line in source.splitlines() if line.strip())
+    profile = {}
+    for convention, counter in counts.items():
+        value, top = counter.most_common(1)[0]
+        total = sum(counter.values())
+        profile[convention] = ConventionProfile(
+            convention=convention,
+            dominant=value,
+            consistency=round(top / total, 4),
+            observations=total,
+        )
+    if lengths:
+        ordered = sorted(lengths)
+        profile[LONG_LINE] = ConventionProfile(
+            convention=LONG_LINE,
+            dominant=f"<= {max(ordered[-1], LINE_LENGTH_FLOOR)}",
+            consistency=1.0,
+            observations=len(lengths),
+            note=f"p95 {ordered[math.ceil(0.95 * len(ordered)) - 1]}",
+        )
+    return profile
+
+
+def old_shapes(tree: RepoTree) -> list[tuple[str, list[str]]]:
+    shapes = []
+    for path, text in tree.python_sources().items():
+        for qualname, node in facts(text).definitions:
+            shape = _shape(node) if _is_helper(node) else []
+            if len(shape) >= HELPER_MIN_NODES:
+                shapes.append((f"{path}::{qualname}", shape))
+    return shapes
+
+
+TIES = {  # one single- and one double-quoted string: the tie goes to the first seen
+    "a.py": "A = 'x'\n",
+    "b.py": 'B = "y"\n\n\ndef f(x):\n  return x\n',
+    "broken.py": "def (:\n",
+}
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: RepoTree(FILES),
+        lambda: RepoTree(TIES),
+        *(
+            (lambda name=name: RepoTree.from_dir(ROOT / "tasks" / "repos" / name))
+            for name in sorted(p.name for p in (ROOT / "tasks" / "repos").iterdir() if p.is_dir())
+        ),
+    ],
+)
+def test_the_profile_and_shapes_of_a_tree_are_the_fold_of_its_files(
+    make: Callable[[], RepoTree],
+) -> None:
+    tree = make()
+    assert list(repo_profile(tree).items()) == list(old_profile(tree).items())
+    assert _function_shapes(tree) == old_shapes(tree)
