@@ -126,3 +126,21 @@ class TaskResult(Evaluation):
     def seconds(self) -> float:
         """Wall time the attempt took: the model's proposal plus its evaluation."""
         return self.model_seconds + self.eval_seconds
+
+
+# What a person reads of an attempt and no aggregate does (the texts and the test outcomes),
+# each with its empty value
+_EMPTY_DETAILS: dict[str, object] = {
+    "patch": "",
+    "reply": "",
+    "log_tail": "",
+    "effective_patch": "",
+    "tests": (),
+}
+
+
+def without_details(result: TaskResult) -> TaskResult:
+    """`result` without its patch, reply, log tail, effective patch and test outcomes (its key,
+    status, usage, cost, times, integrity findings and analysis kept): for aggregates over many
+    results, which never read them."""
+    return result.model_copy(update=_EMPTY_DETAILS)

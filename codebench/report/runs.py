@@ -122,7 +122,7 @@ def republish(
         ResultStoreError: the directory holds no results, or damaged ones not to be skipped
             (each listed with why), or none of a task created since `since`.
     """
-    scan = ResultStore(run_dir).scan()
+    scan = ResultStore(run_dir).scan(details=False)  # the leaderboard reads no patch or log
     if scan.damaged and not skip_damaged:
         raise ResultStoreError(damaged_message(run_dir, scan.damaged))
     results: list[TaskResult] = list(scan.results)

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from codebench.errors import ResultStoreError
 from codebench.io import write_text_atomic
-from codebench.results import TaskResult
+from codebench.results import TaskResult, without_details
 
 RESULTS_DIR = "results"
 RESULT_GLOB = "*/*/sample-*.json"
@@ -53,15 +53,16 @@ class ResultStore:
         """Where one result lives."""
         return self.root / task_id / model_slug / f"sample-{sample}.json"
 
-    def read(self, path: Path) -> TaskResult | DamagedResult | None:
-        """The result stored at `path`, None when there is no file, else why it is unusable."""
+    def read(self, path: Path, details: bool = True) -> TaskResult | DamagedResult | None:
+        """The result stored at `path`, None when there is no file, else why it is unusable;
+        without `details`, as `without_details` leaves it."""
         try:
             data = path.read_bytes()
         except FileNotFoundError:
             return None
         except OSError as exc:
             return DamagedResult(path, f"cannot be read ({exc.strerror or exc})")
-        return _parse(path, data)
+        return _parse(path, data, details)
 
     def load(self, task_id: str, model_slug: str, sample: int) -> TaskResult | None:
         """The stored result, or None when absent or damaged (it is then recomputed)."""
@@ -86,11 +87,15 @@ class ResultStore:
             raise ResultStoreError(f"cannot write result {path}: {exc}") from exc
         return path
 
-    def scan(self) -> StoreScan:
-        """Read every result file of the run; damaged ones are listed, not dropped."""
+    def scan(self, details: bool = True) -> StoreScan:
+        """Read every result file of the run; damaged ones are listed, not dropped.
+
+        Without `details` each result is kept as `without_details` leaves it, as soon as it is
+        read: what aggregating (a leaderboard) needs, in a fraction of the memory.
+        """
         results, damaged = [], []
         for path in sorted(self.root.glob(RESULT_GLOB)):
-            found = self.read(path)
+            found = self.read(path, details)
             if isinstance(found, TaskResult):
                 results.append(found)
             elif found is not None:
@@ -102,25 +107,30 @@ class ResultStore:
         yield from self.scan().results
 
 
-def _parse(path: Path, data: bytes) -> TaskResult | DamagedResult:
-    try:
-        raw = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return DamagedResult(path, f"not valid JSON ({exc}); it was cut short or overwritten")
-    version = raw.get("schema_version") if isinstance(raw, dict) else None
-    if version is not None and version != 1:
-        return DamagedResult(path, f"schema version {version!r} (this codebench reads 1)")
+def _parse(path: Path, data: bytes, details: bool = True) -> TaskResult | DamagedResult:
+    """The result in `data`, validated once; only a file that fails is read again, as plain
+    JSON, to say why (cut short, another schema version, or not a result)."""
     try:
         result = TaskResult.model_validate_json(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        return DamagedResult(
-            path,
-            f"not a codebench result ({exc.error_count()} problem(s), first: {where}: "
-            f"{first['msg']})",
-        )
-    return _misplaced(path, result) or result
+        return _why_damaged(path, data, exc)
+    return _misplaced(path, result) or (result if details else without_details(result))
+
+
+def _why_damaged(path: Path, data: bytes, exc: ValidationError) -> DamagedResult:
+    try:
+        raw = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as bad:
+        return DamagedResult(path, f"not valid JSON ({bad}); it was cut short or overwritten")
+    version = raw.get("schema_version") if isinstance(raw, dict) else None
+    if version is not None and version != 1:
+        return DamagedResult(path, f"schema version {version!r} (this codebench reads 1)")
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    return DamagedResult(
+        path,
+        f"not a codebench result ({exc.error_count()} problem(s), first: {where}: {first['msg']})",
+    )
 
 
 def _misplaced(path: Path, result: TaskResult) -> DamagedResult | None:

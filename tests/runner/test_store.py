@@ -11,6 +11,8 @@ import pytest
 
 from codebench.analysis import AnalysisFailure
 from codebench.errors import ResultStoreError
+from codebench.grading import TestOutcome
+from codebench.grading.junit import TestStatus
 from codebench.results import Status
 from codebench.runner import ResultStore
 from codebench.tasks import Scope
@@ -111,3 +113,21 @@ def test_a_folder_in_place_of_a_result_is_damage_not_a_crash(tmp_path: Path) -> 
     (damaged,) = store.scan().damaged
     assert "cannot be read" in damaged.reason
     assert store.load("t", "m", 0) is None
+
+
+def test_a_scan_without_details_keeps_what_aggregates_read(tmp_path: Path) -> None:
+    """The leaderboard reads 20,000 results at once: their patches, replies and logs are left
+    behind as each file is read, everything it counts is kept."""
+    store = ResultStore(tmp_path)
+    tests = (TestOutcome(test_id="t::a", status=TestStatus.PASSED, fail_to_pass=True),)
+    row = result("t", Scope.LOCAL, "m", Status.RESOLVED).model_copy(
+        update={"analysis": analysis(), "patch": "p", "reply": "r", "log_tail": "l", "tests": tests}
+    )
+    store.save(row.model_copy(update={"effective_patch": "e"}), "m")
+    (full,) = store.scan().results
+    (light,) = store.scan(details=False).results
+    assert (full.patch, full.reply, full.log_tail, full.effective_patch) == ("p", "r", "l", "e")
+    assert (light.patch, light.reply, light.log_tail, light.effective_patch) == ("", "", "", "")
+    assert full.tests == tests and light.tests == ()
+    kept = {"patch", "reply", "log_tail", "effective_patch", "tests"}
+    assert light.model_dump(exclude=kept) == full.model_dump(exclude=kept)
