@@ -44,7 +44,8 @@ def bootstrap_interval(
     """
     import numpy as np
 
-    if not tasks or not any(tasks):
+    tasks = [outcomes for outcomes in tasks if outcomes]  # a task without samples adds nothing
+    if not tasks:
         return None, None
     successes = np.fromiter((sum(t) for t in tasks), dtype=np.int64, count=len(tasks))
     counts = np.fromiter((len(t) for t in tasks), dtype=np.int64, count=len(tasks))

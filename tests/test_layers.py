@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "codebench"
 
 # From the bottom. A row holds the layers that stand side by side (neither imports the other).
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("__init__", "errors", "paths", "io", "stats"),  # shared plumbing
+    ("__init__", "errors", "paths", "io", "stats", "lru"),  # shared plumbing
     ("tasks",),
     ("sandbox",),
     ("patching",),
@@ -32,7 +32,13 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 )
 RANK = {name: rank for rank, row in enumerate(LAYERS) for name in row}
 # Within the plumbing row: each of these may import only these (errors imports nothing of ours).
-PLUMBING_IMPORTS = {"errors": set(), "paths": {"errors"}, "io": {"errors"}, "stats": set()}
+PLUMBING_IMPORTS = {
+    "errors": set(),
+    "paths": {"errors"},
+    "io": {"errors"},
+    "stats": set(),
+    "lru": set(),
+}
 
 
 def layer_of(module: str) -> str:

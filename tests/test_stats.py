@@ -144,3 +144,10 @@ def test_tasks_without_samples_have_no_interval() -> None:
 def test_resamples_must_be_positive() -> None:
     with pytest.raises(ValueError, match="resamples"):
         bootstrap_interval([[True]], resamples=0)
+
+
+def test_tasks_without_samples_are_left_out_of_the_resampling() -> None:
+    """A resample drawing only sample-less tasks gave NaN (0/0) with a numpy warning."""
+    with_empty = bootstrap_interval([[True], [], [], [], [False], [], []], resamples=500)
+    assert with_empty == bootstrap_interval([[True], [False]], resamples=500)
+    assert None not in with_empty

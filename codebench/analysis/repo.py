@@ -6,65 +6,24 @@ import contextlib
 import hashlib
 import os
 import subprocess
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
 from codebench.analysis.facts import SourceFacts, uncached_facts
 from codebench.analysis.version import ANALYSIS_VERSION
 from codebench.io import write_bytes_atomic
+from codebench.lru import BoundedCache
 from codebench.patching import is_test_path
 from codebench.tasks.tree import iter_tree
 
 T = TypeVar("T")
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
 CACHED_TREE_RESULTS = 16  # (kind, tree digest) pairs: a few snapshots of each per-tree kind
 CACHED_FILE_SUMMARIES = 65_536  # (kind, file sha256) pairs; each a small summary, not a tree
-
-
-class BoundedCache(Generic[K, V]):
-    """A thread-safe LRU mapping of at most `bound` entries."""
-
-    def __init__(self, bound: int) -> None:
-        self.bound = bound
-        self._entries: OrderedDict[K, V] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: K) -> V | None:
-        """The value of `key` (now the most recently used), or None."""
-        with self._lock:
-            if key not in self._entries:
-                return None
-            self._entries.move_to_end(key)
-            return self._entries[key]
-
-    def put(self, key: K, value: V) -> None:
-        """Keep `value`, evicting the least recently used entries past the bound."""
-        with self._lock:
-            self._entries[key] = value
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.bound:
-                self._entries.popitem(last=False)
-
-    def __contains__(self, key: object) -> bool:
-        with self._lock:
-            return key in self._entries
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._entries)
-
-    def clear(self) -> None:
-        """Forget every entry."""
-        with self._lock:
-            self._entries.clear()
 
 
 @dataclass(frozen=True)

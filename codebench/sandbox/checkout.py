@@ -14,14 +14,13 @@ import os
 import subprocess
 import tarfile
 import tempfile
-import threading
 import zlib
-from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 from codebench.errors import SandboxError
 from codebench.io import write_bytes_atomic
+from codebench.lru import BoundedCache
 from codebench.sandbox.base import INIT_REPO_SCRIPT
 from codebench.sandbox.engine import STATE_DIR
 from codebench.tasks.tree import iter_tree, tree_digest
@@ -39,8 +38,7 @@ GZIP_LEVEL = 3  # once per tree: most of level 9's gain at a fraction of its tim
 # compressed archives are about a third of the tree (5 MB at 300k lines): a few snapshots
 ARCHIVES_CACHED = 4
 CHECKOUTS_KEPT = 32  # on disk, between processes
-_archives: OrderedDict[str, bytes] = OrderedDict()
-_lock = threading.Lock()
+_archives: BoundedCache[str, bytes] = BoundedCache(ARCHIVES_CACHED)
 
 
 def tar_of(files: Mapping[str, bytes], uid: int, *, compressed: bool = False) -> bytes:
@@ -75,20 +73,15 @@ def checkout_archive(repo_dir: Path, uid: int) -> bytes:
     Raises SandboxError when git cannot commit the tree, OSError when a file cannot be read.
     """
     key = f"{tree_digest(repo_dir)}-{uid}"
-    with _lock:
-        cached = _archives.get(key)
-        if cached is not None:
-            _archives.move_to_end(key)
-            return cached
+    cached = _archives.get(key)
+    if cached is not None:
+        return cached
     archive = _from_disk(key)
     if archive is None:
         files = dict(iter_tree(repo_dir))
         archive = tar_of({**files, **_git_dir(files)}, uid, compressed=True)
         _to_disk(key, archive)
-    with _lock:
-        _archives[key] = archive
-        while len(_archives) > ARCHIVES_CACHED:
-            _archives.popitem(last=False)
+    _archives.put(key, archive)
     return archive
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
-from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
+
+from codebench.lru import BoundedCache
 
 # Never part of a starting tree: interpreter and tool caches that may appear while authoring.
 IGNORED_NAMES = frozenset({"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".git"})
@@ -17,8 +17,7 @@ FILE_DIGESTS_CACHED = 262_144  # ~150 bytes each: 40 MiB at most
 
 FileVersion = tuple[str, int, int, int]  # absolute path, size, mtime in ns, inode
 
-_digests: OrderedDict[FileVersion, bytes] = OrderedDict()
-_lock = threading.Lock()
+_digests: BoundedCache[FileVersion, bytes] = BoundedCache(FILE_DIGESTS_CACHED)
 
 
 def _paths(root: Path) -> Iterator[tuple[str, Path]]:
@@ -50,16 +49,10 @@ def tree_entries(root: Path) -> list[tuple[str, bytes]]:
     for relative, path in _paths(root):
         status = path.stat()
         version = (str(path.absolute()), status.st_size, status.st_mtime_ns, status.st_ino)
-        with _lock:
-            digest = _digests.get(version)
-            if digest is not None:
-                _digests.move_to_end(version)
+        digest = _digests.get(version)
         if digest is None:
             digest = hashlib.sha256(path.read_bytes()).digest()
-            with _lock:
-                _digests[version] = digest
-                while len(_digests) > FILE_DIGESTS_CACHED:
-                    _digests.popitem(last=False)
+            _digests.put(version, digest)
         entries.append((relative, digest))
     return entries
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from codebench.lru import BoundedCache
 from codebench.sandbox import checkout
 from codebench.sandbox.checkout import ARCHIVES_CACHED, checkout_archive, checkouts_root
 
@@ -28,7 +29,7 @@ def commits(
         return real(files)
 
     monkeypatch.setattr(checkout, "_git_dir", counting)
-    monkeypatch.setattr(checkout, "_archives", type(checkout._archives)())
+    monkeypatch.setattr(checkout, "_archives", BoundedCache(ARCHIVES_CACHED))
     return seen
 
 
@@ -100,7 +101,7 @@ def test_only_a_few_archives_are_kept(tmp_path: Path, commits: list[object]) -> 
 
 def forget_in_memory(monkeypatch: pytest.MonkeyPatch) -> None:
     """As in a new process: the in-memory archives are gone, the kept ones are not."""
-    monkeypatch.setattr(checkout, "_archives", type(checkout._archives)())
+    monkeypatch.setattr(checkout, "_archives", BoundedCache(ARCHIVES_CACHED))
 
 
 def test_a_new_process_reuses_the_kept_archive(
