@@ -87,8 +87,22 @@ def _docstring_style(doc: str) -> str:
     return "plain"
 
 
+def _docstring_starts(known: SourceFacts) -> set[tuple[int, int]]:
+    """Where each module, class and function docstring starts (line, column): docstrings
+    follow their own habit, not the string quotes' (a one-line `"Return x."` in a
+    single-quoted repository is the itertools recipes' style, not drift)."""
+    starts = set()
+    for node in known.walked:
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            first = node.body[0] if node.body else None
+            if isinstance(first, ast.Expr) and _is_str(first.value):
+                starts.add((first.value.lineno, first.value.col_offset))
+    return starts
+
+
 def _token_observations(known: SourceFacts, keep: set[int] | None) -> Iterator[Observation]:
     previous_indent = ""
+    docstrings = _docstring_starts(known)
     try:
         for token in known.tokens:
             line = token.start[0]
@@ -104,7 +118,7 @@ def _token_observations(known: SourceFacts, keep: set[int] | None) -> Iterator[O
             elif token.type == tokenize.DEDENT:
                 previous_indent = token.line[: len(token.line) - len(token.line.lstrip())]
             elif token.type == tokenize.STRING and (keep is None or line in keep):
-                quote = _quote_of(token.string)
+                quote = None if token.start in docstrings else _quote_of(token.string)
                 if quote:
                     yield "quotes", quote
     except (tokenize.TokenError, SyntaxError, IndentationError):
@@ -140,10 +154,12 @@ def _naming(convention: str, name: str) -> Iterator[Observation]:
 
 @dataclass(frozen=True)
 class NamingContext:
-    """Where a file's names stand: `id()`s of sentinel nodes and of module-level stored names."""
+    """Where a file's names stand: `id()`s of sentinel nodes, of module-level stored names,
+    and of aliases named as what they alias (`Format = annotationlib.Format`)."""
 
     sentinels: frozenset[int] = frozenset()
     module_names: frozenset[int] = frozenset()
+    aliases: frozenset[int] = frozenset()
 
 
 def is_sentinel_class(node: ast.ClassDef) -> bool:
@@ -219,11 +235,26 @@ def naming_context(
         for node in ast.walk(statement)
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
     }
-    return NamingContext(frozenset(sentinels), frozenset(module_names))
+    nodes = ast.walk(tree) if walked is None else walked
+    return NamingContext(frozenset(sentinels), frozenset(module_names), _aliases(nodes))
+
+
+def _aliases(nodes: Iterable[ast.AST]) -> frozenset[int]:
+    """The targets of `X = X` and `X = module.X`: an alias keeps the name of what it aliases,
+    whatever the repository's naming habit."""
+    found = set()
+    for node in nodes:
+        if not isinstance(node, ast.Assign) or len(node.targets) != 1:
+            continue
+        target, value = node.targets[0], node.value
+        aliased = value.id if isinstance(value, ast.Name) else getattr(value, "attr", None)
+        if isinstance(target, ast.Name) and aliased == target.id:
+            found.add(id(target))
+    return frozenset(found)
 
 
 def _name_observations(node: ast.Name, context: NamingContext) -> Iterator[Observation]:
-    if id(node) in context.sentinels:
+    if id(node) in context.sentinels or id(node) in context.aliases:
         return
     case = _naming_case(node.id)
     if case == "upper":

@@ -94,3 +94,32 @@ def test_real_breaks_still_count() -> None:
 
 def test_naming_context_of_an_unparsable_file_is_empty() -> None:
     assert naming_context(None).sentinels == frozenset()
+
+
+def test_one_line_docstrings_are_not_quote_observations() -> None:
+    """Failed before: more-itertools (single quotes, 0.97) wrote its recipes' one-line
+    docstrings as `"..."`, so the maintainers' own 10.7.0 patch drifted 0.0198 on `quotes`."""
+    source = (
+        "'''Module.'''\n\n\n"
+        "def f(x):\n"
+        '    "Return x."\n'
+        "    return 'x'\n\n\n"
+        "class C:\n"
+        '    "A thing."\n'
+        "    name = \"c\"\n"
+    )
+    assert [v for c, v in observations(source) if c == "quotes"] == ["single", "double"]
+
+
+def test_an_alias_keeps_the_name_of_what_it_aliases() -> None:
+    """Failed before: toolz 1.2.0's `Format = annotationlib.Format` inside a function broke
+    snake_case `naming.variable` (gold drift 0.0087)."""
+    source = (
+        "import pathlib\n\n\n"
+        "def f():\n"
+        "    Format = pathlib.Format\n"
+        "    Path = Path\n"
+        "    Other = pathlib.Path\n"
+        "    return Format, Path, Other\n"
+    )
+    assert [v for c, v in observations(source) if c == "naming.variable"] == ["pascal"]
