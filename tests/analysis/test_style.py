@@ -106,7 +106,7 @@ def test_one_line_docstrings_are_not_quote_observations() -> None:
         "    return 'x'\n\n\n"
         "class C:\n"
         '    "A thing."\n'
-        "    name = \"c\"\n"
+        '    name = "c"\n'
     )
     assert [v for c, v in observations(source) if c == "quotes"] == ["single", "double"]
 
