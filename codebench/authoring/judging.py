@@ -3,7 +3,8 @@
 One run on the parent with the commit's tests added ("before"), then several with the commit's
 code too ("gold"). A test is listed only if it passes in every gold run: FAIL_TO_PASS when it
 did not pass before, PASS_TO_PASS when it did. One that passes in some gold runs only is flaky
-and dropped; so is one that fails before and in every gold run ("gold fails").
+and dropped; so is one that fails before and in every gold run ("gold fails"). A run that timed
+out or wrote no report tells nothing of its tests: the commit is rejected, never listed from it.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from codebench.authoring.reasons import Reason, Rejection, listing
-from codebench.authoring.testruns import no_fail_to_pass_message
+from codebench.authoring.testruns import no_fail_to_pass_message, run_failure
 from codebench.grading import TestTally
+
+BEFORE, WITH = "before the change", "with the change"
 
 
 @dataclass(frozen=True)
@@ -37,8 +40,21 @@ def worth_more_runs(before: TestTally, gold_runs: Sequence[TestTally]) -> bool:
     return bool(always - set(before.passed))
 
 
-def judge(before: TestTally, gold_runs: Sequence[TestTally]) -> TestLists | Rejection:
-    """The lists, or a rejection: no tests ran, flaky, gold fails, or no test fails before."""
+def failed_run(tally: TestTally, side: str, timeout: float) -> Rejection | None:
+    """A rejection when the run on `side` (`BEFORE`, `WITH`) timed out or wrote no report."""
+    failure = run_failure(tally, side, timeout)
+    return Rejection(Reason.RUN_FAILED, failure) if failure is not None else None
+
+
+def judge(
+    before: TestTally, gold_runs: Sequence[TestTally], timeout: float
+) -> TestLists | Rejection:
+    """The lists, or a rejection: a run that failed (`timeout` is the runs' deadline), no tests
+    ran, flaky, gold fails, or no test fails before."""
+    runs = [(before, BEFORE), *((run, WITH) for run in gold_runs)]
+    failed = next((r for r in (failed_run(t, s, timeout) for t, s in runs) if r), None)
+    if failed is not None:
+        return failed
     passed_before = set(before.passed)
     every = [set(run.passed) for run in gold_runs]
     always, sometimes = set.intersection(*every), set.union(*every)

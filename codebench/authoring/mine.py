@@ -24,7 +24,7 @@ from rich.progress import Progress
 from codebench.authoring.commit_checks import MIB, Candidate, check_commit
 from codebench.authoring.history import CommitInfo, export_tree, list_commits, origin_url
 from codebench.authoring.instructions import Instructor, draft_from_message
-from codebench.authoring.judging import TestLists, judge, worth_more_runs
+from codebench.authoring.judging import BEFORE, WITH, TestLists, failed_run, judge, worth_more_runs
 from codebench.authoring.mining_state import STATE_FILE, CommitRecord, StateFile, settings_key
 from codebench.authoring.reasons import Reason, Rejection
 from codebench.authoring.split import DiffSplit, split_revisions
@@ -38,7 +38,7 @@ from codebench.runner import SandboxSettings
 from codebench.sandbox import finish_closing
 from codebench.tasks import Category, Scope, Source
 from codebench.tasks.loader import GOLD_PATCH, TASK_FILE, TESTS_PATCH
-from codebench.tasks.schema import DEFAULT_IMAGE, DEFAULT_TEST_COMMAND
+from codebench.tasks.schema import DEFAULT_IMAGE, DEFAULT_TEST_COMMAND, DEFAULT_TIMEOUT
 
 DEFAULT_MAX_TREE_BYTES = 50 * MIB
 GOLD_RUNS = 3
@@ -65,6 +65,7 @@ class MineRequest:
     image: str = DEFAULT_IMAGE
     max_tree_bytes: int = DEFAULT_MAX_TREE_BYTES
     gold_runs: int = GOLD_RUNS
+    timeout: int = DEFAULT_TIMEOUT  # seconds for one test run; the mined task's timeout too
     workers: int = 1
     instructor: Instructor = draft_from_message
 
@@ -126,7 +127,7 @@ def mine(request: MineRequest, settings: SandboxSettings, console: Console) -> M
         raise TaskError(request.suite_dir, "is read-only; pass --tasks-dir (see codebench init)")
     request.suite_dir.mkdir(parents=True, exist_ok=True)
     state = StateFile(request.suite_dir / STATE_FILE)
-    key = settings_key(request.test_command, request.image, request.max_tree_bytes)
+    key = settings_key(request.test_command, request.image, request.max_tree_bytes, request.timeout)
     shas = request.commits
     commits = list_commits(request.repo, since=request.since, until=request.until, shas=shas)
     todo = [commit for commit in commits if state.decided(commit.sha, key) is None]
@@ -193,7 +194,8 @@ def _mine_commit(commit: CommitInfo, context: _Context) -> MinedCommit | Rejecti
 def _run_tests(
     repo_dir: Path, split: DiffSplit, candidate: Candidate, context: _Context
 ) -> TestLists | Rejection:
-    """One run before (tests added), then up to `gold_runs` with the gold patch too."""
+    """One run before (tests added), then up to `gold_runs` with the gold patch too; a run
+    that timed out or wrote no report ends them (the commit is rejected)."""
     request = context.request
     run = partial(
         tally_patched,
@@ -202,17 +204,21 @@ def _run_tests(
         test_command=request.test_command,
         image=request.image,
         settings=context.settings,
+        timeout=request.timeout,
     )
     try:
         before = run([split.tests])
+        failed = failed_run(before, BEFORE, request.timeout)
+        if failed is not None:
+            return failed
         gold: list[TestTally] = []
         while len(gold) < request.gold_runs:
             gold.append(run([split.gold, split.tests]))
-            if not worth_more_runs(before, gold):
+            if failed_run(gold[-1], WITH, request.timeout) or not worth_more_runs(before, gold):
                 break
     except UnappliedPatchError as exc:
         return Rejection(Reason.NOT_APPLYING, _message(exc))
-    return judge(before, gold)
+    return judge(before, gold, request.timeout)
 
 
 def _write_task(
@@ -236,6 +242,7 @@ def _write_task(
         pass_to_pass=tests.pass_to_pass,
         image=request.image,
         test_command=request.test_command,
+        timeout=request.timeout,
         source=Source(repository=context.origin, commit=commit.sha),
         created_at=commit.committed_at,
         category_note=CATEGORY_NOTE,

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict
 
 from codebench.errors import ConfigError
 from codebench.io import BadKey, load_json, write_text_atomic
+from codebench.tasks.schema import DEFAULT_TIMEOUT
 
 STATE_FILE = ".mined.json"
 
@@ -43,9 +44,11 @@ class MiningState(BaseModel):
     commits: dict[str, CommitRecord] = {}
 
 
-def settings_key(test_command: str, image: str, max_tree_bytes: int) -> str:
-    """A short hash of what a decision depends on besides the commit."""
-    text = json.dumps([test_command, image, max_tree_bytes])
+def settings_key(test_command: str, image: str, max_tree_bytes: int, timeout: int) -> str:
+    """A short hash of what a decision depends on besides the commit (the default timeout
+    left out, so decisions recorded before it was a setting keep their keys)."""
+    settings: list[object] = [test_command, image, max_tree_bytes]
+    text = json.dumps(settings + ([timeout] if timeout != DEFAULT_TIMEOUT else []))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

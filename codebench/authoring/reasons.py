@@ -22,6 +22,7 @@ class Reason(StrEnum):
     UNSAFE_TREE = "unsafe tree"  # a symlink that leaves the starting tree
     NOT_APPLYING = "patch does not apply"
     NOTHING_RAN = "no tests ran"
+    RUN_FAILED = "test run failed"  # timed out, or pytest stopped or crashed without a report
     NO_FAIL_BEFORE = "no test fails before"
     GOLD_FAILS = "gold fails"
     FLAKY = "flaky"

@@ -13,8 +13,14 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from codebench.authoring.judging import BEFORE, WITH
 from codebench.authoring.split import DiffSplit, copy_tree, split_diff
-from codebench.authoring.testruns import no_fail_to_pass_message, tally_patched, test_modules
+from codebench.authoring.testruns import (
+    no_fail_to_pass_message,
+    run_failure,
+    tally_patched,
+    test_modules,
+)
 from codebench.authoring.validate import PLACEHOLDER
 from codebench.authoring.writing import (
     TaskFields,
@@ -28,7 +34,7 @@ from codebench.errors import TaskError
 from codebench.runner import SandboxSettings
 from codebench.tasks import Category, Scope
 from codebench.tasks.loader import GOLD_PATCH, TASK_FILE, TESTS_PATCH
-from codebench.tasks.schema import DEFAULT_IMAGE, DEFAULT_TEST_COMMAND
+from codebench.tasks.schema import DEFAULT_IMAGE, DEFAULT_TEST_COMMAND, DEFAULT_TIMEOUT
 from codebench.tasks.tree import iter_tree
 
 INSTRUCTION_HINT = "the request, as a user of the repository would write it"
@@ -133,8 +139,13 @@ def _classify_tests(
         test_command=request.test_command,
         image=request.image,
         settings=settings,
+        timeout=DEFAULT_TIMEOUT,  # the task's own
     )
     before, after = run([split.tests]), run([split.gold, split.tests])
+    for tally, side in ((before, BEFORE), (after, WITH)):
+        failure = run_failure(tally, side, DEFAULT_TIMEOUT)
+        if failure is not None:
+            raise TaskError(request.after, failure)
     passed_before = set(before.passed)
     fail_to_pass = tuple(t for t in after.passed if t not in passed_before)
     pass_to_pass = tuple(t for t in after.passed if t in passed_before)

@@ -3,6 +3,7 @@ modules, and a tally of them on the starting tree with some patches applied."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
 
@@ -13,8 +14,11 @@ from codebench.runner import SandboxSettings
 from codebench.sandbox import open_sandbox
 from codebench.tasks.schema import DEFAULT_TEST_COMMAND
 
-TALLY_TIMEOUT = 600.0  # seconds for one run of the test files
 SRC_LAYOUT_COMMAND = f"PYTHONPATH=src {DEFAULT_TEST_COMMAND}"
+NO_ADDOPTS_COMMAND = f"{DEFAULT_TEST_COMMAND} -o addopts="
+USAGE_EXIT_CODES = (2, 3, 4)  # pytest: interrupted, internal error, usage error
+ERROR_LINE = re.compile(r"\berror:", re.IGNORECASE)
+ERROR_LINES, ERROR_LINE_CHARS = 3, 200
 
 
 def test_modules(paths: Iterable[str]) -> list[str]:
@@ -36,9 +40,11 @@ def tally_patched(
     test_command: str,
     image: str,
     settings: SandboxSettings,
+    timeout: float,
 ) -> TestTally:
     """Apply `patches` in order to `repo_dir` in a fresh sandbox of environment `image`, then
-    run the test `files` with `test_command` and tally what each test did.
+    run the test `files` with `test_command` (killed after `timeout` seconds) and tally what
+    each test did.
 
     Raises `UnappliedPatchError` when a patch does not apply, `SandboxError` when the sandbox
     fails.
@@ -54,14 +60,66 @@ def tally_patched(
             )
             if not isinstance(applied, AppliedPatch):
                 raise UnappliedPatchError(repo_dir, f"a patch does not apply: {applied.reason}")
-        return tally_tests(box, test_command, files, timeout=TALLY_TIMEOUT)
+        return tally_tests(box, test_command, files, timeout=timeout)
+
+
+def run_failure(tally: TestTally, side: str, timeout: float) -> str | None:
+    """Why the run on `side` ("before the change", "with the change") tells nothing about its
+    tests, or None when it produced a report: it timed out, stopped on a usage or internal
+    error (pytest's own error lines quoted), or crashed without writing a report."""
+    if tally.timed_out:
+        return (
+            f"the tests timed out after {timeout:g} s {side} (a test hangs, or the run needs "
+            "more time: --timeout)"
+        )
+    if tally.reported:
+        return None
+    errors = pytest_errors(tally.output_tail)
+    if errors and tally.exit_code in USAGE_EXIT_CODES:
+        return f"pytest stopped with an error {side} (exit code {tally.exit_code}): " + (
+            "; ".join(errors) + _addopts_hint(errors)
+        )
+    last = tally.output_tail.strip().splitlines()[-1:] if tally.output_tail.strip() else []
+    said = f": {_trim(last[0])}" if last else ""
+    return (
+        f"pytest wrote no test report {side} (exit code {tally.exit_code}): it crashed or "
+        f"could not start{said}"
+    )
+
+
+def pytest_errors(output: str) -> list[str]:
+    """pytest's own error lines in `output` ("error: unrecognized arguments: ..."), trimmed,
+    at most a few (its "ERROR: usage: ..." line only says how to call it)."""
+    lines = [line.strip() for line in output.splitlines() if ERROR_LINE.search(line)]
+    lines = [line for line in lines if not line.upper().startswith("ERROR: USAGE:")]
+    return [_trim(line) for line in dict.fromkeys(lines)][:ERROR_LINES]
+
+
+def _addopts_hint(errors: Sequence[str]) -> str:
+    if not any("unrecognized arguments" in line for line in errors):
+        return ""
+    return (
+        "; an option from the repository's pytest addopts needs a plugin the environment "
+        f"lacks? drop them with -o addopts=, e.g. --test-command {NO_ADDOPTS_COMMAND!r}"
+    )
+
+
+def _trim(line: str) -> str:
+    return line if len(line) <= ERROR_LINE_CHARS else line[: ERROR_LINE_CHARS - 3] + "..."
 
 
 def no_fail_to_pass_message(before: TestTally, after: TestTally) -> str:
-    """Why no test fails before and passes after, with what ran on each side."""
+    """Why no test fails before and passes after, with what ran on each side (and pytest's own
+    error lines when it reported no test and said why)."""
     ran = f"before the change {_counts(before)}; after it {_counts(after)}"
     if after.statuses:
         return f"no test fails before the change and passes after it ({ran})"
+    errors = pytest_errors(after.output_tail)
+    if errors:
+        return (
+            f"no test fails before the change and passes after it: 0 tests ran after the "
+            f"change ({ran}); pytest said: {'; '.join(errors)}{_addopts_hint(errors)}"
+        )
     return (
         f"no test fails before the change and passes after it: 0 tests ran after the change, "
         f"the test command collected nothing ({ran}); check --test-command (default "

@@ -19,7 +19,7 @@ from codebench.errors import TaskError
 from codebench.patching import ParsedPatch, parse_patch
 from codebench.paths import is_bundled
 from codebench.tasks import Category, Scope, Source
-from codebench.tasks.schema import DEFAULT_IMAGE, DEFAULT_TEST_COMMAND
+from codebench.tasks.schema import DEFAULT_IMAGE, DEFAULT_TEST_COMMAND, DEFAULT_TIMEOUT
 
 SCOPE_NOTE = "measured from the gold patch; global may need context_files"
 
@@ -39,13 +39,15 @@ class TaskFields:
     repo: str | None = None  # a shared starting tree, tasks/repos/<repo>
     image: str = DEFAULT_IMAGE
     test_command: str = DEFAULT_TEST_COMMAND
+    timeout: int = DEFAULT_TIMEOUT  # seconds for one run of the tests
     source: Source | None = None
     created_at: date | None = None  # a date, or a datetime with its UTC offset
     category_note: str | None = None  # a comment beside the category (e.g. how it was guessed)
 
 
 def task_toml(fields: TaskFields) -> str:
-    """The `task.toml` text; defaults (image, test command) and absent metadata left out."""
+    """The `task.toml` text; defaults (image, test command, timeout) and absent metadata left
+    out."""
     note = f"  # {fields.category_note}" if fields.category_note else ""
     lines = [
         f"id = {_string(fields.task_id)}",
@@ -62,6 +64,8 @@ def task_toml(fields: TaskFields) -> str:
         lines.append(f"test_command = {_string(fields.test_command)}")
     lines.append("fail_to_pass = " + _toml_list(fields.fail_to_pass))
     lines.append("pass_to_pass = " + _toml_list(fields.pass_to_pass))
+    if fields.timeout != DEFAULT_TIMEOUT:
+        lines.append(f"timeout = {fields.timeout}")
     if fields.source is not None:
         lines.append(f"source = {_inline_table(fields.source)}")
     if fields.created_at is not None:

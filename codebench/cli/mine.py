@@ -30,7 +30,7 @@ from codebench.cli.common import (
 from codebench.cli.run import EXIT_INFRA_ERRORS
 from codebench.cli.tasks import validate_command
 from codebench.sandbox import Backend
-from codebench.tasks.schema import DEFAULT_IMAGE, DEFAULT_TEST_COMMAND
+from codebench.tasks.schema import DEFAULT_IMAGE, DEFAULT_TEST_COMMAND, DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
     from codebench.authoring import Instructor, MiningSummary
@@ -66,6 +66,15 @@ def tasks_mine(
     gold_runs: Annotated[
         int, typer.Option(min=1, help="Runs with the commit's code; a test must pass in all.")
     ] = 3,
+    timeout: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=3600,
+            help="Seconds for one test run (a run that times out rejects the commit); also "
+            "the mined task's timeout.",
+        ),
+    ] = DEFAULT_TIMEOUT,
     max_tree_mb: Annotated[
         float, typer.Option(min=0, help="Refuse commits whose parent tree is larger (MiB).")
     ] = 50.0,
@@ -102,6 +111,7 @@ def tasks_mine(
         image=environment,
         max_tree_bytes=int(max_tree_mb * MIB),
         gold_runs=gold_runs,
+        timeout=timeout,
         workers=workers,
         instructor=_instructor(instruction_model, base_url, config),
     )

@@ -153,6 +153,10 @@ class TestTally:
 
     statuses: dict[str, TestStatus]  # in report order
     unattributed: int  # report entries of no known test: collection errors (a file that broke)
+    timed_out: bool = False  # the run hit its deadline (and was killed): no report
+    reported: bool = True  # a readable report was read (False: pytest wrote none, or a broken one)
+    exit_code: int = 0
+    output_tail: str = ""  # the end of the run's output (stdout, then stderr)
 
     @property
     def passed(self) -> tuple[str, ...]:
@@ -164,7 +168,8 @@ def tally_tests(
     sandbox: Sandbox, base_command: str, files: Iterable[str], timeout: float
 ) -> TestTally:
     """Run the tests in `files` and tally what the report says of each (no canary, no seal
-    findings: for authoring, not grading). Raises `SandboxError` when the sandbox fails."""
+    findings: for authoring, not grading), with how the run ended (a timeout, no report).
+    Raises `SandboxError` when the sandbox fails."""
     files = tuple(files)
     run = run_pytest(sandbox, base_command, files, timeout)
     statuses: dict[str, TestStatus] = {}
@@ -175,7 +180,15 @@ def tally_tests(
             unattributed += 1
         else:
             statuses[node_id] = status
-    return TestTally(statuses, unattributed)
+    reported = run.sealed and not run.absent and not run.unreadable and not run.problem
+    return TestTally(
+        statuses,
+        unattributed,
+        timed_out=run.result.timed_out,
+        reported=reported,
+        exit_code=run.result.exit_code,
+        output_tail=_tail(run.result),
+    )
 
 
 def node_id_of(key: tuple[str, str], files: Iterable[str]) -> str | None:

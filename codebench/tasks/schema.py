@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 TASK_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$"
 REPO_NAME_PATTERN = r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*$"
 DEFAULT_TEST_COMMAND = "python3 -m pytest -p no:cacheprovider -q"
+DEFAULT_TIMEOUT = 120  # seconds for one run of a task's tests
 DEFAULT_IMAGE = "python"
 COMMIT_PATTERN = r"^[0-9a-f]{40}([0-9a-f]{24})?$"  # a full sha-1 or sha-256 object name
 # Where a task came from: they cannot change a result, so the content hash leaves them out.
@@ -70,7 +71,7 @@ class TaskSpec(BaseModel):
     test_command: str = Field(default=DEFAULT_TEST_COMMAND, min_length=1)
     fail_to_pass: tuple[str, ...] = Field(min_length=1)
     pass_to_pass: tuple[str, ...] = ()
-    timeout: int = Field(default=120, ge=1, le=3600, strict=True)
+    timeout: int = Field(default=DEFAULT_TIMEOUT, ge=1, le=3600, strict=True)
     # Files outside the edit that hold what the change needs: what makes a task global when
     # its gold patch alone looks local (one file, at most two definitions).
     context_files: tuple[str, ...] = ()

@@ -390,6 +390,71 @@ def test_a_failing_model_leaves_the_commit_message_draft_with_a_note() -> None:
     assert draft.note is not None and "openai:fake failed" in draft.note
 
 
+SETTLE_HANGS = "def settle(n):\n    while n > 0:\n        pass\n    return n\n"
+TEST_SETTLE = "from spin import settle\n\n\ndef test_zero():\n    assert settle(0) == 0\n"
+
+
+def hanging_before(root: Path) -> tuple[GitHistory, str]:
+    """A fix of a hang whose new test makes the old code spin forever."""
+    repo = GitHistory(root)
+    start = {"spin/__init__.py": SETTLE_HANGS, "tests/test_settle.py": TEST_SETTLE}
+    repo.commit("Start spin", start, "2024-04-01T00:00:00+00:00")
+    more = TEST_SETTLE + "\n\ndef test_one():\n    assert settle(1) == 0\n"
+    fixed = {"spin/__init__.py": "def settle(n):\n    return 0\n", "tests/test_settle.py": more}
+    return repo, repo.commit("Fix the hang", fixed, "2024-04-02T00:00:00+00:00")
+
+
+def test_a_run_that_times_out_before_the_change_rejects_the_commit(tmp_path: Path) -> None:
+    """more-itertools 10.6.0: the old code hung on the new tests, the before run hit its
+    deadline with no report, so every test counted as failing before and all 669 became
+    FAIL_TO_PASS (test_zero, which passes before, among them): the commit was accepted."""
+    repo, sha = hanging_before(tmp_path / "spin")
+    suite = tmp_path / "mined"
+    request = MineRequest(repo.root, suite, commits=(sha,), timeout=3)
+    outcome = mine(request, LOCAL, quiet()).decisions[0].outcome
+    assert outcome == Rejection(
+        Reason.RUN_FAILED,
+        "the tests timed out after 3 s before the change (a test hangs, or the run needs "
+        "more time: --timeout)",
+    )
+    state = json.loads((suite / ".mined.json").read_text())["commits"][sha]
+    assert (state["outcome"], state["reason"]) == ("rejected", "test run failed")
+    assert mine(request, LOCAL, quiet()).skipped == 1  # decided: a rerun keeps it
+
+
+def bad_addopts(root: Path) -> tuple[GitHistory, str]:
+    """mathy's fix, with a pyproject whose addopts needs a plugin nobody installed."""
+    repo = GitHistory(root)
+    config = '[tool.pytest.ini_options]\naddopts = "--cov=mathy --cov-report=term"\n'
+    base = {"mathy/__init__.py": "", "mathy/ops.py": OPS, "tests/test_ops.py": TEST_OPS}
+    repo.commit("Start", {**base, "pyproject.toml": config}, "2024-05-01T00:00:00+00:00")
+    fixed = {"mathy/ops.py": FIXED_DIV, "tests/test_ops.py": TEST_DIV_ZERO}
+    return repo, repo.commit("Fix div", fixed, "2024-05-02T00:00:00+00:00")
+
+
+def test_an_unknown_addopts_option_is_quoted_with_the_fix(tmp_path: Path) -> None:
+    """parse 1.22: `addopts = "--cov=parse"` without pytest-cov stops pytest with a usage
+    error (exit 4), and the rejection said the test command collected nothing and suggested a
+    src layout."""
+    repo, sha = bad_addopts(tmp_path / "mathy")
+    suite = tmp_path / "mined"
+    outcome = mine(MineRequest(repo.root, suite, commits=(sha,)), LOCAL, quiet()).decisions[0]
+    rejection = outcome.outcome
+    assert isinstance(rejection, Rejection) and rejection.reason is Reason.RUN_FAILED
+    assert rejection.detail.startswith(
+        "pytest stopped with an error before the change (exit code 4)"
+    )
+    assert "error: unrecognized arguments: --cov=mathy --cov-report=term" in rejection.detail
+    assert "-o addopts=" in rejection.detail and "src layout" not in rejection.detail
+    command = f"{DEFAULT_TEST_COMMAND} -o addopts="
+    request = MineRequest(repo.root, suite, commits=(sha,), test_command=command, timeout=60)
+    mined = mine(request, LOCAL, quiet()).decisions[0].outcome
+    assert not isinstance(mined, Rejection), mined
+    task = load_task(mined.task_dir)
+    assert task.spec.fail_to_pass == ("tests/test_ops.py::test_div_zero",)
+    assert task.spec.timeout == 60
+
+
 def tally(**statuses: str) -> TestTally:
     return TestTally({f"t.py::{k}": TestStatus(v) for k, v in statuses.items()}, 0)
 
@@ -400,7 +465,7 @@ def test_judging_lists_only_tests_that_pass_in_every_gold_run() -> None:
         tally(a="passed", b="passed", c="passed", d="failed", e="failed"),
         tally(a="passed", b="passed", c="failed", d="failed", e="failed"),
     ]
-    assert judge(before, gold) == TestLists(
+    assert judge(before, gold, 120) == TestLists(
         fail_to_pass=("t.py::b",),
         pass_to_pass=("t.py::a",),
         flaky=("t.py::c",),
@@ -442,3 +507,15 @@ def test_a_sandbox_failure_is_not_a_decision(
     assert not list((tmp_path / "mined").iterdir())  # no half-written task folder
     again = mine(request, LOCAL, quiet())
     assert again.skipped == 0 and not isinstance(again.decisions[0].outcome, Rejection)
+
+
+def test_a_run_without_a_report_never_lists_a_test() -> None:
+    """A gold run that crashed (no report) made every test count as failing with the gold
+    patch; judging rejects the commit instead, naming the side."""
+    before = tally(a="failed")
+    crashed = TestTally({}, 0, reported=False, exit_code=1, output_tail="Segmentation fault")
+    assert judge(before, [tally(a="passed"), crashed], 120) == Rejection(
+        Reason.RUN_FAILED,
+        "pytest wrote no test report with the change (exit code 1): it crashed or could not "
+        "start: Segmentation fault",
+    )
