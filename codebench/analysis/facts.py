@@ -36,28 +36,30 @@ class Span:
 
 
 def definitions(tree: ast.AST, prefix: str = "") -> Iterator[tuple[str, Definition]]:
-    """(qualified name, node) for every function and class, depth first."""
-    for child in ast.iter_child_nodes(tree):
+    """(qualified name, node) for every function and class, depth first (one explicit stack,
+    not a generator per node: the same order)."""
+    stack = [(child, prefix) for child in reversed(list(ast.iter_child_nodes(tree)))]
+    while stack:
+        child, outer = stack.pop()
         if isinstance(child, Definition):
-            name = f"{prefix}{child.name}"
+            name = f"{outer}{child.name}"
             yield name, child
-            yield from definitions(child, name + ".")
-        else:
-            yield from definitions(child, prefix)
+            outer = name + "."
+        stack.extend((c, outer) for c in reversed(list(ast.iter_child_nodes(child))))
 
 
 def _spans(tree: ast.AST, prefix: str = "", in_function: bool = False) -> Iterator[Span]:
     """The span of every definition under `tree`, depth first, in one walk; `in_function`:
     `tree` is (inside) a function, so what it defines is nested."""
-    for child in ast.iter_child_nodes(tree):
+    stack = [(c, prefix, in_function) for c in reversed(list(ast.iter_child_nodes(tree)))]
+    while stack:
+        child, outer, inside = stack.pop()
         if isinstance(child, Definition):
-            name = f"{prefix}{child.name}"
+            name = f"{outer}{child.name}"
             first = min([child.lineno, *(d.lineno for d in child.decorator_list)])
-            yield Span(first, child.end_lineno or child.lineno, name, nested=in_function)
-            inner = in_function or not isinstance(child, ast.ClassDef)
-            yield from _spans(child, name + ".", inner)
-        else:
-            yield from _spans(child, prefix, in_function)
+            yield Span(first, child.end_lineno or child.lineno, name, nested=inside)
+            outer, inside = name + ".", inside or not isinstance(child, ast.ClassDef)
+        stack.extend((c, outer, inside) for c in reversed(list(ast.iter_child_nodes(child))))
 
 
 def owner(spans: Iterable[Span], line: int) -> str:
