@@ -17,7 +17,7 @@ from codebench import HARNESS_VERSION, __version__
 from codebench.analysis.version import ANALYSIS_VERSION
 from codebench.grading import IntegrityRule
 from codebench.io import write_text_atomic
-from codebench.results import INFRA_STATUSES, Status, TaskResult
+from codebench.results import INFRA_STATUSES, ResultRecord, Status, TaskResult
 from codebench.stats import bootstrap_interval, mean
 from codebench.tasks import Category, Scope
 from codebench.tasks.dates import DateSelection, TaskDate, date_range
@@ -230,7 +230,7 @@ NOT_COMPARABLE = (
 
 
 def build_leaderboard(
-    results: Iterable[TaskResult],
+    results: Iterable[TaskResult | ResultRecord],
     suite: str | None = None,
     created_at: datetime | None = None,
     settings: RunRecord | None = None,
@@ -243,19 +243,19 @@ def build_leaderboard(
     `skipped_results` is how many damaged result files were left out, `task_dates` when the
     tasks were created, for the provenance.
     """
-    results = list(results)
-    by_model: dict[str, list[TaskResult]] = defaultdict(list)
+    records = [r if isinstance(r, ResultRecord) else ResultRecord.of(r) for r in results]
+    by_model: dict[str, list[ResultRecord]] = defaultdict(list)
     tasks: dict[str, TaskEntry] = {}
-    for result in results:
+    for result in records:
         by_model[result.model].append(result)
         tasks[result.task_id] = TaskEntry(
             id=result.task_id, scope=result.scope, category=result.category
         )
-    hashes = sorted({(r.task_id, r.key.task_hash) for r in results})
+    hashes = sorted({(r.task_id, r.task_hash) for r in records})
     provenance = Provenance(
         git_commit=git_commit,
         suite_hash=hashlib.sha256(repr(hashes).encode()).hexdigest(),
-        image_ids=sorted({r.key.image_id for r in results}),
+        image_ids=sorted({r.image_id for r in records}),
         settings=settings,
         skipped_results=skipped_results,
         task_dates=task_dates,
@@ -269,7 +269,7 @@ def build_leaderboard(
     )
 
 
-def _model_entry(model: str, every_row: list[TaskResult], all_tasks: set[str]) -> ModelEntry:
+def _model_entry(model: str, every_row: list[ResultRecord], all_tasks: set[str]) -> ModelEntry:
     every_row = sorted(every_row, key=lambda r: (r.task_id, r.sample))
     counts = dict.fromkeys(Status, 0)
     per_task: dict[str, list[Status]] = defaultdict(list)
@@ -297,8 +297,8 @@ def _model_entry(model: str, every_row: list[TaskResult], all_tasks: set[str]) -
         mean_seconds_per_task=round(sum(r.seconds for r in rows) / len(rows), 3) if rows else 0.0,
         pass_at_k=pass_at_k(_submitted(per_task)),
         well_formed_rate=_well_formed(counts),
-        input_tokens=sum(r.usage.input_tokens for r in rows),
-        output_tokens=sum(r.usage.output_tokens for r in rows),
+        input_tokens=sum(r.input_tokens for r in rows),
+        output_tokens=sum(r.output_tokens for r in rows),
         cost_usd=round(sum(r.cost_usd for r in rows), 6),
         cost_per_resolved_usd=(
             round(sum(r.cost_usd for r in rows) / counts[Status.RESOLVED], 6)
@@ -349,12 +349,12 @@ def _well_formed(counts: dict[Status, int]) -> float | None:
     return round((replies - counts[Status.MALFORMED_PATCH]) / replies, 4)
 
 
-def integrity_violations(rows: list[TaskResult]) -> IntegrityViolations:
+def integrity_violations(rows: list[ResultRecord]) -> IntegrityViolations:
     """Count the samples whose status is integrity_violation, per slice and per fired rule."""
     by_rule = dict.fromkeys(IntegrityRule, 0)
     for row in rows:
         if row.status is Status.INTEGRITY_VIOLATION:
-            for rule in {finding.rule for finding in row.integrity}:
+            for rule in row.integrity_rules:
                 by_rule[rule] += 1
     return IntegrityViolations.model_validate(
         {
@@ -366,13 +366,13 @@ def integrity_violations(rows: list[TaskResult]) -> IntegrityViolations:
     )
 
 
-def _violation_stats(rows: list[TaskResult]) -> ViolationStats:
+def _violation_stats(rows: list[ResultRecord]) -> ViolationStats:
     violations = sum(r.status is Status.INTEGRITY_VIOLATION for r in rows)
     rate = round(violations / len(rows), 4) if rows else None
     return ViolationStats(samples=len(rows), violations=violations, violation_rate=rate)
 
 
-def _analysis_stats(rows: list[TaskResult]) -> AnalysisStats:
+def _analysis_stats(rows: list[ResultRecord]) -> AnalysisStats:
     analyses = [r.analysis for r in rows if r.analysis is not None]
     return AnalysisStats(
         analysed=len(analyses),
@@ -380,15 +380,15 @@ def _analysis_stats(rows: list[TaskResult]) -> AnalysisStats:
         entity_precision=mean([a.entity_precision for a in analyses]),
         style_drift=mean([a.style_drift for a in analyses]),
         file_recall=mean([a.file_recall for a in analyses]),
-        cosmetic_entities=sum(len(a.cosmetic_entities) for a in analyses),
-        docstring_comment_loss=sum(len(a.docstring_comment_loss) for a in analyses),
-        renamed_names=sum(len(a.renamed_names) for a in analyses),
-        stale_call_sites=sum(len(a.stale_call_sites) for a in analyses),
-        undefined_names=sum(len(a.undefined_names) for a in analyses),
+        cosmetic_entities=sum(a.cosmetic_entities for a in analyses),
+        docstring_comment_loss=sum(a.docstring_comment_loss for a in analyses),
+        renamed_names=sum(a.renamed_names for a in analyses),
+        stale_call_sites=sum(a.stale_call_sites for a in analyses),
+        undefined_names=sum(a.undefined_names for a in analyses),
     )
 
 
-def _stats(rows: list[TaskResult]) -> ScopeStats:
+def _stats(rows: list[ResultRecord]) -> ScopeStats:
     resolved = sum(r.status is Status.RESOLVED for r in rows)
     rate = round(resolved / len(rows), 4) if rows else None
     by_task: dict[str, list[bool]] = defaultdict(list)

@@ -18,7 +18,7 @@ from codebench.report.leaderboard import (
     write_leaderboard,
 )
 from codebench.report.swebench import SWEBENCH_REPORT_FILE, swebench_report, write_swebench_report
-from codebench.results import TaskResult
+from codebench.results import ResultRecord, TaskResult
 from codebench.runner import ResultStore, RunOutcome, RunSettings
 from codebench.runner.store import DamagedResult
 from codebench.tasks import load_suite
@@ -74,7 +74,9 @@ def publish_run(settings: RunSettings, outcome: RunOutcome) -> PublishedLeaderbo
     )
 
 
-def _write_swebench(board: Leaderboard, results: Sequence[TaskResult], beside: Path) -> Path:
+def _write_swebench(
+    board: Leaderboard, results: Sequence[TaskResult | ResultRecord], beside: Path
+) -> Path:
     report = swebench_report(results, [task.id for task in board.tasks], board.suite)
     return write_swebench_report(report, beside.parent / SWEBENCH_REPORT_FILE)
 
@@ -122,10 +124,10 @@ def republish(
         ResultStoreError: the directory holds no results, or damaged ones not to be skipped
             (each listed with why), or none of a task created since `since`.
     """
-    scan = ResultStore(run_dir).scan(details=False)  # the leaderboard reads no patch or log
+    scan = ResultStore(run_dir).records()  # the leaderboard reads no patch or log
     if scan.damaged and not skip_damaged:
         raise ResultStoreError(damaged_message(run_dir, scan.damaged))
-    results: list[TaskResult] = list(scan.results)
+    results: list[ResultRecord] = list(scan.records)
     if not results:
         raise ResultStoreError(f"{run_dir} holds no results (expected {run_dir}/results/...)")
     previous = run_dir / LEADERBOARD_FILE
@@ -150,8 +152,8 @@ def republish(
 
 
 def _fresh_results(
-    results: list[TaskResult], freshness: Freshness | None, run_dir: Path
-) -> tuple[list[TaskResult], DateSelection, dict[str, TaskDate | None]]:
+    results: list[ResultRecord], freshness: Freshness | None, run_dir: Path
+) -> tuple[list[ResultRecord], DateSelection, dict[str, TaskDate | None]]:
     """The results of the tasks `freshness` keeps, what it kept, and the kept tasks' dates."""
     ids = list(dict.fromkeys(sorted(r.task_id for r in results)))
     if freshness is None:

@@ -18,7 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from codebench.io import write_text_atomic
-from codebench.results import Status, TaskResult
+from codebench.results import ResultRecord, Status, TaskResult
 
 SWEBENCH_REPORT_FILE = "swebench_report.json"
 ERROR_STATUSES = frozenset(
@@ -67,7 +67,7 @@ class SwebenchReport(BaseModel):
 
 
 def swebench_report(
-    results: Iterable[TaskResult], task_ids: Iterable[str], suite: str | None = None
+    results: Iterable[TaskResult | ResultRecord], task_ids: Iterable[str], suite: str | None = None
 ) -> SwebenchReport:
     """The report of every model with a result, over `task_ids` (the run's tasks)."""
     tasks = sorted(set(task_ids))

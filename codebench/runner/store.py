@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from codebench.errors import ResultStoreError
 from codebench.io import write_text_atomic
-from codebench.results import TaskResult, without_details
+from codebench.results import CompactResult, ResultRecord, TaskResult, without_details
 
 RESULTS_DIR = "results"
 RESULT_GLOB = "*/*/sample-*.json"
@@ -34,6 +34,14 @@ class StoreScan:
     """Every result file of a run: the readable results and the damaged files, in path order."""
 
     results: tuple[TaskResult, ...]
+    damaged: tuple[DamagedResult, ...]
+
+
+@dataclass(frozen=True)
+class RecordScan:
+    """Every result file of a run as compact records, and the damaged files, in path order."""
+
+    records: tuple[ResultRecord, ...]
     damaged: tuple[DamagedResult, ...]
 
 
@@ -102,6 +110,26 @@ class ResultStore:
                 damaged.append(found)
         return StoreScan(tuple(results), tuple(damaged))
 
+    def records(self) -> RecordScan:
+        """Every result file of the run as the compact `ResultRecord` aggregates read; damaged
+        files are listed with the same reasons as `scan` gives."""
+        records: list[ResultRecord] = []
+        damaged: list[DamagedResult] = []
+        for path in sorted(self.root.glob(RESULT_GLOB)):
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                damaged.append(DamagedResult(path, f"cannot be read ({exc.strerror or exc})"))
+                continue
+            found = _record(path, data)
+            if isinstance(found, ResultRecord):
+                records.append(found)
+            else:
+                damaged.append(found)
+        return RecordScan(tuple(records), tuple(damaged))
+
     def __iter__(self) -> Iterator[TaskResult]:
         """Every readable result of the run, in path order (`scan` also lists damaged files)."""
         yield from self.scan().results
@@ -115,6 +143,17 @@ def _parse(path: Path, data: bytes, details: bool = True) -> TaskResult | Damage
     except ValidationError as exc:
         return _why_damaged(path, data, exc)
     return _misplaced(path, result) or (result if details else without_details(result))
+
+
+def _record(path: Path, data: bytes) -> ResultRecord | DamagedResult:
+    """The record of the result in `data`, validated without its test outcomes; a file that
+    fails is validated in full (`_parse`), which says why it is damaged."""
+    try:
+        compact = CompactResult.model_validate_json(data)
+    except ValidationError:
+        found = _parse(path, data, details=False)
+        return ResultRecord.of(found) if isinstance(found, TaskResult) else found
+    return _misplaced(path, compact) or ResultRecord.of(compact)
 
 
 def _why_damaged(path: Path, data: bytes, exc: ValidationError) -> DamagedResult:

@@ -131,3 +131,40 @@ def test_a_scan_without_details_keeps_what_aggregates_read(tmp_path: Path) -> No
     assert full.tests == tests and light.tests == ()
     kept = {"patch", "reply", "log_tail", "effective_patch", "tests"}
     assert light.model_dump(exclude=kept) == full.model_dump(exclude=kept)
+
+
+@pytest.mark.parametrize("damage", DAMAGES, ids=list(DAMAGES))
+def test_compact_records_report_the_same_damage_as_a_scan(tmp_path: Path, damage: str) -> None:
+    """The leaderboard reads compact records; a damaged file is listed with the same reason."""
+    store = ResultStore(tmp_path)
+    good = store.save(result("t-1", Scope.LOCAL, "m", Status.RESOLVED), "m")
+    content, _ = DAMAGES[damage]
+    if damage == "newer schema":
+        data = json.loads(good.read_text())
+        content = json.dumps({**data, "task_id": "t-2", "sample": 1, "schema_version": 2}).encode()
+    elif damage == "misplaced":
+        content = good.read_bytes()
+    assert content is not None
+    bad = store.path("t-2", "m", 1)
+    bad.parent.mkdir(parents=True)
+    bad.write_bytes(content)
+    records = store.records()
+    assert [r.task_id for r in records.records] == ["t-1"]
+    assert records.damaged == store.scan().damaged
+
+
+def test_a_leaderboard_of_records_equals_one_of_full_results(tmp_path: Path) -> None:
+    """Built from a generated run's compact records, the leaderboard is the one its full
+    results give, byte for byte."""
+    from benchmarks.leaderboard_scale import generate
+    from codebench.report import build_leaderboard, write_leaderboard
+    from tests.conftest import WHEN
+
+    generate(tmp_path, models=2, tasks=9, samples=3)
+    store = ResultStore(tmp_path)
+    full = build_leaderboard(store.scan().results, created_at=WHEN)
+    compact = build_leaderboard(store.records().records, created_at=WHEN)
+    assert compact == full
+    one = write_leaderboard(full, tmp_path / "full.json").read_bytes()
+    assert write_leaderboard(compact, tmp_path / "compact.json").read_bytes() == one
+    assert any(m.analysis.overall.stale_call_sites for m in full.models)
