@@ -18,15 +18,14 @@ Targets (issue 14): warm <= 1.5x the floor at every size, cold <= 3x at 300k; by
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
 
+from harness_overhead import task_archive
 from synthetic_repo import write_repo
 
 from codebench.grading.grade import pytest_command
@@ -34,7 +33,6 @@ from codebench.patching.render import render_diff
 from codebench.sandbox.checkout import checkout_archive
 from codebench.sandbox.image import prepare_images
 from codebench.tasks import Task, load_suite
-from codebench.tasks.tree import iter_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_FILE = "tests/test_scale.py"
@@ -71,20 +69,6 @@ def make_task(root: Path, lines: int) -> Task:
     return load_suite("scale", root)[0]
 
 
-def floor_archive(task: Task) -> bytes:
-    """The tree plus both patches, as a tar stream for `docker run -i`."""
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w") as archive:
-        files = {f"repo/{name}": data for name, data in iter_tree(task.repo_dir)}
-        files["gold.patch"] = task.gold_patch.encode()
-        files["tests.patch"] = task.tests_patch.encode()
-        for name, data in files.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            archive.addfile(info, io.BytesIO(data))
-    return buffer.getvalue()
-
-
 def floor_seconds(task: Task, image: str) -> float:
     """Wall time of the floor for one attempt."""
     command = pytest_command(task.spec.test_command, "/tmp/junit.xml", [TEST_FILE])
@@ -94,7 +78,7 @@ def floor_seconds(task: Task, image: str) -> float:
     )
     argv = ["docker", "run", "--rm", "-i", "--network", "none", image, "sh", "-c", script]
     start = time.monotonic()
-    subprocess.run(argv, input=floor_archive(task), check=True, capture_output=True)
+    subprocess.run(argv, input=task_archive(task), check=True, capture_output=True)
     return time.monotonic() - start
 
 
@@ -126,7 +110,7 @@ def measure(lines: int, samples: int, analysis: bool, image: str) -> None:
         many = run_seconds(root, samples, analysis)
         warm = (many - one) / (samples - 1)
         ours = len(checkout_archive(task.repo_dir, 1000))
-        theirs = len(floor_archive(task))
+        theirs = len(task_archive(task))
         print(
             f"{lines:>7} lines | floor {floor:6.2f} s | cold {cold:6.2f} s ({cold / floor:5.2f}x) "
             f"| new process {one:6.2f} s ({one / floor:5.2f}x) "
