@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pydantic import TypeAdapter
 
 from codebench.analysis.diffs import FileDiff
-from codebench.analysis.facts import SourceFacts, facts
+from codebench.analysis.facts import SourceFacts, facts, walk_all
 from codebench.analysis.findings import Finding, FindingKind, by_location
 from codebench.analysis.names import resolve_file
 from codebench.analysis.repo import RepoTree, per_file_kind
@@ -416,7 +416,7 @@ def _module_names(known: SourceFacts) -> set[str]:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             names.add(node.name)
         else:
-            names |= _bound_names(ast.walk(node))
+            names |= _bound_names(walk_all(node))
     return names
 
 
@@ -430,7 +430,7 @@ def _is_helper(node: ast.AST) -> bool:
 def _shape(node: ast.AST) -> list[str]:
     """A function's structure with its own names erased: node types, attributes, constants."""
     shape = []
-    for child in ast.walk(node):
+    for child in walk_all(node):
         shape.append(type(child).__name__)
         if isinstance(child, ast.Attribute):
             shape.append(child.attr)
@@ -470,9 +470,32 @@ def _function_shapes(repo: RepoTree) -> list[tuple[str, list[str]]]:
 
 def reinvented_helpers(repo: RepoTree, diffs: list[FileDiff], after: After) -> list[Finding]:
     """Functions the patch adds that are near-copies of a function that still exists, by path
-    and line."""
+    and line. The repository's function shapes are only computed when the patch adds a
+    function large enough to be a helper (most patches add none)."""
+    added = list(_added_helpers(diffs, after))
+    if not added:
+        return []
     existing = _function_shapes(repo)
     found: list[Finding] = []
+    for path, qualname, node, shape in added:
+        match = _closest(shape, existing, after)
+        if match:
+            found.append(
+                Finding(
+                    path=path,
+                    line=node.lineno,
+                    name=qualname,
+                    kind=FindingKind.REINVENTED_HELPER,
+                    detail=match,
+                )
+            )
+    return by_location(found)
+
+
+def _added_helpers(
+    diffs: list[FileDiff], after: After
+) -> Iterator[tuple[str, str, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, list[str]]]:
+    """(path, qualified name, node, shape) of each helper-sized function a patch adds."""
     for diff in diffs:
         known = after.get(diff.path)
         if known is None:
@@ -480,20 +503,8 @@ def reinvented_helpers(repo: RepoTree, diffs: list[FileDiff], after: After) -> l
         old_names = set(facts(diff.old).nodes) if diff.old else set()
         for qualname, node in known.definitions:
             shape = _shape(node) if qualname not in old_names and _is_helper(node) else []
-            if len(shape) < HELPER_MIN_NODES:
-                continue
-            match = _closest(shape, existing, after)
-            if match:
-                found.append(
-                    Finding(
-                        path=diff.path,
-                        line=node.lineno,
-                        name=qualname,
-                        kind=FindingKind.REINVENTED_HELPER,
-                        detail=match,
-                    )
-                )
-    return by_location(found)
+            if len(shape) >= HELPER_MIN_NODES:
+                yield diff.path, qualname, node, shape
 
 
 def _closest(shape: list[str], existing: list[tuple[str, list[str]]], after: After) -> str | None:

@@ -44,8 +44,7 @@ _per_file_kinds: dict[str, PerFileKind] = {}
 def per_file_kind(
     kind: str, applies: Callable[[str], bool], compute: Callable[[SourceFacts], T]
 ) -> None:
-    """Declare a per-file kind: `RepoTree.per_file(kind)` then computes it once per file text.
-    A file new to the cache is parsed once for every declared kind that applies to it."""
+    """Declare a per-file kind: `RepoTree.per_file(kind)` then computes it once per file text."""
     _per_file_kinds[kind] = PerFileKind(kind, applies, compute)
 
 
@@ -96,7 +95,7 @@ class RepoTree:
             key = (kind, self.file_digests[path].hex())
             value = _file_cache.get(key)
             if value is None:
-                value = _summarise(path, text, key[1], kind)
+                value = _summarise(text, key[1], kind)
             found[path] = value
         return found
 
@@ -126,18 +125,12 @@ class RepoTree:
         return value
 
 
-def _summarise(path: str, text: str, sha: str, wanted: str) -> object:
-    """The per-file kind `wanted` of a file, and every other declared kind that applies to it
-    and is not cached yet, from one parse of `text` that is not kept (a repository's files
-    are many; their summaries are small)."""
-    known = uncached_facts(text)
-    value: object = None
-    for spec in _per_file_kinds.values():
-        if spec.kind == wanted or (spec.applies(path) and (spec.kind, sha) not in _file_cache):
-            computed = spec.compute(known)
-            _file_cache.put((spec.kind, sha), computed)
-            if spec.kind == wanted:
-                value = computed
+def _summarise(text: str, sha: str, wanted: str) -> object:
+    """The per-file kind `wanted` of a file, from a parse of `text` that is not kept (a
+    repository's files are many; their summaries are small). Only that kind: the others are
+    not always needed (function shapes only for a patch that adds a function)."""
+    value = _per_file_kinds[wanted].compute(uncached_facts(text))
+    _file_cache.put((wanted, sha), value)
     return value
 
 

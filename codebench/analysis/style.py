@@ -16,15 +16,15 @@ from __future__ import annotations
 import ast
 import math
 import re
-import tokenize
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from codebench.analysis.diffs import FileDiff
-from codebench.analysis.facts import SourceFacts, facts
+from codebench.analysis.facts import SourceFacts, facts, walk_all
+from codebench.analysis.layout import Observation, layout_observations
 from codebench.analysis.repo import RepoTree, per_file_kind
 from codebench.patching import is_test_path
 
@@ -33,7 +33,6 @@ CONFIDENT = 0.8  # a convention followed by a smaller share of the repository is
 SENTINEL_DUNDERS = frozenset({"__repr__", "__bool__", "__reduce__", "__copy__", "__deepcopy__"})
 LONG_LINE = "line_length"
 LINE_LENGTH_FLOOR = 79  # a line within PEP 8's limit never counts as too long
-Observation = tuple[str, str]  # (convention, value)
 
 
 class ConventionProfile(BaseModel):
@@ -85,57 +84,6 @@ def _docstring_style(doc: str) -> str:
     if re.search(r"^\s*(Args|Returns|Raises|Yields):\s*$", doc, re.M):
         return "google"
     return "plain"
-
-
-def _docstring_starts(known: SourceFacts) -> set[tuple[int, int]]:
-    """Where each module, class and function docstring starts (line, column): docstrings
-    follow their own habit, not the string quotes' (a one-line `"Return x."` in a
-    single-quoted repository is the itertools recipes' style, not drift)."""
-    starts = set()
-    for node in known.walked:
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
-            first = node.body[0] if node.body else None
-            if isinstance(first, ast.Expr) and _is_str(first.value):
-                starts.add((first.value.lineno, first.value.col_offset))
-    return starts
-
-
-def _token_observations(known: SourceFacts, keep: set[int] | None) -> Iterator[Observation]:
-    previous_indent = ""
-    docstrings = _docstring_starts(known)
-    try:
-        for token in known.tokens:
-            line = token.start[0]
-            if token.type == tokenize.INDENT:
-                unit = (
-                    token.string[len(previous_indent) :]
-                    if token.string.startswith(previous_indent)
-                    else token.string
-                )
-                previous_indent = token.string
-                if keep is None or line in keep:
-                    yield "indentation", "tab" if "\t" in unit else f"{len(unit)} spaces"
-            elif token.type == tokenize.DEDENT:
-                previous_indent = token.line[: len(token.line) - len(token.line.lstrip())]
-            elif token.type == tokenize.STRING and (keep is None or line in keep):
-                quote = None if token.start in docstrings else _quote_of(token.string)
-                if quote:
-                    yield "quotes", quote
-    except (tokenize.TokenError, SyntaxError, IndentationError):
-        return
-
-
-def _quote_of(literal: str) -> str | None:
-    body = literal.lstrip("rbufRBUF")
-    if body[:3] in ('"""', "'''"):
-        return None  # docstrings and block strings follow their own habit
-    quote = body[:1]
-    inner = body[1:-1]
-    if quote == "'" and '"' not in inner:
-        return "single"
-    if quote == '"' and "'" not in inner:
-        return "double"
-    return None
 
 
 def _naming_case(name: str) -> str | None:
@@ -232,7 +180,7 @@ def naming_context(
         id(node)
         for statement in _module_statements(tree.body)
         if isinstance(statement, ast.Assign | ast.AnnAssign | ast.AugAssign)
-        for node in ast.walk(statement)
+        for node in walk_all(statement)
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
     }
     nodes = ast.walk(tree) if walked is None else walked
@@ -276,29 +224,53 @@ def _function_observations(node: ast.FunctionDef | ast.AsyncFunctionDef) -> Iter
     yield "type_hints", "annotated" if hinted else "unannotated"
 
 
-def _node_observations(node: ast.AST, context: NamingContext) -> Iterator[Observation]:
+def _definition_observations(node: ast.AST, context: NamingContext) -> Iterator[Observation]:
     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
         yield from _function_observations(node)
-    elif isinstance(node, ast.ClassDef):
-        if id(node) not in context.sentinels:
-            yield from _naming("naming.class", node.name)
-    elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+    elif isinstance(node, ast.ClassDef) and id(node) not in context.sentinels:
+        yield from _naming("naming.class", node.name)
+    doc = ast.get_docstring(node, clean=False)  # type: ignore[arg-type]
+    if doc and "\n" in doc.strip():
+        yield "docstrings", _docstring_style(doc)
+
+
+def _store_observations(node: ast.AST, context: NamingContext) -> Iterator[Observation]:
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
         yield from _name_observations(node, context)
-    elif isinstance(node, ast.Import):
+
+
+def _import_observations(node: ast.AST, context: NamingContext) -> Iterator[Observation]:
+    if isinstance(node, ast.Import):
         yield "imports.form", "import module"
     elif isinstance(node, ast.ImportFrom):
         yield "imports.form", "from module import name"
         yield "imports.relative", "relative" if node.level else "absolute"
-    elif isinstance(node, ast.JoinedStr):
+
+
+def _format_observations(node: ast.AST, context: NamingContext) -> Iterator[Observation]:
+    if isinstance(node, ast.JoinedStr):
         yield "string_format", "f-string"
     elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and _is_str(node.left):
         yield "string_format", "percent"
     elif _is_str_format_call(node):
         yield "string_format", "str.format"
-    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Module):
-        doc = ast.get_docstring(node, clean=False)
-        if doc and "\n" in doc.strip():
-            yield "docstrings", _docstring_style(doc)
+
+
+NodeObserver = Callable[[ast.AST, NamingContext], Iterator[Observation]]
+# by node type: most nodes (loads, constants, operators) observe nothing and are skipped at
+# the cost of one dict lookup, not a chain of isinstance checks
+_OBSERVERS: dict[type[ast.AST], NodeObserver] = {
+    ast.Module: _definition_observations,
+    ast.FunctionDef: _definition_observations,
+    ast.AsyncFunctionDef: _definition_observations,
+    ast.ClassDef: _definition_observations,
+    ast.Name: _store_observations,
+    ast.Import: _import_observations,
+    ast.ImportFrom: _import_observations,
+    ast.JoinedStr: _format_observations,
+    ast.BinOp: _format_observations,
+    ast.Call: _format_observations,
+}
 
 
 def _is_str_format_call(node: ast.AST) -> bool:
@@ -320,12 +292,12 @@ def observations(source: str, keep: set[int] | None = None) -> list[Observation]
 
 
 def _observations(known: SourceFacts, keep: set[int] | None = None) -> list[Observation]:
-    found = list(_token_observations(known, keep))
+    found = list(layout_observations(known, keep))
     context = naming_context(known.tree, known.walked)
     for node in known.walked:
-        line = getattr(node, "lineno", 1)
-        if keep is None or line in keep:
-            found.extend(_node_observations(node, context))
+        observer = _OBSERVERS.get(type(node))
+        if observer is not None and (keep is None or getattr(node, "lineno", 1) in keep):
+            found.extend(observer(node, context))
     return found
 
 

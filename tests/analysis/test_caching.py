@@ -79,7 +79,10 @@ def test_a_snapshot_one_file_apart_recomputes_only_that_file(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     calls = count_per_file_calls(monkeypatch)
-    patched = {**FILES, "pkg/mod0.py": FILES["pkg/mod0.py"] + "\n\ndef added():\n    return 1\n"}
+    helper = "\n\ndef added(values, bound):\n    kept = [v for v in values if v < bound]\n" + (
+        "    return sum(kept) + len(kept) * 2\n"
+    )
+    patched = {**FILES, "pkg/mod0.py": FILES["pkg/mod0.py"] + helper}
     patch = render_diff(FILES, patched)
     first = analyze(RepoTree(FILES), patch, patch)
     assert sorted(calls[FILE_STYLE]) == sorted(t for p, t in FILES.items() if p.startswith("pkg/"))
@@ -97,6 +100,19 @@ def test_a_snapshot_one_file_apart_recomputes_only_that_file(
     calls[FILE_SHAPES].clear()
     analyze(RepoTree(following), patch, patch)
     assert calls == {FILE_STYLE: [], FILE_SHAPES: []}  # warm: nothing recomputed
+
+
+def test_function_shapes_wait_for_a_patch_that_adds_a_helper(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The repository's function shapes (a walk of every function of every file) serve only
+    the reinvented-helper check: a patch adding no helper-sized function needs none."""
+    calls = count_per_file_calls(monkeypatch)
+    patched = {**FILES, "pkg/mod0.py": FILES["pkg/mod0.py"] + "\n\ndef added():\n    return 1\n"}
+    analysis = analyze(RepoTree(FILES), render_diff(FILES, patched), render_diff(FILES, patched))
+    assert calls[FILE_SHAPES] == []
+    assert calls[FILE_STYLE]  # the style profile is still made
+    assert analysis.reinvented_helpers == []
 
 
 def test_a_bounded_cache_evicts_the_least_recently_used() -> None:
@@ -135,6 +151,7 @@ def test_a_file_cache_past_its_bound_recomputes_evicted_files(
     calls = count_per_file_calls(monkeypatch)
     tree = RepoTree({f"m{i}.py": f"X_{i} = {i}\n" for i in range(3)})
     tree.per_file(FILE_STYLE)
+    tree.per_file(FILE_SHAPES)
     assert len(repo._file_cache) == 4  # 3 files x 2 kinds, bounded to 4
     tree.per_file(FILE_STYLE)
     assert len(calls[FILE_STYLE]) > 3  # evicted files were computed again
