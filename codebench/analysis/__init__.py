@@ -1,7 +1,7 @@
 """Analysis of how a patch edits: edited entities and scope, irrelevant edits against the gold
 patch, style drift against the repository's own conventions, and cross-file context."""
 
-from codebench.analysis.analyze import EditAnalysis, analyze
+from codebench.analysis.analyze import EditAnalysis, analyze, prepare_snapshot
 from codebench.analysis.diffs import AnalysisInputError
 from codebench.analysis.entities import Entity, changed_entities, classify_scope
 from codebench.analysis.failure import AnalysisFailure
@@ -21,4 +21,5 @@ __all__ = [
     "analyze",
     "changed_entities",
     "classify_scope",
+    "prepare_snapshot",
 ]

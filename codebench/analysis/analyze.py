@@ -23,7 +23,7 @@ from codebench.analysis.findings import Finding, FindingKind, by_location
 from codebench.analysis.hygiene import cosmetic_entities, docstring_comment_loss, renamed_names
 from codebench.analysis.repo import RepoTree
 from codebench.analysis.scope import excess_edit_distance, out_of_scope_churn, precision_recall
-from codebench.analysis.style import ConventionDrift, style_drift
+from codebench.analysis.style import ConventionDrift, repo_profile, style_drift
 from codebench.analysis.version import ANALYSIS_VERSION
 from codebench.patching import is_test_path
 from codebench.tasks.schema import Scope
@@ -69,6 +69,12 @@ def split_tests(diffs: list[FileDiff]) -> tuple[list[FileDiff], list[FileDiff]]:
     """(code files, test files) of a patch, test files as `is_test_path` decides."""
     code = [d for d in diffs if not is_test_path(d.path)]
     return code, [d for d in diffs if is_test_path(d.path)]
+
+
+def prepare_snapshot(repo: RepoTree) -> None:
+    """Compute, into the caches, what every analysis of a patch to `repo` needs from the
+    starting tree alone (its style profile), so that it can be done ahead, beside grading."""
+    repo_profile(repo)
 
 
 def analyze(

@@ -454,7 +454,10 @@ def file_shapes(known: SourceFacts) -> tuple[tuple[str, list[str]], ...]:
 
 
 FILE_SHAPES = "file-shapes"
-per_file_kind(FILE_SHAPES, lambda path: True, file_shapes)
+FILE_SHAPES_CODEC: TypeAdapter[tuple[tuple[str, list[str]], ...]] = TypeAdapter(
+    tuple[tuple[str, list[str]], ...]
+)
+per_file_kind(FILE_SHAPES, lambda path: True, file_shapes, FILE_SHAPES_CODEC)
 
 
 def _function_shapes(repo: RepoTree) -> list[tuple[str, list[str]]]:

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
+from codebench.analysis import filestore
 from codebench.analysis.facts import SourceFacts, uncached_facts
 from codebench.analysis.version import ANALYSIS_VERSION
 from codebench.io import write_bytes_atomic
@@ -34,6 +35,7 @@ class PerFileKind:
     kind: str
     applies: Callable[[str], bool]
     compute: Callable[[SourceFacts], Any]
+    codec: TypeAdapter[Any] | None = None  # with one, also kept on disk across processes
 
 
 _cache: BoundedCache[tuple[str, str], object] = BoundedCache(CACHED_TREE_RESULTS)
@@ -42,10 +44,14 @@ _per_file_kinds: dict[str, PerFileKind] = {}
 
 
 def per_file_kind(
-    kind: str, applies: Callable[[str], bool], compute: Callable[[SourceFacts], T]
+    kind: str,
+    applies: Callable[[str], bool],
+    compute: Callable[[SourceFacts], T],
+    codec: TypeAdapter[T] | None = None,
 ) -> None:
-    """Declare a per-file kind: `RepoTree.per_file(kind)` then computes it once per file text."""
-    _per_file_kinds[kind] = PerFileKind(kind, applies, compute)
+    """Declare a per-file kind: `RepoTree.per_file(kind)` then computes it once per file text
+    (with `codec`, once per file text for every process: kept on disk)."""
+    _per_file_kinds[kind] = PerFileKind(kind, applies, compute, codec)
 
 
 @dataclass(frozen=True)
@@ -86,18 +92,25 @@ class RepoTree:
 
     def per_file(self, kind: str) -> dict[str, Any]:
         """Path -> the per-file `kind` (see `per_file_kind`) of every Python file it applies
-        to, in the order of `files`; each computed once per distinct text (bounded LRU)."""
+        to, in the order of `files`; each computed once per distinct text (bounded LRU, and
+        on disk for a kind with a codec)."""
         spec = _per_file_kinds[kind]
-        found: dict[str, Any] = {}
-        for path, text in self.files.items():
-            if not path.endswith(".py") or not spec.applies(path):
-                continue
-            key = (kind, self.file_digests[path].hex())
-            value = _file_cache.get(key)
+        shas = {
+            path: self.file_digests[path].hex()
+            for path in self.files
+            if path.endswith(".py") and spec.applies(path)
+        }
+        known: dict[str, Any] = {}
+        missing: dict[str, str] = {}  # sha -> text
+        for path, sha in shas.items():
+            value = _file_cache.get((kind, sha))
             if value is None:
-                value = _summarise(text, key[1], kind)
-            found[path] = value
-        return found
+                missing.setdefault(sha, self.files[path])
+            else:
+                known[sha] = value
+        if missing:
+            known.update(_summaries(spec, missing))
+        return {path: known[sha] for path, sha in shas.items()}
 
     def python_sources(self, *, include_tests: bool = True) -> dict[str, str]:
         """The Python files, optionally without test files."""
@@ -125,13 +138,22 @@ class RepoTree:
         return value
 
 
-def _summarise(text: str, sha: str, wanted: str) -> object:
-    """The per-file kind `wanted` of a file, from a parse of `text` that is not kept (a
-    repository's files are many; their summaries are small). Only that kind: the others are
-    not always needed (function shapes only for a patch that adds a function)."""
-    value = _per_file_kinds[wanted].compute(uncached_facts(text))
-    _file_cache.put((wanted, sha), value)
-    return value
+def _summaries(spec: PerFileKind, texts: dict[str, str]) -> dict[str, Any]:
+    """sha -> the kind `spec` of each text, from the disk where kept, else computed from a
+    parse that is not kept (a repository's files are many; their summaries are small), and
+    kept. Only that kind: the others are not always needed (function shapes only for a patch
+    that adds a function)."""
+    database = filestore.database_path(cache_dir())
+    stored = filestore.load(database, spec.kind, list(texts), spec.codec) if spec.codec else {}
+    computed = {
+        sha: spec.compute(uncached_facts(text)) for sha, text in texts.items() if sha not in stored
+    }
+    if spec.codec is not None:
+        filestore.store(database, spec.kind, computed, spec.codec)
+    values = stored | computed
+    for sha, value in values.items():
+        _file_cache.put((spec.kind, sha), value)
+    return values
 
 
 def forget_repositories() -> None:

@@ -325,7 +325,7 @@ def file_style(known: SourceFacts) -> FileStyle:
 
 
 FILE_STYLE = "file-style"
-per_file_kind(FILE_STYLE, lambda path: not is_test_path(path), file_style)
+per_file_kind(FILE_STYLE, lambda path: not is_test_path(path), file_style, TypeAdapter(FileStyle))
 
 
 def _compute_profile(repo: RepoTree) -> dict[str, ConventionProfile]:

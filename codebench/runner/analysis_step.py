@@ -7,6 +7,7 @@ caches for the whole run. Anything wrong with the process falls back to analysin
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import threading
@@ -15,24 +16,50 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from codebench.analysis import ANALYSIS_VERSION, AnalysisFailure, EditAnalysis, RepoTree, analyze
+from codebench.analysis import (
+    ANALYSIS_VERSION,
+    AnalysisFailure,
+    EditAnalysis,
+    RepoTree,
+    analyze,
+    prepare_snapshot,
+)
+from codebench.lru import BoundedCache
 from codebench.results import TaskResult
 from codebench.tasks import Scope, Task
 
-_trees: dict[tuple[Path, str], RepoTree] = {}
+CACHED_TREES = 8  # starting trees kept by the worker: each holds every text of a repository
+_trees: BoundedCache[tuple[Path, str], RepoTree] = BoundedCache(CACHED_TREES)
 _lock = threading.Lock()
 _pool: Executor | None = None
 
 
 def _tree(repo_dir: Path, content_hash: str) -> RepoTree:
     key = (repo_dir, content_hash)
-    with _lock:
-        tree = _trees.get(key)
+    tree = _trees.get(key)
     if tree is None:
         tree = RepoTree.from_dir(repo_dir)
-        with _lock:
-            _trees[key] = tree
+        _trees.put(key, tree)
     return tree
+
+
+def _prepare(repo_dir: Path, content_hash: str) -> None:
+    """Everything of an analysis that depends on the starting tree alone, into the worker's
+    caches (and the disk's): a cold repository costs its analysis most of its time."""
+    try:
+        prepare_snapshot(_tree(repo_dir, content_hash))
+    except Exception:  # a failure here shows again, and is recorded, in the analysis itself
+        return
+
+
+def prefetch_analysis(task: Task) -> None:
+    """Start on the task's starting tree in the worker process, while the sandbox grades the
+    patch (nothing without a worker: in-thread analysis would only delay the grading)."""
+    pool = _pool
+    if pool is None:
+        return
+    with contextlib.suppress(BrokenProcessPool, RuntimeError, OSError):
+        pool.submit(_prepare, task.repo_dir, task.content_hash)
 
 
 def _analyse(

@@ -15,7 +15,7 @@ from codebench.errors import ModelError, NotSubmittedError
 from codebench.models import Model, Proposal, TaskView
 from codebench.patching import patch_sha256
 from codebench.results import RETRIED_STATUSES, Evaluation, ResultKey, Status, TaskResult
-from codebench.runner.analysis_step import needs_analysis, with_analysis
+from codebench.runner.analysis_step import needs_analysis, prefetch_analysis, with_analysis
 from codebench.runner.evaluate import SandboxSettings, evaluate_patch
 from codebench.runner.store import ResultStore
 from codebench.tasks import Task
@@ -82,6 +82,8 @@ def attempt(
         # a provider failure now must not replace an answer already graded for this task (a
         # task no longer submitted must: the stored answer is one the model does not give now)
         return AttemptOutcome(stored, reused=True)
+    if failure is None and item.analyse:
+        prefetch_analysis(task)  # the worker reads the starting tree while the sandbox runs
     evaluation = failure or _evaluate(task, proposal, settings)
     if stop.is_set():
         raise RunCancelledError

@@ -61,8 +61,11 @@ def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     forget_repositories()
 
 
-def count_per_file_calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
-    """The texts each per-file kind is computed for, from now on."""
+def count_per_file_calls(
+    monkeypatch: pytest.MonkeyPatch, on_disk: bool = True
+) -> dict[str, list[str]]:
+    """The texts each per-file kind is computed for, from now on (`on_disk=False`: kept in
+    memory only)."""
     seen: dict[str, list[str]] = {FILE_STYLE: [], FILE_SHAPES: []}
     for kind, texts in seen.items():
         spec = repo._per_file_kinds[kind]
@@ -71,7 +74,8 @@ def count_per_file_calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]
             texts.append(known.source)
             return compute(known)
 
-        monkeypatch.setitem(repo._per_file_kinds, kind, PerFileKind(kind, spec.applies, counting))
+        counted = PerFileKind(kind, spec.applies, counting, spec.codec if on_disk else None)
+        monkeypatch.setitem(repo._per_file_kinds, kind, counted)
     return seen
 
 
@@ -148,7 +152,7 @@ def test_a_file_cache_past_its_bound_recomputes_evicted_files(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(repo, "_file_cache", BoundedCache(4))
-    calls = count_per_file_calls(monkeypatch)
+    calls = count_per_file_calls(monkeypatch, on_disk=False)
     tree = RepoTree({f"m{i}.py": f"X_{i} = {i}\n" for i in range(3)})
     tree.per_file(FILE_STYLE)
     tree.per_file(FILE_SHAPES)
@@ -221,3 +225,60 @@ def test_the_profile_and_shapes_of_a_tree_are_the_fold_of_its_files(
     tree = make()
     assert list(repo_profile(tree).items()) == list(old_profile(tree).items())
     assert _function_shapes(tree) == old_shapes(tree)
+
+
+def test_a_new_process_reads_per_file_summaries_from_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 14: a new process on a mined commit's snapshot recomputed every file, since only
+    whole-tree results were kept on disk: now only the files it has not seen."""
+    calls = count_per_file_calls(monkeypatch)
+    RepoTree(FILES).per_file(FILE_STYLE)
+    forget_repositories()  # what a new process starts with
+    calls[FILE_STYLE].clear()
+    changed = FILES["pkg/mod3.py"].replace("total = 0", "total = 2")
+    profile = repo_profile(RepoTree({**FILES, "pkg/mod3.py": changed}))
+    assert calls[FILE_STYLE] == [changed]
+    assert profile == old_profile(RepoTree({**FILES, "pkg/mod3.py": changed}))
+
+
+def test_a_damaged_summary_database_costs_time_not_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from codebench.analysis import filestore
+
+    database = filestore.database_path(repo.cache_dir())
+    database.parent.mkdir(parents=True)
+    database.write_bytes(b"this is not a database" * 100)
+    expected = old_profile(RepoTree(FILES))
+    assert repo_profile(RepoTree(FILES)) == expected
+    assert database.with_suffix(".damaged").exists()  # set aside for a fresh start
+    forget_repositories()
+    calls = count_per_file_calls(monkeypatch)
+    assert repo._per_file_kinds[FILE_STYLE].codec is not None
+    RepoTree(FILES).per_file(FILE_STYLE)
+    assert calls[FILE_STYLE] == []  # the first analysis wrote a fresh database
+
+
+def test_a_stored_summary_that_does_not_decode_is_computed_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sqlite3
+
+    from codebench.analysis import filestore
+
+    RepoTree(FILES).per_file(FILE_STYLE)
+    database = filestore.database_path(repo.cache_dir())
+    with sqlite3.connect(database) as connection:
+        connection.execute("UPDATE summaries SET value = ?", (b"\x00garbage",))
+    forget_repositories()
+    calls = count_per_file_calls(monkeypatch)
+    assert repo_profile(RepoTree(FILES)) == old_profile(RepoTree(FILES))
+    assert len(calls[FILE_STYLE]) == 6  # every non-test Python file, pkg/__init__.py included
+
+
+def test_an_unusable_cache_directory_costs_time_not_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache directory should be")
+    monkeypatch.setenv("CODEBENCH_CACHE_DIR", str(blocked))
+    assert repo_profile(RepoTree(FILES)) == old_profile(RepoTree(FILES))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 import codebench.runner.analysis_step as step
-from codebench.analysis import ANALYSIS_VERSION, AnalysisFailure, EditAnalysis
+from codebench.analysis import ANALYSIS_VERSION, AnalysisFailure, EditAnalysis, RepoTree
 from codebench.results import ResultKey, Status, TaskResult
 from codebench.runner.analysis_step import analyse_patch, needs_analysis, with_analysis
 from codebench.tasks import Task
@@ -130,3 +132,26 @@ def test_a_failure_of_another_analyzer_version_is_retried(mini_tasks: dict[str, 
     assert not needs_analysis(stored.model_copy(update={"analysis_failure": current}))
     redone = with_analysis(task, stored)
     assert isinstance(redone.analysis, EditAnalysis) and redone.analysis_failure is None
+
+
+def test_the_worker_prepares_the_starting_tree_while_the_sandbox_runs(
+    mini_tasks: dict[str, Task], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14: a cold repository's analysis waited for the grading to end; now the worker
+    computes the style profile as soon as the attempt has a patch to grade."""
+    monkeypatch.setenv("CODEBENCH_CACHE_DIR", str(tmp_path))
+    task = mini_tasks["mini-div-zero"]
+    missing = dataclasses.replace(task, repo_dir=tmp_path / "gone")
+    step.prefetch_analysis(task)  # no worker: nothing happens
+    assert not list(tmp_path.rglob("style-profile-*"))
+    step.start_analysis_process()
+    try:
+        step.prefetch_analysis(missing)  # a tree that cannot be read costs nothing here
+        step.prefetch_analysis(task)
+        assert step._pool is not None
+        assert step._pool.submit(int).result(timeout=120) == 0  # queued after both
+    finally:
+        step.stop_analysis_process()
+    digest = RepoTree.from_dir(task.repo_dir).digest
+    made = {p.name for p in tmp_path.rglob("style-profile-*")}
+    assert f"style-profile-v{ANALYSIS_VERSION}-{digest}.json" in made
