@@ -56,6 +56,10 @@ def attempt(
     and a failing store propagate.
     """
     task, model = item.task, item.model
+    stored = store.load(task.id, model.slug, item.sample)
+    if item.analyse and not _likely_reused(stored, task):
+        # the worker reads the starting tree while the model answers and the sandbox grades
+        prefetch_analysis(task)
     start = time.monotonic()
     proposal, failure = _propose(item)
     model_seconds = proposal.seconds or time.monotonic() - start
@@ -65,7 +69,6 @@ def attempt(
         image_id=settings.image_for(task),
         harness_version=HARNESS_VERSION,
     )
-    stored = store.load(task.id, model.slug, item.sample)
     reusable = (
         stored is not None
         and stored.key == key
@@ -82,8 +85,6 @@ def attempt(
         # a provider failure now must not replace an answer already graded for this task (a
         # task no longer submitted must: the stored answer is one the model does not give now)
         return AttemptOutcome(stored, reused=True)
-    if failure is None and item.analyse:
-        prefetch_analysis(task)  # the worker reads the starting tree while the sandbox runs
     evaluation = failure or _evaluate(task, proposal, settings)
     if stop.is_set():
         raise RunCancelledError
@@ -92,6 +93,17 @@ def attempt(
         result = _analysed(task, result)
     store.save(result, model.slug)
     return AttemptOutcome(result, reused=False)
+
+
+def _likely_reused(stored: TaskResult | None, task: Task) -> bool:
+    """A stored result of this task's content, analysed by this analyzer and not to be
+    retried: the attempt will most likely reuse it (unless the model's patch changed)."""
+    return (
+        stored is not None
+        and stored.key.task_hash == task.content_hash
+        and stored.status not in RETRIED_STATUSES
+        and not needs_analysis(stored)
+    )
 
 
 def _propose(item: WorkItem) -> tuple[Proposal, Evaluation | None]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
 import tarfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -11,6 +13,7 @@ import pytest
 
 from codebench.lru import BoundedCache
 from codebench.sandbox import checkout
+from codebench.sandbox.base import INIT_REPO_SCRIPT
 from codebench.sandbox.checkout import ARCHIVES_CACHED, checkout_archive, checkouts_root
 
 
@@ -153,3 +156,46 @@ def test_an_unwritable_cache_folder_costs_nothing_but_speed(
     monkeypatch.setenv("CODEBENCH_CHECKOUTS", str(blocker / "kept"))
     (tmp_path / "a.py").write_text("A = 1\n")
     assert members(checkout_archive(tmp_path, 1000))["a.py"] == (1000, b"A = 1\n")
+
+
+NASTY_TREE = {
+    "plain.py": b"X = 1\n",
+    "with space/and 'quote'.py": b"Y = 2",  # no final newline
+    'dq"name.txt': b"",
+    "back\\slash.txt": b"\x00\x01binary\xff",
+    "\u00fcn\u00efc\u00f6de/\u65e5\u672c.py": "Z = '\u00e9'\n".encode(),
+    "tab\tname.txt": b"t\n",
+    "deep/a/b/c/d.py": b"D = 4\n",
+}
+
+
+def _commit_of(work: Path) -> str:
+    done = subprocess.run(
+        ["git", "rev-parse", "base"], cwd=work, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+@pytest.mark.parametrize("tree", [NASTY_TREE, {}], ids=["nasty names", "empty"])
+def test_the_base_commit_is_the_one_the_sandbox_script_makes(
+    tmp_path: Path, commits: list[object], tree: dict[str, bytes]
+) -> None:
+    """The host builds the commit with fast-import (issue 14: writing the tree out, `git add`
+    and `repack` took 15 s at 300k lines): the same commit id as `INIT_REPO_SCRIPT` on the
+    same files, and a work tree git finds clean once unpacked."""
+    source, expected, unpacked = tmp_path / "src", tmp_path / "expected", tmp_path / "out"
+    for root in (source, expected, unpacked):
+        root.mkdir()
+    for name, data in tree.items():
+        for root in (source, expected):
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_bytes(data)
+    env = {**os.environ, **checkout.GIT_ENV}
+    subprocess.run(["sh", "-c", INIT_REPO_SCRIPT], cwd=expected, env=env, check=True)
+    with tarfile.open(fileobj=io.BytesIO(checkout_archive(source, os.getuid()))) as tar:
+        tar.extractall(unpacked, filter="tar")
+    assert _commit_of(unpacked) == _commit_of(expected)
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "-z"], cwd=unpacked, capture_output=True, check=True
+    )
+    assert status.stdout == b""
