@@ -6,7 +6,7 @@ import contextlib
 import hashlib
 import os
 import subprocess
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -90,15 +90,16 @@ class RepoTree:
             sha.update(path.encode() + b"\0" + self.file_digests[path])
         return sha.hexdigest()
 
-    def per_file(self, kind: str) -> dict[str, Any]:
+    def per_file(self, kind: str, among: Collection[str] | None = None) -> dict[str, Any]:
         """Path -> the per-file `kind` (see `per_file_kind`) of every Python file it applies
-        to, in the order of `files`; each computed once per distinct text (bounded LRU, and
-        on disk for a kind with a codec)."""
+        to (of those `among`, when given), in the order of `files`; each computed once per
+        distinct text (bounded LRU, and on disk for a kind with a codec)."""
         spec = _per_file_kinds[kind]
+        chosen = self.files if among is None else set(among)
         shas = {
             path: self.file_digests[path].hex()
             for path in self.files
-            if path.endswith(".py") and spec.applies(path)
+            if path in chosen and path.endswith(".py") and spec.applies(path)
         }
         known: dict[str, Any] = {}
         missing: dict[str, str] = {}  # sha -> text

@@ -14,6 +14,7 @@ Naming knows the names that follow their own habit: sentinels (`_MISSING = objec
 from __future__ import annotations
 
 import ast
+import hashlib
 import math
 import re
 from collections import Counter
@@ -28,6 +29,7 @@ from codebench.analysis.layout import Observation, layout_observations
 from codebench.analysis.repo import RepoTree, per_file_kind
 from codebench.patching import is_test_path
 
+PROFILE_CHARS = 2_000_000  # about 60k lines: a larger repository's profile reads a sample
 MIN_OBSERVATIONS = 3  # a convention seen fewer times in the repository is not a convention
 CONFIDENT = 0.8  # a convention followed by a smaller share of the repository is not a convention
 SENTINEL_DUNDERS = frozenset({"__repr__", "__bool__", "__reduce__", "__copy__", "__deepcopy__"})
@@ -328,11 +330,28 @@ FILE_STYLE = "file-style"
 per_file_kind(FILE_STYLE, lambda path: not is_test_path(path), file_style, TypeAdapter(FileStyle))
 
 
+def profile_files(repo: RepoTree) -> list[str]:
+    """The files the profile reads: every non-test Python file, or, past `PROFILE_CHARS` of
+    them, the files first by the SHA-256 of their path up to that size (in tree order). A
+    habit kept across a repository shows as well in 2 MB of it, whatever its size; the same
+    paths are chosen in every snapshot, so the next commit's profile reads what it changed."""
+    candidates = [p for p in repo.files if p.endswith(".py") and not is_test_path(p)]
+    if sum(len(repo.files[p]) for p in candidates) <= PROFILE_CHARS:
+        return candidates
+    chosen, size = set(), 0
+    for path in sorted(candidates, key=lambda p: hashlib.sha256(p.encode()).digest()):
+        if size >= PROFILE_CHARS:
+            break
+        chosen.add(path)
+        size += len(repo.files[path])
+    return [p for p in candidates if p in chosen]
+
+
 def _compute_profile(repo: RepoTree) -> dict[str, ConventionProfile]:
-    """The fold of the per-file observations of the non-test Python files, in tree order."""
+    """The fold of the per-file observations of `profile_files`, in tree order."""
     counts: dict[str, Counter[str]] = {}
     lengths: Counter[int] = Counter()
-    for style in repo.per_file(FILE_STYLE).values():
+    for style in repo.per_file(FILE_STYLE, profile_files(repo)).values():
         for convention, value, number in style.counts:
             counts.setdefault(convention, Counter())[value] += number
         lengths.update(dict(style.lengths))
@@ -347,17 +366,32 @@ def _compute_profile(repo: RepoTree) -> dict[str, ConventionProfile]:
             observations=total,
         )
     if lengths:
-        # p95 describes the habit; the limit is the longest line the repository has (or 79)
+        # p95 describes the habit; the limit is the longest line the repository has (or 79),
+        # read off every file: one long line is not a habit a sample shows
         total = sum(lengths.values())
         p95 = _nth(sorted(lengths.items()), math.ceil(0.95 * total))
         profile[LONG_LINE] = ConventionProfile(
             convention=LONG_LINE,
-            dominant=f"<= {max(max(lengths), LINE_LENGTH_FLOOR)}",
+            dominant=f"<= {max(_longest_line(repo), LINE_LENGTH_FLOOR)}",
             consistency=1.0,
             observations=total,
             note=f"p95 {p95}",
         )
     return profile
+
+
+def _longest_line(repo: RepoTree) -> int:
+    """The length of the longest non-blank line of the non-test Python files."""
+    return max(
+        (
+            len(line)
+            for path, text in repo.files.items()
+            if path.endswith(".py") and not is_test_path(path)
+            for line in text.splitlines()
+            if line.strip()
+        ),
+        default=0,
+    )
 
 
 def _nth(counted: list[tuple[int, int]], rank: int) -> int:

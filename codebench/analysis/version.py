@@ -1,4 +1,4 @@
 """The analyzer's version: bumped whenever a metric's definition changes. Stored analyses and
 on-disk per-repository caches of another version are recomputed."""
 
-ANALYSIS_VERSION = 6
+ANALYSIS_VERSION = 7

@@ -282,3 +282,32 @@ def test_an_unusable_cache_directory_costs_time_not_results(
     blocked.write_text("a file where the cache directory should be")
     monkeypatch.setenv("CODEBENCH_CACHE_DIR", str(blocked))
     assert repo_profile(RepoTree(FILES)) == old_profile(RepoTree(FILES))
+
+
+def test_a_large_repository_profile_reads_a_stable_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 14: the profile read every file, so a cold analysis grew with the repository
+    (27 s at 300k lines); past `PROFILE_CHARS` it reads the files first by path hash, the
+    same ones in the next snapshot, while the longest line is still the whole tree's."""
+    from codebench.analysis import style
+
+    many = {f"pkg/m{i}.py": module(i) for i in range(40)}
+    monkeypatch.setattr(style, "PROFILE_CHARS", 10 * len(module(0)))
+    calls = count_per_file_calls(monkeypatch)
+    chosen = style.profile_files(RepoTree(many))
+    assert 10 <= len(chosen) <= 11 and chosen == sorted(chosen, key=list(many).index)
+    outside = next(p for p in many if p not in chosen)
+    long_line = "X = " + "1 + " * 60 + "1\n"
+    many[outside] += long_line
+    assert style.profile_files(RepoTree(many)) == chosen
+    profile = repo_profile(RepoTree(many))
+    assert sorted(calls[FILE_STYLE]) == sorted(many[p] for p in chosen)
+    assert profile[LONG_LINE].dominant == f"<= {len(long_line) - 1}"
+
+    following = {**many, chosen[0]: many[chosen[0]] + "\nY = 2\n"}
+    assert style.profile_files(RepoTree(following)) == chosen
+    calls[FILE_STYLE].clear()
+    repo_profile(RepoTree(following))
+    assert calls[FILE_STYLE] == [following[chosen[0]]]
+
+    monkeypatch.setattr(style, "PROFILE_CHARS", 10**9)
+    assert style.profile_files(RepoTree(many)) == list(many)  # below the bound: every file
