@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
-import pytest
-
-from codebench.models import TaskView, prompt
+from codebench.models import TaskView
 from codebench.models.formats import EditFormat
-from codebench.models.prompt import build_prompt, repository_map, select_files
+from codebench.models.prompt import CHARS_PER_TOKEN, build_prompt
 from tests.conftest import FIXTURE_TASKS
 
 CALC = FIXTURE_TASKS / "repos" / "calc"
-FILES = {
-    "pkg/a.py": "from pkg import b\nX = 1\n" + "#" * 200 + "\n",
-    "pkg/b.py": "Y = 2\n" + "#" * 200 + "\n",
-    "pkg/c.py": "import pkg.a\nZ = 3\n" + "#" * 200 + "\n",
-    "pkg/unrelated.py": "W = 4\n" + "#" * 200 + "\n",
-}
-
-
-def test_whole_repository_when_it_fits() -> None:
-    assert select_files("change X", FILES, budget_chars=10_000) == sorted(FILES)
-
-
-def test_named_files_with_imports_and_importers_when_it_does_not() -> None:
-    chosen = select_files("In pkg/a.py, make X a float.", FILES, budget_chars=700)
-    assert chosen == ["pkg/a.py", "pkg/b.py", "pkg/c.py"]  # a, what a imports, what imports a
 
 
 def test_sections_and_format_rules() -> None:
@@ -37,7 +19,7 @@ def test_sections_and_format_rules() -> None:
         assert tag in prompt.user
     assert "<<<<<<< SEARCH" in prompt.user
     assert '<file path="calc/ops.py">' in prompt.user
-    assert "calc/ops.py: add, mul, div, checked" in prompt.user
+    assert "calc/ops.py\n  def add(a, b):" in prompt.user  # the map lists signatures
 
 
 def test_templates_can_be_overridden(tmp_path: Path) -> None:
@@ -48,36 +30,17 @@ def test_templates_can_be_overridden(tmp_path: Path) -> None:
     assert "Only a diff, please." in prompt.user
 
 
-def test_repository_map_lists_definitions() -> None:
-    assert repository_map({"m.py": "def f(): pass\nclass C: pass\n", "README": "x"}) == (
-        "README\nm.py: f, C"
-    )
-
-
-def test_repository_map_marks_files_that_do_not_parse() -> None:
-    files = {"bad.py": "def f(:\n", "nul.py": "x = 1\0\n", "empty.py": "", "ok.py": "X = 1\n"}
-    assert repository_map(files) == (
-        "bad.py: (does not parse)\nempty.py\nnul.py: (does not parse)\nok.py"
-    )
-
-
-def test_each_distinct_text_is_parsed_once_across_calls(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Issue 14: every model call parsed every file of the tree twice (the map and the import
-    graph): 11.5 s per call at 300k lines."""
-    parsed: list[str] = []
-    real = prompt.parse_ast
-
-    def counting(text: str) -> ast.Module:
-        parsed.append(text)
-        return real(text)
-
-    monkeypatch.setattr(prompt, "parse_ast", counting)
-    prompt.outline.cache_clear()
-    files = {**FILES, "pkg/d.py": "from pkg import a\nV = 5\n" + "#" * 200 + "\n"}
-    for _ in range(3):
-        select_files("In pkg/a.py, make X a float.", files, budget_chars=700)
-        repository_map(files)
-    assert sorted(parsed) == sorted(files.values())
-    changed = {**files, "pkg/b.py": "Y = 3\n"}  # the next snapshot: one file changed
-    select_files("In pkg/a.py, make X a float.", changed, budget_chars=700)
-    assert parsed[len(files) :] == ["Y = 3\n"]
+def test_the_whole_message_stays_within_the_budget(tmp_path: Path) -> None:
+    """Issue 15: the repository map was not counted against the budget (one map was ~60K
+    characters of test-data paths), so a prompt could be many times its budget."""
+    for n in range(60):
+        (tmp_path / "pkg").mkdir(exist_ok=True)
+        (tmp_path / "pkg" / f"mod{n}.py").write_text(
+            "".join(f"def helper_{n}_{k}(value):\n    return value + {k}\n\n" for k in range(40))
+        )
+    view = TaskView("t", "helper_7_3 must add 4, not 3.", tmp_path)
+    for budget in (500, 2_000, 8_000):
+        prompt = build_prompt(view, EditFormat.SEARCH_REPLACE, budget)
+        assert len(prompt.user) <= budget * CHARS_PER_TOKEN, budget
+        assert "pkg/mod7.py" in prompt.files
+        assert "def helper_7_3(value):" in prompt.user
