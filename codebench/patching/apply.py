@@ -9,12 +9,16 @@ from enum import StrEnum
 from codebench.patching.manifest import MANIFEST_FUNCTION, changed_paths, parse_manifest
 from codebench.patching.parse import ParsedPatch
 from codebench.sandbox import FORCED_TEXT_DIFF, Sandbox
+from codebench.sandbox.base import CLIP_MARKER
 
 APPLY_TIMEOUT_SECONDS = 60
 STEP_MARKER = "CODEBENCH_APPLY_STEP="
-# What the chain reports, in one file of length-prefixed sections (read back whole, never
-# through the command's output, which is clipped: a large patch must not lose its report).
+# What the chain reports, in one file of length-prefixed sections. The chain also prints it,
+# followed by a trailer giving its size in bytes, so that the report needs no second round
+# trip: no code of the patch has run yet, so the output is the tools' own. The output is
+# clipped and decoded, though: when the printed copy is not whole, the file is read instead.
 SECTIONS = ("BEFORE", "AFTER", "GIT", "DIFF")
+REPORT_TRAILER = "CODEBENCH_APPLY_REPORT "
 
 # One sandbox command for the whole chain (each step starts from the clean starting tree). On
 # success it reports the tree's manifest before and after (what really changed), the paths git's
@@ -35,6 +39,7 @@ changed() {{
   {FORCED_TEXT_DIFF} --no-renames base >"$p.diff"
   {{ section BEFORE "$p.before"; section AFTER "$p.after"; section GIT "$p.git"
     section DIFF "$p.diff"; }} >"$p.out"
+  cat "$p.out"; printf '\\n{REPORT_TRAILER}%s\\n' "$(wc -c <"$p.out")"
   echo "$1"
 }}
 if git apply --whitespace=nowarn "$p" 2>"$p.err1"; then changed {STEP_MARKER}git_apply; exit 0; fi
@@ -113,7 +118,10 @@ def apply_patch(
     steps = [line for line in result.stdout.splitlines() if line.startswith(STEP_MARKER)]
     if not result.ok or not steps:
         return ApplyFailure(result.stderr.strip() or f"apply chain exited {result.exit_code}")
-    sections = _sections(sandbox.read_file(f"{patch_file(sandbox, name)}.out"))
+    report = printed_report(result.stdout)
+    if report is None:  # too large for the output, or not UTF-8: read the file itself
+        report = sandbox.read_file(f"{patch_file(sandbox, name)}.out")
+    sections = _sections(report)
     if len(sections) != len(SECTIONS):
         return ApplyFailure(f"the apply chain's report is incomplete: {sorted(sections)}")
     before, after = parse_manifest(sections["BEFORE"]), parse_manifest(sections["AFTER"])
@@ -122,6 +130,24 @@ def apply_patch(
     added = tuple(path for path in changed if path not in before)
     step = ApplyStep(steps[-1].removeprefix(STEP_MARKER))
     return AppliedPatch(step, changed, sections["DIFF"], visible, added)
+
+
+def printed_report(stdout: str) -> bytes | None:
+    """The report as the chain printed it, from the `size` bytes before its trailer (the two
+    last lines are the trailer and the step marker), or None when that copy is not whole:
+    clipped within the report, or not valid UTF-8 (decoding replaced bytes, so they are lost).
+    """
+    if "\ufffd" in stdout:
+        return None
+    body, _, marker = stdout.rstrip("\n").rpartition("\n")
+    body, _, trailer = body.rpartition("\n")
+    size = trailer.removeprefix(REPORT_TRAILER)
+    if not marker.startswith(STEP_MARKER) or size == trailer or not size.isdigit():
+        return None
+    data = body.removeprefix(CLIP_MARKER).encode()
+    if len(data) < int(size):
+        return None
+    return data[len(data) - int(size) :]
 
 
 def _sections(data: bytes) -> dict[str, str]:
