@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from codebench.errors import SandboxError
 from codebench.patching.manifest import MANIFEST_FUNCTION, changed_paths, parse_manifest
 from codebench.patching.parse import ParsedPatch
 from codebench.sandbox import FORCED_TEXT_DIFF, Sandbox
@@ -19,6 +20,12 @@ STEP_MARKER = "CODEBENCH_APPLY_STEP="
 # clipped and decoded, though: when the printed copy is not whole, the file is read instead.
 SECTIONS = ("BEFORE", "AFTER", "GIT", "DIFF")
 REPORT_TRAILER = "CODEBENCH_APPLY_REPORT "
+# Small staged files can travel in the chain's own environment: it writes them into the scratch
+# folder before anything else, which saves a copy into the sandbox (an engine round trip). The
+# kernel takes at most 128 KiB per environment string; larger files are copied in beforehand.
+CARRIED_MAX_BYTES = 64 * 1024
+CARRIED_VAR = "CODEBENCH_CARRIED_"
+CARRY_FAILED = 98  # the chain's exit code when it could not write them (it applied nothing)
 
 # One sandbox command for the whole chain (each step starts from the clean starting tree). On
 # success it reports the tree's manifest before and after (what really changed), the paths git's
@@ -28,6 +35,13 @@ APPLY_CHAIN_SCRIPT = (
     MANIFEST_FUNCTION
     + f"""
 p="$1"
+shift
+i=0
+for f in "$@"; do
+  i=$((i + 1))
+  eval "printf '%s' \\"\\${CARRIED_VAR}$i\\"" >"$f" || exit {CARRY_FAILED}
+  unset "{CARRIED_VAR}$i"
+done
 # POSIX mode makes GNU patch prefer Index: names; PATCH_GET would check files out of RCS/SCCS
 unset POSIXLY_CORRECT PATCH_GET
 manifest >"$p.before"
@@ -106,15 +120,44 @@ def stage_patches(sandbox: Sandbox, patches: Mapping[str, ParsedPatch]) -> None:
     sandbox.write_files({f"{sandbox.scratch}/{name}": data for name, data in files.items()})
 
 
+def can_carry(files: Mapping[str, bytes]) -> bool:
+    """True when `apply_patch` can carry these scratch files in its command's environment:
+    each small enough, UTF-8 text, without NUL (which no environment string can hold)."""
+    return all(len(data) <= CARRIED_MAX_BYTES and _is_text(data) for data in files.values())
+
+
+def _is_text(data: bytes) -> bool:
+    try:
+        return "\0" not in data.decode()
+    except UnicodeDecodeError:
+        return False
+
+
 def apply_patch(
-    sandbox: Sandbox, patch: ParsedPatch, name: str = "model", *, staged: bool = False
+    sandbox: Sandbox,
+    patch: ParsedPatch,
+    name: str = "model",
+    *,
+    staged: bool = False,
+    carried: Mapping[str, bytes] | None = None,
 ) -> AppliedPatch | ApplyFailure:
-    """Apply `patch` in the sandbox's working tree through the fallback chain."""
-    if not staged:
+    """Apply `patch` in the sandbox's working tree through the fallback chain.
+
+    `carried`, scratch files (name -> bytes, see `can_carry`) the patch's own among them, are
+    written by the chain's command first, instead of being staged beforehand.
+
+    Raises:
+        SandboxError: the carried files could not be written.
+    """
+    carried = dict(carried or {})
+    if not staged and not carried:
         stage_patches(sandbox, {name: patch})
-    result = sandbox.sh(
-        APPLY_CHAIN_SCRIPT, patch_file(sandbox, name), timeout=APPLY_TIMEOUT_SECONDS
-    )
+    paths = [f"{sandbox.scratch}/{file}" for file in carried]
+    env = {f"{CARRIED_VAR}{i}": data.decode() for i, data in enumerate(carried.values(), 1)}
+    script = ["sh", "-c", APPLY_CHAIN_SCRIPT, "sh", patch_file(sandbox, name), *paths]
+    result = sandbox.exec(script, timeout=APPLY_TIMEOUT_SECONDS, env=env)
+    if result.exit_code == CARRY_FAILED:
+        raise SandboxError(f"could not write the staged patches: {result.stderr.strip()}")
     steps = [line for line in result.stdout.splitlines() if line.startswith(STEP_MARKER)]
     if not result.ok or not steps:
         return ApplyFailure(result.stderr.strip() or f"apply chain exited {result.exit_code}")

@@ -177,6 +177,13 @@ class DockerSandbox(Sandbox):
         if scratch_files:
             self._put_archive(SCRATCH, tar_of(dict(scratch_files), SANDBOX_UID))
 
+    def check_running(self) -> None:
+        """Raise `SandboxError` unless the container runs (one inspect: no archive round trip)."""
+        with engine_errors("could not inspect the sandbox"):
+            state = retry_connection(functools.partial(self._api.inspect_container, self._id))
+        if not (state.get("State") or {}).get("Running"):
+            raise SandboxError("the sandbox's container is not running")
+
     def add_scratch_files(self, files: Mapping[str, bytes]) -> None:
         """Copy files into the scratch folder, as the start does with its `scratch_files`
         (for a spare, started without them)."""

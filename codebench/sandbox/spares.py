@@ -66,19 +66,19 @@ class Spares:
         return box
 
     def _take(self, key: SpareKey, scratch_files: Mapping[str, bytes]) -> DockerSandbox | None:
-        """A ready spare of `key` with `scratch_files` copied in, or None. Copying them in is
-        also the check that it still works (the engine may have restarted since): a spare
-        that fails it is closed, and the caller opens a new sandbox as if there had been none.
-        Only opens with scratch files use spares, so that every spare used is checked."""
-        if not scratch_files:
-            return None
+        """A ready spare of `key` with `scratch_files` copied in, or None. Its container must
+        still run (the engine may have restarted since; a copy into a stopped container would
+        work, so the engine is asked): a spare that fails that or the copy is closed, and the
+        caller opens a new sandbox as if there had been none."""
         with self._lock:
             found = next((i for i, (k, _) in enumerate(self._ready) if k == key), None)
             if found is None:
                 return None
             _, box = self._ready.pop(found)
         try:
-            box.add_scratch_files(scratch_files)
+            box.check_running()
+            if scratch_files:
+                box.add_scratch_files(scratch_files)
         except SandboxError:
             box.close()
             return None
