@@ -5,7 +5,8 @@ A spare is an ordinary `DockerSandbox`, opened in the background without scratch
 image, limits and tree of the sandbox that was just opened: a run's attempts come in runs of one
 tree (the samples of a task, the tasks of one repository). It is used by one attempt only, like
 any sandbox, and only for that very tree; a spare of another tree is closed when room is needed.
-Spares exist only while a run asked for them (`arm`), and `disarm` removes those left.
+Spares exist only while a run asked for them (`arm`), never more than the opens it still
+expects, and `disarm` removes those left.
 """
 
 from __future__ import annotations
@@ -26,19 +27,22 @@ SpareKey = tuple[str, Limits, str]  # image id, limits, checkout key of the tree
 
 
 class Spares:
-    """At most `ahead` spares, ready or being started (one each per expected parallel open)."""
+    """At most `ahead` spares, ready or being started (one per parallel open), and no more
+    than the opens still expected after the current one."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._ready: list[tuple[SpareKey, DockerSandbox]] = []
         self._starting = 0
         self._ahead = 0
+        self._expected = 0  # opens still to come (an upper bound: a reused result opens none)
         self._pool: ThreadPoolExecutor | None = None
 
-    def arm(self, ahead: int) -> None:
-        """Keep up to `ahead` spares from the next open on (until `disarm`)."""
+    def arm(self, ahead: int, expected: int) -> None:
+        """Keep up to `ahead` spares from the next open on (until `disarm`), for at most
+        `expected` opens in all."""
         with self._lock:
-            self._ahead = max(0, ahead)
+            self._ahead, self._expected = max(0, ahead), expected
             if self._pool is None and self._ahead:
                 self._pool = ThreadPoolExecutor(self._ahead, thread_name_prefix="spare-sandbox")
 
@@ -89,9 +93,11 @@ class Spares:
         while the engine looks gone (each would fail after its own timeout)."""
         evicted: DockerSandbox | None = None
         with self._lock:
-            if self._pool is None or BREAKER.open:
+            self._expected -= 1
+            spares = len(self._ready) + self._starting
+            if self._pool is None or BREAKER.open or spares >= self._expected:
                 return
-            if len(self._ready) + self._starting >= self._ahead:
+            if spares >= self._ahead:
                 other = next((i for i, (k, _) in enumerate(self._ready) if k != key), None)
                 if other is None:
                     return

@@ -20,7 +20,7 @@ SCRATCH = {"note.patch": b"hello\n"}
 
 @pytest.fixture
 def image(docker_images: ImageSet) -> Iterator[str]:
-    start_ahead(Backend.DOCKER, 1)
+    start_ahead(Backend.DOCKER, 1, 10)
     yield docker_images.image_id("python")
     finish_closing()
 
@@ -81,3 +81,14 @@ def test_no_spare_is_left_when_the_run_ends(image: str) -> None:
     assert ready()
     finish_closing()
     assert count_sandboxes(owner_tag()) == 0
+
+
+def test_no_spare_is_started_past_the_last_expected_open(docker_images: ImageSet) -> None:
+    start_ahead(Backend.DOCKER, 2, 2)
+    try:
+        with opened(CALC, docker_images.image_id("python")):
+            assert len(ready()) == 1  # for the second open; none for a third
+        with opened(CALC, docker_images.image_id("python")):
+            assert ready() == []
+    finally:
+        finish_closing()
