@@ -111,7 +111,7 @@ def _run(settings: RunSettings, prepare_images: ImagePreparer, console: Console)
     if settings.analyse:
         start_analysis_process()
     # one spare sandbox per worker: the next attempt's container starts while this one runs
-    start_ahead(settings.backend, settings.workers, len(items))
+    start_ahead(settings.backend, settings.workers, [item.task.repo_dir for item in items])
     try:
         outcomes = _execute(items, store, sandbox, threads, console)
     finally:

@@ -49,15 +49,14 @@ def finish_closing() -> None:
         backend.sweep_own_volumes()
 
 
-def start_ahead(backend: Backend, count: int, expected: int) -> None:
+def start_ahead(backend: Backend, count: int, trees: list[Path]) -> None:
     """From now until `finish_closing`, start up to `count` Docker sandboxes ahead of need,
-    each for the image, limits and tree of the last one opened (see `spares`), and none past
-    the `expected` opens: for a run, whose next attempt is most often on the same tree. A
-    no-op for the local backend."""
+    for the opens to come, of `trees` in order (see `spares`), each with the image and limits
+    of the last one opened. A no-op for the local backend."""
     if backend is Backend.DOCKER:
         from codebench.sandbox.spares import SPARES
 
-        SPARES.arm(count, expected)
+        SPARES.arm(count, trees)
 
 
 def open_sandbox(

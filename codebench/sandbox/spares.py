@@ -1,12 +1,13 @@
 """Docker sandboxes started ahead of need, so that a run's next attempt finds its container
 running and its starting tree copied in: neither is then on the attempt's critical path.
 
-A spare is an ordinary `DockerSandbox`, opened in the background without scratch files for the
-image, limits and tree of the sandbox that was just opened: a run's attempts come in runs of one
-tree (the samples of a task, the tasks of one repository). It is used by one attempt only, like
-any sandbox, and only for that very tree; a spare of another tree is closed when room is needed.
-Spares exist only while a run asked for them (`arm`), never more than the opens it still
-expects, and `disarm` removes those left.
+A spare is an ordinary `DockerSandbox`, opened in the background without scratch files, for the
+image and limits of the sandbox that was just opened and the tree of an open to come: the run
+gives the trees of its attempts in order (`arm`), and opens come in that order (an attempt whose
+stored result is reused opens none: then a guess is off by one, and mostly right still, since
+attempts come in runs of one tree). A spare is used by one attempt only, like any sandbox, and
+only for that very tree; one of another tree is closed when room is needed. Spares exist only
+while a run asked for them, never past its last attempt, and `disarm` removes those left.
 """
 
 from __future__ import annotations
@@ -27,22 +28,25 @@ SpareKey = tuple[str, Limits, str]  # image id, limits, checkout key of the tree
 
 
 class Spares:
-    """At most `ahead` spares, ready or being started (one per parallel open), and no more
-    than the opens still expected after the current one."""
+    """At most `ahead` spares, ready or being started (one per parallel open), for the next
+    trees of the plan."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._ready: list[tuple[SpareKey, DockerSandbox]] = []
         self._starting = 0
         self._ahead = 0
-        self._expected = 0  # opens still to come (an upper bound: a reused result opens none)
+        self._plan: list[Path] = []  # the tree of each open to come, in order
+        self._opened = 0  # opens so far: the plan's next open is `_plan[_opened]`
+        self._covered = 0  # the plan's opens before this one have had a spare started
         self._pool: ThreadPoolExecutor | None = None
 
-    def arm(self, ahead: int, expected: int) -> None:
-        """Keep up to `ahead` spares from the next open on (until `disarm`), for at most
-        `expected` opens in all."""
+    def arm(self, ahead: int, trees: list[Path]) -> None:
+        """Keep up to `ahead` spares from the next open on (until `disarm`), for the opens of
+        `trees`, in order."""
         with self._lock:
-            self._ahead, self._expected = max(0, ahead), expected
+            self._ahead, self._plan = max(0, ahead), list(trees)
+            self._opened = self._covered = 0
             if self._pool is None and self._ahead:
                 self._pool = ThreadPoolExecutor(self._ahead, thread_name_prefix="spare-sandbox")
 
@@ -61,12 +65,11 @@ class Spares:
         self, repo_dir: Path, image: str, limits: Limits, scratch_files: Mapping[str, bytes]
     ) -> DockerSandbox:
         """A sandbox of `repo_dir` holding `scratch_files`: a spare of this tree when one is
-        ready, else a new one; then a spare is started for the next open like it."""
-        key = (image, limits, checkout_key(repo_dir, SANDBOX_UID))
-        box = self._take(key, scratch_files)
+        ready, else a new one; then a spare is started for an open to come."""
+        box = self._take((image, limits, checkout_key(repo_dir, SANDBOX_UID)), scratch_files)
         if box is None:
             box = DockerSandbox(repo_dir, image, limits, scratch_files)
-        self._refill(key, repo_dir)
+        self._refill(image, limits)
         return box
 
     def _take(self, key: SpareKey, scratch_files: Mapping[str, bytes]) -> DockerSandbox | None:
@@ -88,21 +91,28 @@ class Spares:
             return None
         return box
 
-    def _refill(self, key: SpareKey, repo_dir: Path) -> None:
-        """Start a spare of `key`, making room by closing a ready spare of another tree; none
-        while the engine looks gone (each would fail after its own timeout)."""
+    def _refill(self, image: str, limits: Limits) -> None:
+        """Start a spare for the first open of the plan that has none, making room by closing
+        a ready spare of another tree; none past the plan's end, nor while the engine looks
+        gone (each would fail after its own timeout)."""
+        with self._lock:
+            self._opened += 1
+            at = max(self._opened, self._covered)
+            if self._pool is None or BREAKER.open or at >= len(self._plan):
+                return
+            repo_dir = self._plan[at]
+        key = (image, limits, checkout_key(repo_dir, SANDBOX_UID))
         evicted: DockerSandbox | None = None
         with self._lock:
-            self._expected -= 1
-            spares = len(self._ready) + self._starting
-            if self._pool is None or BREAKER.open or spares >= self._expected:
+            if self._pool is None:
                 return
-            if spares >= self._ahead:
+            if len(self._ready) + self._starting >= self._ahead:
                 other = next((i for i, (k, _) in enumerate(self._ready) if k != key), None)
                 if other is None:
                     return
                 _, evicted = self._ready.pop(other)
             self._starting += 1
+            self._covered = at + 1
             self._pool.submit(self._start, key, repo_dir)
         if evicted is not None:
             evicted.close()

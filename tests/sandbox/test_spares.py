@@ -20,7 +20,7 @@ SCRATCH = {"note.patch": b"hello\n"}
 
 @pytest.fixture
 def image(docker_images: ImageSet) -> Iterator[str]:
-    start_ahead(Backend.DOCKER, 1, 10)
+    start_ahead(Backend.DOCKER, 1, [CALC] * 10)
     yield docker_images.image_id("python")
     finish_closing()
 
@@ -84,11 +84,28 @@ def test_no_spare_is_left_when_the_run_ends(image: str) -> None:
 
 
 def test_no_spare_is_started_past_the_last_expected_open(docker_images: ImageSet) -> None:
-    start_ahead(Backend.DOCKER, 2, 2)
+    start_ahead(Backend.DOCKER, 2, [CALC] * 2)
     try:
         with opened(CALC, docker_images.image_id("python")):
             assert len(ready()) == 1  # for the second open; none for a third
         with opened(CALC, docker_images.image_id("python")):
             assert ready() == []
+    finally:
+        finish_closing()
+
+
+def test_spares_follow_the_plan_of_trees(docker_images: ImageSet, tmp_path: Path) -> None:
+    """The spare started at an open is for the tree of the next open of the plan, so that
+    the first attempt on a new tree finds its spare too."""
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "only_here.py").write_text("y = 2\n")
+    start_ahead(Backend.DOCKER, 1, [CALC, other])
+    try:
+        with opened(CALC, docker_images.image_id("python")):
+            (spare,) = ready()
+        with opened(other, docker_images.image_id("python")) as box:
+            assert box is spare
+            assert box.read_file("only_here.py") == b"y = 2\n"
     finally:
         finish_closing()
