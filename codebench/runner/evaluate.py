@@ -25,6 +25,7 @@ from codebench.patching import (
     ParsedPatch,
     PatchRejection,
     apply_patch,
+    can_carry,
     find_tampering,
     is_empty_patch,
     parse_patch,
@@ -78,23 +79,29 @@ def evaluate_patch(
     if isinstance(hidden, PatchRejection):
         reason = f"{task.task_dir}/tests.patch: {hidden.reason}"
         return Evaluation(status=Status.SANDBOX_ERROR, reason=reason)
-    # both patches travel with the starting tree: one copy into the sandbox, not three
+    # both patches travel in the apply chain's command when small, else with the starting tree:
+    # no copy into the sandbox of their own
     staged = staged_patch_files({"hidden-tests": hidden} | ({"model": parsed} if parsed else {}))
+    carried = staged if parsed is not None and can_carry(staged) else {}
     image = settings.image_for(task)
     with settings.slots:
         start = time.monotonic()  # time in the sandbox, not waiting for a free slot
         try:
             with open_sandbox(
-                settings.backend, task.repo_dir, image, settings.limits, staged
+                settings.backend, task.repo_dir, image, settings.limits, {} if carried else staged
             ) as box:
-                evaluation = _evaluate_in(box, task, parsed, hidden)
+                evaluation = _evaluate_in(box, task, parsed, hidden, carried)
         except SandboxError as exc:
             evaluation = Evaluation(status=Status.SANDBOX_ERROR, reason=str(exc))
         return evaluation.model_copy(update={"eval_seconds": time.monotonic() - start})
 
 
 def _evaluate_in(
-    box: Sandbox, task: Task, patch: ParsedPatch | None, hidden: ParsedPatch
+    box: Sandbox,
+    task: Task,
+    patch: ParsedPatch | None,
+    hidden: ParsedPatch,
+    carried: dict[str, bytes],
 ) -> Evaluation:
     step: ApplyStep | None = None
     changed: tuple[str, ...] = ()
@@ -102,7 +109,7 @@ def _evaluate_in(
     added: tuple[str, ...] = ()
     effective = ""
     if patch is not None:
-        applied = apply_patch(box, patch, "model", staged=True)
+        applied = apply_patch(box, patch, "model", staged=True, carried=carried)
         if not isinstance(applied, AppliedPatch):
             return Evaluation(status=Status.APPLY_FAILED, reason=applied.reason)
         step, changed, effective = applied.step, applied.changed_paths, applied.effective_diff

@@ -23,7 +23,7 @@ from codebench.runner.attempt import AttemptOutcome, RunCancelledError, WorkItem
 from codebench.runner.evaluate import SandboxSettings
 from codebench.runner.lock import HeldRunDir, lock_run_dir
 from codebench.runner.store import DamagedResult, ResultStore
-from codebench.sandbox import LIVE, Backend, ImageSet, Limits, finish_closing
+from codebench.sandbox import LIVE, Backend, ImageSet, Limits, finish_closing, start_ahead
 from codebench.tasks import Task, load_suite, select_tasks
 from codebench.tasks.dates import DateSelection, TaskDate, select_since
 
@@ -110,6 +110,8 @@ def _run(settings: RunSettings, prepare_images: ImagePreparer, console: Console)
     damaged = say_damaged(store, items, console)
     if settings.analyse:
         start_analysis_process()
+    # one spare sandbox per worker: the next attempt's container starts while this one runs
+    start_ahead(settings.backend, settings.workers, [item.task.repo_dir for item in items])
     try:
         outcomes = _execute(items, store, sandbox, threads, console)
     finally:

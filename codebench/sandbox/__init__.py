@@ -32,16 +32,31 @@ __all__ = [
     "Sandbox",
     "finish_closing",
     "open_sandbox",
+    "start_ahead",
 ]
 
 
 def finish_closing() -> None:
     """Block until every closed sandbox is really gone (Docker removes containers in the
-    background); a no-op when no Docker sandbox was ever opened."""
+    background), spares started ahead included; a no-op when no Docker sandbox was ever opened.
+    """
+    spares = sys.modules.get("codebench.sandbox.spares")
+    if spares is not None:
+        spares.SPARES.disarm()
     backend = sys.modules.get("codebench.sandbox.docker_backend")
     if backend is not None:
         backend.wait_for_removals()
         backend.sweep_own_volumes()
+
+
+def start_ahead(backend: Backend, count: int, trees: list[Path]) -> None:
+    """From now until `finish_closing`, start up to `count` Docker sandboxes ahead of need,
+    for the opens to come, of `trees` in order (see `spares`), each with the image and limits
+    of the last one opened. A no-op for the local backend."""
+    if backend is Backend.DOCKER:
+        from codebench.sandbox.spares import SPARES
+
+        SPARES.arm(count, trees)
 
 
 def open_sandbox(
@@ -60,6 +75,6 @@ def open_sandbox(
         from codebench.sandbox.local import LocalSandbox
 
         return LocalSandbox(repo_dir, scratch_files)
-    from codebench.sandbox.docker_backend import DockerSandbox
+    from codebench.sandbox.spares import SPARES
 
-    return DockerSandbox(repo_dir, image, limits, scratch_files)
+    return SPARES.open(repo_dir, image, limits, scratch_files or {})

@@ -25,6 +25,7 @@ INIT_REPO_SCRIPT = (
 FORCED_TEXT_DIFF = "git add -A -f && git diff --cached --text --no-ext-diff --no-textconv"
 # Generous: the grading command's output carries the whole JUnit report at its end.
 MAX_OUTPUT_CHARS = 8_000_000
+CLIP_MARKER = "[... clipped ...]\n"  # what starts a clipped output
 
 
 class Backend(StrEnum):
@@ -88,7 +89,7 @@ def clip(text: str) -> str:
     """Keep the tail of long command output (the end is where errors are)."""
     if len(text) <= MAX_OUTPUT_CHARS:
         return text
-    return "[... clipped ...]\n" + text[-MAX_OUTPUT_CHARS:]
+    return CLIP_MARKER + text[-MAX_OUTPUT_CHARS:]
 
 
 class Sandbox(ABC):

@@ -72,7 +72,7 @@ def checkout_archive(repo_dir: Path, uid: int) -> bytes:
 
     Raises SandboxError when git cannot commit the tree, OSError when a file cannot be read.
     """
-    key = f"{tree_digest(repo_dir)}-{uid}"
+    key = checkout_key(repo_dir, uid)
     cached = _archives.get(key)
     if cached is not None:
         return cached
@@ -83,6 +83,11 @@ def checkout_archive(repo_dir: Path, uid: int) -> bytes:
         _to_disk(key, archive)
     _archives.put(key, archive)
     return archive
+
+
+def checkout_key(repo_dir: Path, uid: int) -> str:
+    """What identifies `checkout_archive(repo_dir, uid)`: the tree's content and the owner."""
+    return f"{tree_digest(repo_dir)}-{uid}"
 
 
 def checkouts_root() -> Path:

@@ -108,6 +108,8 @@ class DockerSandbox(Sandbox):
         image: str,
         limits: Limits,
         scratch_files: Mapping[str, bytes] | None = None,
+        *,
+        retry: bool = True,
     ) -> None:
         self.workdir, self.scratch = WORKDIR, SCRATCH
         self.image_id = image
@@ -118,7 +120,11 @@ class DockerSandbox(Sandbox):
         self._names: list[str] = []  # every container name tried, until it is removed
         LIVE.add(self)
         try:
-            self._start_retrying(repo_dir, limits, scratch_files or {})
+            if retry:
+                self._start_retrying(repo_dir, limits, scratch_files or {})
+            else:  # a spare (see `spares`): one try, and the breaker left to real sandboxes
+                with engine_errors(f"could not start a sandbox from image {self.image_id!r}"):
+                    self._start(repo_dir, limits, scratch_files or {})
         except BaseException:
             # scheduled, not done here: a removal failing too must not hide why the start failed
             self._closed = True
@@ -170,6 +176,18 @@ class DockerSandbox(Sandbox):
         self._put_archive(WORKDIR, checkout_archive(repo_dir, SANDBOX_UID))
         if scratch_files:
             self._put_archive(SCRATCH, tar_of(dict(scratch_files), SANDBOX_UID))
+
+    def check_running(self) -> None:
+        """Raise `SandboxError` unless the container runs (one inspect: no archive round trip)."""
+        with engine_errors("could not inspect the sandbox"):
+            state = retry_connection(functools.partial(self._api.inspect_container, self._id))
+        if not (state.get("State") or {}).get("Running"):
+            raise SandboxError("the sandbox's container is not running")
+
+    def add_scratch_files(self, files: Mapping[str, bytes]) -> None:
+        """Copy files into the scratch folder, as the start does with its `scratch_files`
+        (for a spare, started without them)."""
+        self._put_archive(SCRATCH, tar_of(dict(files), SANDBOX_UID))
 
     def exec(
         self, argv: Sequence[str], *, timeout: float, env: Mapping[str, str] | None = None

@@ -173,3 +173,48 @@ def test_a_patch_larger_than_the_output_clip_still_applies(box: Sandbox) -> None
     assert applied.step is ApplyStep.GIT_APPLY
     assert applied.changed_paths == ("calc/big.py",) == applied.added_paths
     assert len(applied.effective_diff) > 8_000_000
+
+
+def test_the_report_comes_back_in_the_output_only_when_whole() -> None:
+    """The printed copy is the `size` bytes before the trailer, whatever they hold (a line
+    that looks like a trailer or a step marker included); clipped or decoded with
+    replacement characters, it is not used (the file is read instead)."""
+    from codebench.patching.apply import REPORT_TRAILER, STEP_MARKER, printed_report
+
+    report = f"DIFF 40\n+{REPORT_TRAILER}3\n+{STEP_MARKER}x\n".encode()
+    tail = f"\n{REPORT_TRAILER}{len(report)}\n{STEP_MARKER}git_apply\n"
+    assert printed_report(report.decode() + tail) == report
+    assert printed_report("noise before it\n" + report.decode() + tail) == report
+    assert printed_report("[... clipped ...]\n" + report.decode()[5:] + tail) is None
+    assert printed_report(report.decode().replace("DIFF", "D\ufffd") + tail) is None
+    assert printed_report(report.decode() + tail.replace(REPORT_TRAILER, "OTHER ")) is None
+    assert printed_report(f"\n{REPORT_TRAILER}0\n{STEP_MARKER}git_apply\n") == b""
+
+
+def test_carried_files_are_written_byte_for_byte_before_the_patch_applies(box: Sandbox) -> None:
+    """Files carried in the chain's environment land in the scratch folder exactly (quotes,
+    backslashes, `%`, `$(...)` and trailing blank lines kept), the patch among them."""
+    from codebench.patching import can_carry, patch_file
+
+    patch = parsed(
+        "--- a/calc/ops.py\n+++ b/calc/ops.py\n@@ -1,1 +1,2 @@\n+# carried\n"
+        " from calc.errors import CalcError\n"
+    )
+    other = b"-n \\x41 %s %% $HOME `id` $(id) '\"\n\n\\\n\t trailing\n\n"
+    carried = {"model.patch": patch.text.encode(), "other.patch": other}
+    assert can_carry(carried)
+    applied = apply_patch(box, patch, "model", staged=True, carried=carried)
+    assert isinstance(applied, AppliedPatch), applied
+    assert applied.changed_paths == ("calc/ops.py",)
+    assert box.read_file(f"{box.scratch}/other.patch") == other
+    assert box.read_file(patch_file(box, "model")) == patch.text.encode()
+
+
+def test_only_small_utf8_files_without_nul_are_carried() -> None:
+    from codebench.patching import can_carry
+    from codebench.patching.apply import CARRIED_MAX_BYTES
+
+    assert can_carry({"a.patch": b"x" * CARRIED_MAX_BYTES})
+    assert not can_carry({"a.patch": b"x" * (CARRIED_MAX_BYTES + 1)})
+    assert not can_carry({"a.patch": b"a\0b"})
+    assert not can_carry({"a.patch": b"\xff\xfe"})

@@ -201,3 +201,19 @@ def test_a_lone_surrogate_is_malformed_not_a_crash(mini_tasks: dict[str, Task]) 
     evaluation = evaluate_patch(task, patch, SandboxSettings(Backend.LOCAL))
     assert evaluation.status is Status.MALFORMED_PATCH
     assert evaluation.reason is not None and "surrogate" in evaluation.reason
+
+
+def test_a_patch_too_large_to_carry_is_staged_and_graded_alike(
+    sandbox_settings: SandboxSettings, mini_tasks: dict[str, Task]
+) -> None:
+    """Patches above `CARRIED_MAX_BYTES` go in with the starting tree instead of in the apply
+    chain's environment: the outcome is the same."""
+    from codebench.patching.apply import CARRIED_MAX_BYTES
+    from codebench.patching.render import render_diff
+
+    task = mini_tasks["mini-div-zero"]
+    big = "".join(f"VALUE_{i} = {'x' * 60!r}\n" for i in range(CARRIED_MAX_BYTES // 60))
+    patch = task.gold_patch + render_diff({}, {"calc/big.py": big})
+    evaluation = evaluate_patch(task, patch, sandbox_settings)
+    assert evaluation.status is Status.RESOLVED, evaluation.reason
+    assert "calc/big.py" in evaluation.effective_patch
