@@ -306,3 +306,24 @@ def test_bash_in_docker_has_a_timeout_and_no_network(docker_images: ImageSet, tr
         edit = call(box, "str_replace", path="pkg/ops.py", old_str="a - b", new_str="b - a")
         assert not edit.is_error, edit.output
         assert "+    return b - a" in sandbox.diff()
+
+
+def test_odd_files_and_long_listings(tree: Path) -> None:
+    for i in range(30):
+        (tree / "many" / f"f{i:02}.txt").parent.mkdir(exist_ok=True)
+        (tree / "many" / f"f{i:02}.txt").write_text("x\n")
+    (tree / "crlf.txt").write_bytes(b"a = 1\r\nb = 2\r\n")
+    with LocalSandbox(tree) as sandbox:
+        box = ToolBox(sandbox, ToolLimits(max_entries=10))
+        listing = call(box, "view", path="many").output
+        assert "f09.txt" in listing and "f10.txt" not in listing and "20 more entries" in listing
+        assert call(box, "bash", command="mkfifo pipe").output.endswith("[exit code: 0]")
+        error(call(box, "view", path="pipe"), "not a regular readable file")
+        error(call(box, "str_replace", path="crlf.txt", old_str="a = 1\nb", new_str="c"), "CRLF")
+        assert call(box, "view", path="nothing/here/../../crlf.txt").output.startswith(
+            "     1\ta = 1"
+        )
+        result = call(box, "view", path="gone.txt")
+        assert result.output.startswith("Error: ")
+        with pytest.raises(AttributeError):
+            result.is_error = False  # type: ignore[misc]
