@@ -28,6 +28,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from unidiff import Hunk, PatchSet
+
 from codebench.models.base import TaskView
 from codebench.models.formats import EditFormat
 from codebench.models.prompt import build_prompt
@@ -39,7 +41,6 @@ LIBRARIES = ("more-itertools==11.2.1", "toolz==1.2.0", "boltons==26.2.0", "click
 LIBRARIES += ("pyparsing==3.3.3",)
 PER_LIBRARY = 20
 SEED = 14
-_HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@")
 
 
 @dataclass(frozen=True)
@@ -55,33 +56,22 @@ class Case:
 def gold_sites(patch: str) -> Iterator[tuple[str, frozenset[int]]]:
     """(old path, old lines) of each hunk of a patch: its removed lines, or for an insertion
     the line it follows (the first line for one at the top); new files are left out."""
-    path: str | None = None
-    old_line = 0
-    removed: set[int] = set()
-    anchor: int | None = None
+    for patched in PatchSet(patch):
+        if patched.is_added_file:
+            continue
+        for hunk in patched:
+            removed = {line.source_line_no for line in hunk if line.is_removed}
+            yield patched.path, frozenset(n for n in removed if n) or {_anchor(hunk)}
 
-    def flush() -> Iterator[tuple[str, frozenset[int]]]:
-        if path is not None and (removed or anchor is not None):
-            yield path, frozenset(removed or {max(1, anchor or 1)})
 
-    for line in patch.splitlines():
-        if line.startswith("--- "):
-            yield from flush()
-            name = line[4:].split("\t")[0]
-            path = None if name == "/dev/null" else name.removeprefix("a/")
-            removed, anchor = set(), None
-        elif (match := _HUNK.match(line)) is not None:
-            yield from flush()
-            removed, anchor = set(), None
-            old_line = int(match.group(1))
-        elif line.startswith("-") and path is not None:
-            removed.add(old_line)
-            old_line += 1
-        elif line.startswith("+") and not line.startswith("+++"):
-            anchor = old_line - 1 if anchor is None else anchor
-        elif line.startswith(" "):
-            old_line += 1
-    yield from flush()
+def _anchor(hunk: Hunk) -> int:
+    """The old line the hunk's first insertion follows (at least 1)."""
+    seen = hunk.source_start - 1
+    for line in hunk:
+        if line.is_added:
+            break
+        seen = line.source_line_no or seen
+    return max(1, seen)
 
 
 def core_cases() -> list[Case]:

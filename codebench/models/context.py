@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 
 from codebench.analysis.parsing import parse_ast
+from codebench.analysis.resolved import ModulePath
 from codebench.patching import is_test_path
 
 OUTLINES_CACHED = 16384  # small values; a 300k-line repository has ~3,000 files
@@ -127,17 +128,6 @@ def is_context_file(path: str, text: str) -> bool:
     return not any(marker in head for marker in GENERATED_MARKERS)
 
 
-@lru_cache(maxsize=OUTLINES_CACHED)
-def module_name(path: str) -> str:
-    """The dotted module of a Python path (`src/` dropped, `__init__` is its package)."""
-    parts = list(PurePosixPath(path).with_suffix("").parts)
-    if parts and parts[0] == "src":
-        parts = parts[1:]
-    if parts and parts[-1] == "__init__":
-        parts = parts[:-1]
-    return ".".join(parts)
-
-
 def _mentions(instruction: str) -> tuple[set[str], set[str]]:
     """(identifiers, dotted names and paths) the instruction mentions."""
     identifiers = {
@@ -150,7 +140,7 @@ def _mentions(instruction: str) -> tuple[set[str], set[str]]:
 def _named_score(path: str, outline: FileOutline, identifiers: set[str], dotted: set[str]) -> float:
     """The instruction names this file (path, module, stem) or a symbol it defines."""
     score = 0.0
-    module = module_name(path)
+    module = ModulePath.of(path).name if path.endswith(".py") else ""
     if path in dotted or (module and module in dotted) or path.removesuffix(".py") in dotted:
         score += 10.0
     elif PurePosixPath(path).stem in identifiers and PurePosixPath(path).stem != "__init__":
@@ -205,7 +195,7 @@ def rank_files(instruction: str, files: Mapping[str, str]) -> list[tuple[str, fl
         + 3.0 * lexical.get(path, 0.0) / top_lexical
         for path, outline in outlines.items()
     }
-    modules = {module_name(p): p for p in outlines if p.endswith(".py")}
+    modules = {ModulePath.of(p).name: p for p in outlines if p.endswith(".py")}
     spread = dict.fromkeys(scores, 0.0)
     for path, outline in outlines.items():
         for imported in _imports(path, outline, modules):
@@ -300,9 +290,10 @@ def select_context(instruction: str, files: Mapping[str, str], budget_chars: int
     every context file whole when all fit; else the relevant files by rank, each whole if it
     fits what is left, else (for the most relevant) as excerpts of its relevant definitions."""
     ranked = rank_files(instruction, files)
-    full_map = symbol_map(ranked, files, budget_chars)
     whole_size = sum(len(file_block(p, files[p])) + 1 for p, _ in ranked)
-    if len(full_map) + whole_size <= budget_chars:
+    # the full map only when the files alone fit: else it is cut to its share below
+    full_map = symbol_map(ranked, files, budget_chars) if whole_size <= budget_chars else ""
+    if whole_size <= budget_chars and len(full_map) + whole_size <= budget_chars:
         paths = sorted(p for p, _ in ranked)
         blocks = "\n".join(file_block(p, files[p]) for p in paths)
         return Context(full_map, blocks, tuple(Shown(p) for p in paths))
