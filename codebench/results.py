@@ -19,6 +19,7 @@ from pydantic import (
 from codebench.analysis import AnalysisFailure, EditAnalysis
 from codebench.grading import IntegrityFinding, IntegrityRule, TestOutcome
 from codebench.models import Usage
+from codebench.models.trajectory import TrajectorySummary
 from codebench.patching import ApplyStep
 from codebench.tasks import Category, Scope
 
@@ -100,6 +101,8 @@ class TaskResult(Evaluation):
     usage: Usage = Usage()
     cost_usd: float = 0.0
     model_seconds: float = 0.0
+    # an agent's trajectory in numbers (the whole of it: `trajectory-<sample>.json` beside)
+    trajectory: TrajectorySummary | None = None
     analysis: EditAnalysis | None = None  # an older analyzer's shape reads as None: re-analysed
     analysis_failure: AnalysisFailure | None = None  # the analyzer raised on this patch
     finished_at: datetime

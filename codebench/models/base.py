@@ -4,8 +4,30 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from codebench.models.trajectory import Trajectory
+    from codebench.sandbox import Sandbox
+
+# Opens a fresh sandbox holding the task's starting tree, never the hidden tests:
+# `with view.workspace() as box:`. The runner provides it; it holds one sandbox slot while open.
+Workspace = Callable[[], "AbstractContextManager[Sandbox]"]
+
+
+@dataclass(frozen=True)
+class PriorTry:
+    """What became of an earlier try at the same task (`--tries`), as the model may see it:
+    its patch, why it failed, and the output of the tests the repository already has (the
+    hidden tests are never run for it, nor named)."""
+
+    patch: str
+    problem: str  # e.g. "the patch does not apply: ..." or "the visible tests fail"
+    test_output: str = ""
 
 
 @dataclass(frozen=True)
@@ -15,6 +37,8 @@ class TaskView:
     task_id: str
     instruction: str
     repo_dir: Path  # the starting tree; read it, never write it
+    workspace: Workspace | None = None  # None: this run gives models no sandbox
+    prior_tries: tuple[PriorTry, ...] = ()  # earlier tries of this attempt, oldest first
 
 
 @dataclass(frozen=True)
@@ -38,6 +62,10 @@ class Proposal:
     format_error: str | None = None  # the reply held no usable edit: `malformed_patch`
     reply: str = ""  # the model's raw reply, when it has one
     calls: int = 0  # provider calls made (0 when served from the cache)
+    trajectory: Trajectory | None = None  # an agent's steps (stored as an artifact)
+    # the model could not finish (the provider failed past its retries mid-run): the attempt
+    # is `model_error` with this reason, its trajectory kept, and nothing is graded
+    failure: str | None = None
 
 
 class Model(ABC):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 
@@ -10,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from codebench.io import load_toml
 from codebench.models.formats import EditFormat
+from codebench.models.trajectory import AgentLimits
 
 CONFIG_FILE = "codebench.toml"
 
@@ -31,6 +33,13 @@ BUILTIN_PRICES = {
     "gpt-4.1": Price(input=2.0, output=8.0, cached_input=0.5),
     "gpt-4.1-mini": Price(input=0.4, output=1.6, cached_input=0.1),
 }
+
+
+class Scaffold(StrEnum):
+    """How a model works on a task."""
+
+    SINGLE = "single"  # one reply holding the edits, in the model's edit format
+    AGENT = "agent"  # tool calls in a sandbox until it submits or a limit ends it
 
 
 class ModelConfig(BaseModel):
@@ -62,6 +71,8 @@ class ModelConfig(BaseModel):
     backoff_seconds: float = Field(default=1.0, ge=0)
     context_tokens: int = Field(default=24_000, ge=1_000)
     prompt_dir: Path | None = None  # templates that override the built-in ones, by file name
+    scaffold: Scaffold = Scaffold.SINGLE
+    agent: AgentLimits = AgentLimits()  # the limits of `scaffold = "agent"` (and of `import_path`)
 
 
 class BenchConfig(BaseModel):

@@ -12,8 +12,9 @@ import os
 import random
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
 from codebench.errors import ConfigError, ModelError
@@ -31,6 +32,22 @@ DEFAULT_BASE_URL = "https://api.openai.com/v1"  # the `openai` client's, without
 LOCAL_PLACEHOLDER_KEY = "not-needed"  # what a local server without keys is sent
 # httpx errors (either httpx generation) that mean no connection was made at all
 CONNECT_FAILURES = frozenset({"ConnectError", "ConnectTimeout"})
+
+
+T = TypeVar("T")
+# Reads a provider response into what the caller needs (and its usage), or raises
+# MalformedReplyError: one for plain text replies, one for an agent's turns.
+Reader = Callable[[Any, bool], tuple[T, Usage]]
+
+
+@dataclass(frozen=True)
+class Answer(Generic[T]):
+    """What one retried call gave: the value read, its usage, time, and the attempts made."""
+
+    value: T
+    usage: Usage
+    seconds: float
+    attempts: int
 
 
 class MalformedReplyError(Exception):
@@ -247,8 +264,19 @@ class OpenAIModel(Model):
             return self._client
 
     def _ask(self, request: dict[str, Any]) -> tuple[CachedReply, int]:
-        """Call with jittered exponential backoff within the total deadline `timeout` (waiting
-        for a free call slot aside); raise ModelError when attempts or the deadline run out."""
+        """A text reply, retried (see `ask`); raise ModelError when attempts or the deadline run
+        out."""
+        answer = self.ask(request, read_text)
+        reply = CachedReply(text=answer.value, usage=answer.usage, seconds=answer.seconds)
+        return reply, answer.attempts
+
+    def ask(
+        self, request: dict[str, Any], read: Reader[T], timeout: float | None = None
+    ) -> Answer[T]:
+        """Call with jittered exponential backoff within the total deadline `timeout` (the
+        model's by default; waiting for a free call slot aside), reading each response with
+        `read`; raise ModelError when attempts or the deadline run out."""
+        deadline = self.config.timeout if timeout is None else min(timeout, self.config.timeout)
         failures: list[str] = []
         spent = 0.0  # of the deadline: attempts and backoff
         for attempt in range(1, self.config.max_attempts + 1):
@@ -256,7 +284,7 @@ class OpenAIModel(Model):
                 self._refuse_if_open(failures)
                 start = time.monotonic()
                 try:
-                    text, usage = self._attempt(request, self.config.timeout - spent)
+                    value, usage = self._attempt(request, deadline - spent, deadline, read)
                 except DeadlineError as exc:
                     failures.append(str(exc))
                     break
@@ -265,24 +293,19 @@ class OpenAIModel(Model):
                     self._note(exc)
                     failures.append(reason)
                 else:
-                    seconds = time.monotonic() - start
-                    return CachedReply(text=text, usage=usage, seconds=seconds), attempt
+                    return Answer(value, usage, time.monotonic() - start, attempt)
                 finally:
                     spent += time.monotonic() - start
             if retry_after is None or attempt == self.config.max_attempts:
                 break
             wait = retry_after or self._backoff(attempt)
-            if spent + wait >= self.config.timeout:
-                failures[-1] += f" (a retry would pass the total deadline of {self._deadline})"
+            if spent + wait >= deadline:
+                failures[-1] += f" (a retry would pass the total deadline of {deadline:g} s)"
                 break
             time.sleep(wait)
             spent += wait
         self._refuse_if_open(failures)
         raise ModelError(f"{self.spec}: {len(failures)} attempt(s) failed; last: {failures[-1]}")
-
-    @property
-    def _deadline(self) -> str:
-        return f"{self.config.timeout:g} s"
 
     def _refuse_if_open(self, failures: list[str]) -> None:
         reason = self._breaker.open_reason()
@@ -296,18 +319,19 @@ class OpenAIModel(Model):
         elif _reached(exc):
             self._breaker.reached()
 
-    def _attempt(self, request: dict[str, Any], seconds: float) -> tuple[str, Usage]:
+    def _attempt(
+        self, request: dict[str, Any], seconds: float, deadline: float, read: Reader[T]
+    ) -> tuple[T, Usage]:
         """One request, cut when `seconds` (what is left of the deadline) pass."""
+        expired = f"timed out: the total deadline of {deadline:g} s passed"
         if seconds <= 0:
-            raise DeadlineError(f"timed out: the total deadline of {self._deadline} passed")
+            raise DeadlineError(expired)
         with CallWatch(seconds) as watch:
             try:
-                reply = self._call(request, seconds)
+                reply = self._call(request, seconds, read)
             except (MalformedReplyError, _openai_error()) as exc:
                 if watch.expired:
-                    raise DeadlineError(
-                        f"timed out: the total deadline of {self._deadline} passed"
-                    ) from exc
+                    raise DeadlineError(expired) from exc
                 raise
         self._breaker.reached()
         return reply
@@ -316,24 +340,42 @@ class OpenAIModel(Model):
         base: float = self.config.backoff_seconds * 2 ** (attempt - 1)
         return min(MAX_BACKOFF_SECONDS, base * random.uniform(0.5, 1.5))
 
-    def _call(self, request: dict[str, Any], seconds: float) -> tuple[str, Usage]:
+    def _call(self, request: dict[str, Any], seconds: float, read: Reader[T]) -> tuple[T, Usage]:
         """Send, then read the reply; only the provider's side of it raises MalformedReplyError."""
         client = self.client()
         responses = self.config.api == "responses"
         try:  # the `openai` client reads the body here: what it raises is the body's fault
             if responses:
                 response = client.responses.create(**request, timeout=seconds)
-                text = response.output_text
             else:
                 response = client.chat.completions.create(**request, timeout=seconds)
         except (ValueError, KeyError, AttributeError, TypeError) as exc:
             raise MalformedReplyError(f"{type(exc).__name__}: {exc}") from exc
-        if not responses:
-            text = _chat_text(response)
-        if text is not None and not isinstance(text, str):
-            raise MalformedReplyError(f"the reply's text is a {type(text).__name__}")
-        names = RESPONSES_USAGE if responses else CHAT_USAGE
-        return text or "", _usage(getattr(response, "usage", None), names)
+        # the reader's own bugs propagate: only what it finds wrong with the body is retried
+        return read(response, responses)
+
+
+def read_text(response: Any, responses: bool) -> tuple[str, Usage]:
+    """A plain reply's text and usage (`responses`: a Responses API body, else Chat
+    Completions); MalformedReplyError when the body holds none."""
+    text = output_text(response) if responses else _chat_text(response)
+    if text is not None and not isinstance(text, str):
+        raise MalformedReplyError(f"the reply's text is a {type(text).__name__}")
+    return text or "", usage_of(response, responses)
+
+
+def output_text(response: Any) -> Any:
+    """A Responses API body's text (the SDK joins it); MalformedReplyError when it cannot."""
+    try:
+        return response.output_text
+    except (ValueError, KeyError, AttributeError, TypeError) as exc:
+        raise MalformedReplyError(f"{type(exc).__name__}: {exc}") from exc
+
+
+def usage_of(response: Any, responses: bool) -> Usage:
+    """The token counts of a Chat Completions or (`responses`) a Responses API body."""
+    names = RESPONSES_USAGE if responses else CHAT_USAGE
+    return _usage(getattr(response, "usage", None), names)
 
 
 def _openai_error() -> type[Exception]:
@@ -344,13 +386,18 @@ def _openai_error() -> type[Exception]:
 
 def _chat_text(completion: Any) -> Any:
     """The first choice's text, or MalformedReplyError when the body has none."""
+    return getattr(chat_message(completion), "content", None)
+
+
+def chat_message(completion: Any) -> Any:
+    """The first choice's message, or MalformedReplyError when the body has none."""
     choices = getattr(completion, "choices", None)
     if not isinstance(choices, list) or not choices:
         raise MalformedReplyError("the reply has no choices")
     message = getattr(choices[0], "message", None)
     if message is None:
         raise MalformedReplyError("the reply's first choice has no message")
-    return getattr(message, "content", None)
+    return message
 
 
 def is_connection_failure(exc: BaseException) -> bool:

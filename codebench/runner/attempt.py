@@ -18,6 +18,7 @@ from codebench.results import RETRIED_STATUSES, Evaluation, ResultKey, Status, T
 from codebench.runner.analysis_step import needs_analysis, prefetch_analysis, with_analysis
 from codebench.runner.evaluate import SandboxSettings, evaluate_patch
 from codebench.runner.store import ResultStore
+from codebench.runner.workspace import workspace_for
 from codebench.tasks import Task
 
 TRACEBACK_FRAMES = 3  # innermost frames a failure's reason names
@@ -61,7 +62,7 @@ def attempt(
         # the worker reads the starting tree while the model answers and the sandbox grades
         prefetch_analysis(task)
     start = time.monotonic()
-    proposal, failure = _propose(item)
+    proposal, failure = _propose(item, settings)
     model_seconds = proposal.seconds or time.monotonic() - start
     key = ResultKey(
         task_hash=task.content_hash,
@@ -91,6 +92,8 @@ def attempt(
     result = _result(item, key, proposal, evaluation, model_seconds)
     if item.analyse:
         result = _analysed(task, result)
+    if proposal.trajectory is not None:  # first: the result names it
+        store.save_trajectory(proposal.trajectory, task.id, model.slug, item.sample)
     store.save(result, model.slug)
     return AttemptOutcome(result, reused=False)
 
@@ -106,13 +109,18 @@ def _likely_reused(stored: TaskResult | None, task: Task) -> bool:
     )
 
 
-def _propose(item: WorkItem) -> tuple[Proposal, Evaluation | None]:
+def _propose(item: WorkItem, settings: SandboxSettings) -> tuple[Proposal, Evaluation | None]:
     """The model's proposal, or an empty one and the attempt's outcome when there is none:
-    `not_submitted` for a task the model was never asked, else `model_error` (any exception)."""
+    `not_submitted` for a task the model was never asked, else `model_error` (any exception,
+    or a proposal the model could not finish, whose trajectory is kept)."""
     task = item.task
     try:
-        view = TaskView(task.id, task.spec.instruction, task.repo_dir)
-        return item.model.propose(view, item.sample), None
+        workspace = workspace_for(task, settings)
+        view = TaskView(task.id, task.spec.instruction, task.repo_dir, workspace)
+        proposal = item.model.propose(view, item.sample)
+        if proposal.failure is not None:
+            return proposal, Evaluation(status=Status.MODEL_ERROR, reason=proposal.failure)
+        return proposal, None
     except RunCancelledError:
         raise
     except NotSubmittedError as exc:  # never asked: not the model's failure
@@ -185,5 +193,6 @@ def _result(
         usage=proposal.usage,
         cost_usd=proposal.cost_usd,
         model_seconds=model_seconds,
+        trajectory=proposal.trajectory.summary() if proposal.trajectory else None,
         finished_at=datetime.now(UTC),
     )

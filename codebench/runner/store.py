@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from codebench.errors import ResultStoreError
 from codebench.io import write_text_atomic
+from codebench.models.trajectory import Trajectory
 from codebench.results import CompactResult, ResultRecord, TaskResult, without_details
 
 RESULTS_DIR = "results"
@@ -60,6 +61,33 @@ class ResultStore:
     def path(self, task_id: str, model_slug: str, sample: int) -> Path:
         """Where one result lives."""
         return self.root / task_id / model_slug / f"sample-{sample}.json"
+
+    def trajectory_path(self, task_id: str, model_slug: str, sample: int) -> Path:
+        """Where one attempt's agent trajectory lives, beside its result."""
+        return self.root / task_id / model_slug / f"trajectory-{sample}.json"
+
+    def save_trajectory(
+        self, trajectory: Trajectory, task_id: str, model_slug: str, sample: int
+    ) -> Path:
+        """Write an attempt's trajectory atomically (before its result, which names it).
+
+        Raises:
+            ResultStoreError: the file cannot be written.
+        """
+        path = self.trajectory_path(task_id, model_slug, sample)
+        try:
+            write_text_atomic(path, trajectory.model_dump_json(indent=1))
+        except OSError as exc:
+            raise ResultStoreError(f"cannot write trajectory {path}: {exc}") from exc
+        return path
+
+    def load_trajectory(self, task_id: str, model_slug: str, sample: int) -> Trajectory | None:
+        """The attempt's stored trajectory; None when it has none or the file is damaged."""
+        path = self.trajectory_path(task_id, model_slug, sample)
+        try:
+            return Trajectory.model_validate_json(path.read_bytes())
+        except (OSError, ValidationError, ValueError):
+            return None
 
     def read(self, path: Path, details: bool = True) -> TaskResult | DamagedResult | None:
         """The result stored at `path`, None when there is no file, else why it is unusable;
