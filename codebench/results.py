@@ -201,6 +201,7 @@ class ResultRecord:
     cost_usd: float
     seconds: float  # as `TaskResult.seconds`
     analysis: AnalysisSummary | None
+    trajectory: TrajectorySummary | None = None  # an agent's attempt
 
     @classmethod
     def of(cls, result: TaskResult) -> ResultRecord:
@@ -220,6 +221,7 @@ class ResultRecord:
             cost_usd=result.cost_usd,
             seconds=result.model_seconds + result.eval_seconds,
             analysis=None if result.analysis is None else AnalysisSummary.of(result.analysis),
+            trajectory=result.trajectory,
         )
 
 
@@ -229,7 +231,7 @@ _COMPACT_FIELDS = (
     "schema_version", "task_id", "scope", "category", "model", "sample", "key", "status",
     "integrity", "usage", "cost_usd", "model_seconds", "eval_seconds", "analysis", "finished_at",
     "reason", "apply_step", "tampered_paths", "log_tail", "effective_patch", "patch", "reply",
-    "analysis_failure",
+    "analysis_failure", "trajectory",
 )  # fmt: skip
 
 

@@ -83,6 +83,50 @@ def responses_body(text: str, input_tokens: int = 100, output_tokens: int = 20) 
     }
 
 
+def chat_tool_body(
+    calls: list[tuple[str, dict[str, Any] | str]], text: str = "", prompt: int = 100
+) -> dict[str, Any]:
+    """A Chat Completions response calling tools: (name, arguments) per call, arguments as a
+    JSON object or a raw (possibly broken) string."""
+    body = chat_body(text, prompt=prompt)
+    message = body["choices"][0]["message"]
+    message["content"] = text or None
+    message["tool_calls"] = [
+        {
+            "id": f"call_{index}",
+            "type": "function",
+            "function": {
+                "name": name,
+                "arguments": arguments if isinstance(arguments, str) else json.dumps(arguments),
+            },
+        }
+        for index, (name, arguments) in enumerate(calls)
+    ]
+    body["choices"][0]["finish_reason"] = "tool_calls"
+    return body
+
+
+def responses_tool_body(
+    calls: list[tuple[str, dict[str, Any] | str]], text: str = ""
+) -> dict[str, Any]:
+    """A Responses API response calling tools (see `chat_tool_body`)."""
+    body = responses_body(text)
+    if not text:
+        body["output"] = []
+    body["output"] += [
+        {
+            "type": "function_call",
+            "id": f"fc_{index}",
+            "call_id": f"call_{index}",
+            "name": name,
+            "arguments": arguments if isinstance(arguments, str) else json.dumps(arguments),
+            "status": "completed",
+        }
+        for index, (name, arguments) in enumerate(calls)
+    ]
+    return body
+
+
 class FakeOpenAI:
     """Start with `with FakeOpenAI() as server:`; `server.url` is the base URL (…/v1)."""
 

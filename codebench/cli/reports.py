@@ -120,11 +120,16 @@ def show(
     ] = None,
     sample: Annotated[int, typer.Option(min=0, help="The sample number.")] = 0,
 ) -> None:
-    """Print one result for a person: status, tests, the patch, the analysis."""
+    """Print one result for a person: status, tests, the patch, the analysis, and an agent's
+    trajectory step by step."""
+    from codebench.models.base import model_slug
     from codebench.report.lookup import find_result
     from codebench.report.show import render_result
+    from codebench.runner.store import ResultStore
 
-    render_result(find_result(run_dir, task, model, sample), out)
+    result = find_result(run_dir, task, model, sample)
+    trajectory = ResultStore(run_dir).load_trajectory(task, model_slug(result.model), sample)
+    render_result(result, out, trajectory)
 
 
 @app.command("compare")

@@ -25,6 +25,7 @@ from codebench.cli.common import (
     tasks_root,
     warn_if_unsafe,
 )
+from codebench.models.config import Scaffold
 from codebench.models.formats import EditFormat
 from codebench.results import Status
 from codebench.sandbox import Backend
@@ -60,6 +61,13 @@ def run_command(
     edit_format: Annotated[
         EditFormat | None, typer.Option(help="The reply format for every model (else per model).")
     ] = None,
+    scaffold: Annotated[
+        Scaffold | None,
+        typer.Option(
+            help="How openai: models work: one reply (single) or tool calls in the sandbox "
+            "(agent); else per model in codebench.toml."
+        ),
+    ] = None,
     cache: Annotated[bool, typer.Option(help="Reuse cached model replies.")] = True,
     model_workers: Annotated[int, typer.Option(min=1, help="Model calls at once.")] = 4,
     analysis: Annotated[
@@ -82,6 +90,7 @@ def run_command(
         other_tables={NIGHTLY_TABLE},
         base_url=base_url,
         edit_format=edit_format,
+        scaffold=scaffold,
         read_cache=cache,
         model_calls=model_workers,
     )

@@ -81,4 +81,9 @@ class Model(ABC):
     @property
     def slug(self) -> str:
         """A file-name-safe form of the spec, for result paths."""
-        return re.sub(r"[^A-Za-z0-9._-]+", "_", self.spec).strip("_") or "model"
+        return model_slug(self.spec)
+
+
+def model_slug(spec: str) -> str:
+    """A file-name-safe form of a model spec: the folder its results are stored in."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", spec).strip("_") or "model"

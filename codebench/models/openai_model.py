@@ -213,11 +213,22 @@ class OpenAIModel(Model):
         return reply.text
 
     def _request(self, system: str, user: str) -> dict[str, Any]:
+        options = self.options()
+        if self.config.api == "responses":
+            options.update(instructions=system, input=user)
+        else:
+            options["messages"] = [
+                {"role": "system", "content": system},
+                {"role": "user", "content": user},
+            ]
+        return options
+
+    def options(self) -> dict[str, Any]:
+        """The request's model and settings in the configured API's names, without messages."""
         options: dict[str, Any] = {"model": self.name}
         if self.config.temperature is not None:
             options["temperature"] = self.config.temperature
         if self.config.api == "responses":
-            options.update(instructions=system, input=user)
             if self.config.seed is not None:  # not a Responses API parameter: sent as is
                 options["extra_body"] = {"seed": self.config.seed}
             if self.config.max_tokens is not None:
@@ -225,10 +236,6 @@ class OpenAIModel(Model):
             if self.config.reasoning_effort is not None:
                 options["reasoning"] = {"effort": self.config.reasoning_effort}
             return options
-        options["messages"] = [
-            {"role": "system", "content": system},
-            {"role": "user", "content": user},
-        ]
         if self.config.seed is not None:
             options["seed"] = self.config.seed
         if self.config.max_tokens is not None:

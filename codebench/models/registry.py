@@ -19,7 +19,7 @@ from pathlib import Path
 from codebench.errors import ConfigError
 from codebench.models.base import Model
 from codebench.models.cache import ResponseCache
-from codebench.models.config import BenchConfig, load_config
+from codebench.models.config import BenchConfig, Scaffold, load_config
 from codebench.models.formats import EditFormat
 from codebench.models.perturb import PERTURBATIONS, PartialGoldModel, PerturbedGoldModel
 from codebench.models.reference import GoldModel, NoopModel
@@ -36,6 +36,7 @@ class ModelOptions:
     config: BenchConfig = field(default_factory=BenchConfig)
     base_url: str | None = None
     edit_format: EditFormat | None = None  # overrides the configuration's, for every model
+    scaffold: Scaffold | None = None  # overrides the configuration's, for every `openai:` model
     cache: ResponseCache | None = None
     model_calls: int = DEFAULT_MODEL_CALLS  # provider calls at once, apart from sandboxes
 
@@ -47,6 +48,7 @@ class ModelOptions:
         other_tables: Collection[str] = (),
         base_url: str | None = None,
         edit_format: EditFormat | None = None,
+        scaffold: Scaffold | None = None,
         read_cache: bool = True,
         model_calls: int = DEFAULT_MODEL_CALLS,
     ) -> ModelOptions:
@@ -59,6 +61,7 @@ class ModelOptions:
             config=load_config(config_file, other_tables),
             base_url=base_url,
             edit_format=edit_format,
+            scaffold=scaffold,
             cache=ResponseCache(read=read_cache),
             model_calls=model_calls,
         )
@@ -96,10 +99,17 @@ def get_model(
         config = options.config.model(spec)
         if options.edit_format is not None:
             config = config.model_copy(update={"edit_format": options.edit_format})
+        if options.scaffold is not None:
+            config = config.model_copy(update={"scaffold": options.scaffold})
         price = options.config.price(argument)
-        return OpenAIModel(
+        model = OpenAIModel(
             spec, argument, config, price, options.cache, options.limiter, options.base_url
         )
+        if config.scaffold is Scaffold.AGENT:
+            from codebench.models.agent.scaffold import AgentModel
+
+            return AgentModel(model)
+        return model
     if kind == "replay" and argument:
         from codebench.models.replay import ReplayModel
 

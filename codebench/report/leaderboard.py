@@ -17,6 +17,7 @@ from codebench import HARNESS_VERSION, __version__
 from codebench.analysis.version import ANALYSIS_VERSION
 from codebench.grading import IntegrityRule
 from codebench.io import write_text_atomic
+from codebench.report.trajectories import AgentStats, agent_stats
 from codebench.results import INFRA_STATUSES, ResultRecord, Status, TaskResult
 from codebench.stats import bootstrap_interval, mean
 from codebench.tasks import Category, Scope
@@ -124,6 +125,9 @@ class ModelEntry(BaseModel):
     per_task: dict[str, list[Status]]  # task id -> status of each sample, in sample order
     # None in a leaderboard written before integrity was checked: not measured, not zero
     integrity_violations: IntegrityViolations | None = None
+    # the attempts made as an agent (`scaffold = "agent"`, or a scaffold of the user's); None
+    # when none was
+    agent: AgentStats | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -314,6 +318,7 @@ def _model_entry(model: str, every_row: list[ResultRecord], all_tasks: set[str])
         ),
         per_task=dict(per_task),
         integrity_violations=integrity_violations(rows),
+        agent=agent_stats([r.trajectory for r in rows if r.trajectory is not None]),
     )
 
 

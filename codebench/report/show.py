@@ -8,10 +8,12 @@ from rich.syntax import Syntax
 from rich.table import Table
 
 from codebench.grading import TestStatus
+from codebench.models.trajectory import Trajectory
 from codebench.report.analysis_view import analysis_table
 from codebench.results import Status, TaskResult
 
 STATUS_STYLE = {TestStatus.PASSED: "green", TestStatus.SKIPPED: "yellow"}
+SHOWN_CHARS = 600  # of each message, tool argument and output (the file holds them whole)
 
 
 def tests_table(result: TaskResult) -> Table:
@@ -39,7 +41,42 @@ def render_integrity(result: TaskResult, console: Console) -> None:
         )
 
 
-def render_result(result: TaskResult, console: Console) -> None:
+def _clip(text: str, limit: int = SHOWN_CHARS) -> str:
+    text = text.rstrip()
+    return text if len(text) <= limit else f"{text[:limit]} [... {len(text) - limit} more chars]"
+
+
+def render_trajectory(trajectory: Trajectory, console: Console) -> None:
+    """Each step of an agent's run: its text, its tool calls and their outputs (clipped)."""
+    summary = trajectory.summary()
+    console.print(
+        f"trajectory: {summary.steps} steps, {summary.tool_calls} tool calls "
+        f"({summary.tool_errors} errors), {summary.api_errors} API errors survived, "
+        f"{summary.input_tokens}+{summary.output_tokens} tokens, ${summary.cost_usd:.4f}, "
+        f"{summary.seconds:.1f} s; ended by {summary.ended_by.value}"
+        + (f": {summary.detail}" if summary.detail else ""),
+        style="bold",
+        markup=False,
+        soft_wrap=True,
+    )
+    for number, step in enumerate(trajectory.steps, start=1):
+        console.print(f"step {number} ({step.seconds:.1f} s)", style="bold", markup=False)
+        if step.text:
+            _plain(console, _clip(step.text))
+        for call in step.tool_calls:
+            mark = " [error]" if call.is_error else ""
+            _plain(console, f"  -> {call.name} {_clip(call.arguments)}{mark}")
+            _plain(console, "     " + _clip(call.output).replace("\n", "\n     "))
+
+
+def _plain(console: Console, text: str) -> None:
+    """Text as the model or a tool wrote it: no markup, emoji or highlighting."""
+    console.print(text, markup=False, emoji=False, highlight=False, soft_wrap=True)
+
+
+def render_result(
+    result: TaskResult, console: Console, trajectory: Trajectory | None = None
+) -> None:
     """Status and reason, integrity evidence, tests, the patch (as applied), the analysis."""
     console.print(
         f"[bold]{escape(result.task_id)}[/] ({result.scope.value}, {result.category.value}) - "
@@ -64,3 +101,7 @@ def render_result(result: TaskResult, console: Console) -> None:
         console.print(analysis_table(result.analysis))
     if result.analysis_failure is not None:
         console.print(f"analysis failed: {result.analysis_failure}", markup=False)
+    if trajectory is not None:
+        render_trajectory(trajectory, console)
+    elif result.trajectory is not None:
+        console.print("trajectory: its file is missing or damaged", markup=False)

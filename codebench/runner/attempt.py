@@ -11,7 +11,7 @@ from pathlib import Path
 
 from codebench import HARNESS_VERSION
 from codebench.analysis import AnalysisFailure
-from codebench.errors import ModelError, NotSubmittedError
+from codebench.errors import ModelError, NotSubmittedError, SandboxError
 from codebench.models import Model, Proposal, TaskView
 from codebench.patching import patch_sha256
 from codebench.results import RETRIED_STATUSES, Evaluation, ResultKey, Status, TaskResult
@@ -127,6 +127,9 @@ def _propose(item: WorkItem, settings: SandboxSettings) -> tuple[Proposal, Evalu
         return Proposal(patch=""), Evaluation(status=Status.NOT_SUBMITTED, reason=str(exc))
     except ModelError as exc:
         return Proposal(patch=""), Evaluation(status=Status.MODEL_ERROR, reason=str(exc))
+    except SandboxError as exc:  # an agent's workspace failed: the harness's fault, not its
+        reason = f"the model's workspace failed: {exc}"
+        return Proposal(patch=""), Evaluation(status=Status.SANDBOX_ERROR, reason=reason)
     except Exception as exc:  # a bug in a model adapter costs its attempt, never the run
         reason = f"the model failed unexpectedly: {describe_exception(exc)}"
         return Proposal(patch=""), Evaluation(status=Status.MODEL_ERROR, reason=reason)
