@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from codebench.analysis.facts import CACHED_TEXTS, cst_parse, facts
 from codebench.analysis.parsing import ParseError, on_large_stack
 from codebench.analysis.resolved import CallShape, CallSite, ImportedName, ModulePath, ResolvedFile
+from codebench.analysis.shallow_names import shallow_resolution
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -38,17 +39,43 @@ LOCALS = ".<locals>."
 RECEIVERS = frozenset({"self", "cls"})
 
 
-def resolve_file(path: str, source: str, names: Collection[str]) -> ResolvedFile | ParseError:
+def resolve_file(
+    path: str, source: str, names: Collection[str], *, calls: bool = True
+) -> ResolvedFile | ParseError:
     """The calls of the file at `path` that may reach one of `names` (bare names: `f` for
     `pkg.mod.f`), directly or through an alias the file makes, and every name it imports; a
-    ParseError when it does not parse, or is too large or deep for libcst."""
-    return _resolved(ModulePath.of(path), source, frozenset(names))
+    ParseError when it does not parse, or is too large or deep for libcst. `calls=False`: no
+    calls (a caller that reads only the imports), which often spares libcst's scopes."""
+    return _resolved(ModulePath.of(path), source, frozenset(names), calls)
+
+
+def resolve_by_scopes(path: str, source: str, names: Collection[str]) -> ResolvedFile | ParseError:
+    """`resolve_file` by libcst's scopes alone, never the shallow path, and not cached: the
+    reference the shallow path is tested against."""
+    return _by_scopes(ModulePath.of(path), source, frozenset(names))
 
 
 @lru_cache(maxsize=CACHED_TEXTS)
-def _resolved(module: ModulePath, source: str, names: frozenset[str]) -> ResolvedFile | ParseError:
-    """Resolve on a large stack (libcst's visitors recurse); cached by module, text and names,
-    so the repository's unchanged files are resolved once per process."""
+def _resolved(
+    module: ModulePath, source: str, names: frozenset[str], calls: bool
+) -> ResolvedFile | ParseError:
+    """Cached by module, text and names, so the repository's unchanged files are resolved once
+    per process. libcst parses the file first even where its scopes are not needed: whether it
+    parses decides whether the file is resolved at all."""
+    parsed = cst_parse(source)
+    if parsed.module is None:
+        return parsed.error or ParseError("too large or deeply nested for name resolution")
+    shallow = shallow_resolution(module, facts(source), names, calls=calls)
+    if shallow is not None:
+        return shallow
+    resolved = _by_scopes(module, source, names)
+    if calls or not isinstance(resolved, ResolvedFile):
+        return resolved
+    return ResolvedFile((), resolved.imports, resolved.star_imports)
+
+
+def _by_scopes(module: ModulePath, source: str, names: frozenset[str]) -> ResolvedFile | ParseError:
+    """Resolve with libcst's scopes, on a large stack (libcst's visitors recurse)."""
     parsed = cst_parse(source)
     if parsed.module is None:
         return parsed.error or ParseError("too large or deeply nested for name resolution")
