@@ -93,22 +93,14 @@ def _by_scopes(module: ModulePath, source: str, names: frozenset[str]) -> Resolv
 
 
 def _read(module: ModulePath, tree: cst.Module, source: str, names: frozenset[str]) -> ResolvedFile:
-    import libcst as cst
-    from libcst import matchers
     from libcst.metadata import MetadataWrapper, ScopeProvider
 
     wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)  # shared and never changed
     scopes = wrapper.resolve(ScopeProvider)
-    froms = [
-        n for n in matchers.findall(tree, matchers.ImportFrom()) if isinstance(n, cst.ImportFrom)
-    ]
+    froms, every_call = _froms_and_calls(tree)
     aliases = list(_alias_statements(tree, names))
     local = names | {_bound_name(a) for a in _aliased(froms, names)} | {a for a, _ in aliases}
-    calls = [
-        n
-        for n in matchers.findall(tree, matchers.Call())
-        if isinstance(n, cst.Call) and _bare_name(n) in local
-    ]
+    calls = [n for n in every_call if _bare_name(n) in local]
     lines = _Lines(wrapper, source, local)
     imports = [
         imported
@@ -124,6 +116,28 @@ def _read(module: ModulePath, tree: cst.Module, source: str, names: frozenset[st
     ]
     stars = tuple(_star_modules(tree, module))
     return ResolvedFile(tuple(sites), tuple(imports), stars)
+
+
+def _froms_and_calls(tree: cst.Module) -> tuple[list[cst.ImportFrom], list[cst.Call]]:
+    """Every from-import and every call, in source order, in one walk of the tree (what two
+    `matchers.findall` found, at less than half their cost)."""
+    import libcst as cst
+
+    class Collector(cst.CSTVisitor):
+        def __init__(self) -> None:
+            super().__init__()
+            self.froms: list[cst.ImportFrom] = []
+            self.calls: list[cst.Call] = []
+
+        def visit_ImportFrom(self, node: cst.ImportFrom) -> None:  # noqa: N802 (libcst's name)
+            self.froms.append(node)
+
+        def visit_Call(self, node: cst.Call) -> None:  # noqa: N802 (libcst's name)
+            self.calls.append(node)
+
+    collector = Collector()
+    tree.visit(collector)
+    return collector.froms, collector.calls
 
 
 def _bare_name(node: cst.Call) -> str | None:
