@@ -112,7 +112,7 @@ def test_the_shallow_path_is_taken_where_nothing_needs_a_scope() -> None:
     def counting(self: libcst.metadata.MetadataWrapper, provider: type) -> object:
         nonlocal calls
         calls += 1
-        return real(self, provider)  # type: ignore[arg-type]
+        return real(self, provider)
 
     with pytest.MonkeyPatch.context() as patched:
         patched.setattr(libcst.metadata.MetadataWrapper, "resolve", counting)
