@@ -52,12 +52,14 @@ class After:
     def resolved(self, names: Collection[str]) -> Iterator[tuple[str, ResolvedFile]]:
         """(path, resolved calls and imports) of every file whose text contains one of
         `names` (or a star import, which may re-export them) and that resolves; its calls are
-        those that may reach one of `names`."""
+        those that may reach one of `names`. A test file's calls are left out: no metric reads
+        them (`stale_call_sites` skips tests), and without them its imports often need no
+        libcst scopes."""
         wanted = frozenset(names)
         for path in sorted(self.texts):
             text = self.texts[path]
             if STAR_IMPORT in text or any(name in text for name in wanted):
-                file = resolve_file(path, self.texts[path], wanted)
+                file = resolve_file(path, text, wanted, calls=not is_test_path(path))
                 if isinstance(file, ResolvedFile):
                     yield path, file
 

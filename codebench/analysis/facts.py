@@ -204,7 +204,7 @@ def uncached_facts(source: str) -> SourceFacts:
 @lru_cache(maxsize=CACHED_CST_TREES)
 def cst_parse(source: str) -> CstOutcome:
     """libcst's parse of a source text (cached by the text, a few at a time)."""
-    return parse_cst(source, facts(source).tokens)
+    return parse_cst(source, lambda: facts(source).tokens)
 
 
 def cst_syntax_error(source: str) -> ParseError | None:

@@ -14,7 +14,9 @@ compute it, because the tree lives in memory, not on disk.
 
 Line numbers come from the `ast` tree of the same text (the nodes asked for, in source order,
 are the same in both trees); `PositionProvider` is the fallback when they do not line up.
-libcst is imported only when a file is resolved, so importing the analyzer stays light.
+libcst is imported only when a file is resolved, so importing the analyzer stays light. A file
+in which no call or alias needs a scope is read off its `ast` instead (`shallow_names`, tested
+against this path): most files a changed name appears in.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from typing import TYPE_CHECKING
 from codebench.analysis.facts import CACHED_TEXTS, cst_parse, facts
 from codebench.analysis.parsing import ParseError, on_large_stack
 from codebench.analysis.resolved import CallShape, CallSite, ImportedName, ModulePath, ResolvedFile
+from codebench.analysis.shallow_names import shallow_resolution
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -38,17 +41,43 @@ LOCALS = ".<locals>."
 RECEIVERS = frozenset({"self", "cls"})
 
 
-def resolve_file(path: str, source: str, names: Collection[str]) -> ResolvedFile | ParseError:
+def resolve_file(
+    path: str, source: str, names: Collection[str], *, calls: bool = True
+) -> ResolvedFile | ParseError:
     """The calls of the file at `path` that may reach one of `names` (bare names: `f` for
     `pkg.mod.f`), directly or through an alias the file makes, and every name it imports; a
-    ParseError when it does not parse, or is too large or deep for libcst."""
-    return _resolved(ModulePath.of(path), source, frozenset(names))
+    ParseError when it does not parse, or is too large or deep for libcst. `calls=False`: no
+    calls (a caller that reads only the imports), which often spares libcst's scopes."""
+    return _resolved(ModulePath.of(path), source, frozenset(names), calls)
+
+
+def resolve_by_scopes(path: str, source: str, names: Collection[str]) -> ResolvedFile | ParseError:
+    """`resolve_file` by libcst's scopes alone, never the shallow path, and not cached: the
+    reference the shallow path is tested against."""
+    return _by_scopes(ModulePath.of(path), source, frozenset(names))
 
 
 @lru_cache(maxsize=CACHED_TEXTS)
-def _resolved(module: ModulePath, source: str, names: frozenset[str]) -> ResolvedFile | ParseError:
-    """Resolve on a large stack (libcst's visitors recurse); cached by module, text and names,
-    so the repository's unchanged files are resolved once per process."""
+def _resolved(
+    module: ModulePath, source: str, names: frozenset[str], calls: bool
+) -> ResolvedFile | ParseError:
+    """Cached by module, text and names, so the repository's unchanged files are resolved once
+    per process. libcst parses the file first even where its scopes are not needed: whether it
+    parses decides whether the file is resolved at all."""
+    parsed = cst_parse(source)
+    if parsed.module is None:
+        return parsed.error or ParseError("too large or deeply nested for name resolution")
+    shallow = shallow_resolution(module, facts(source), names, calls=calls)
+    if shallow is not None:
+        return shallow
+    resolved = _by_scopes(module, source, names)
+    if calls or not isinstance(resolved, ResolvedFile):
+        return resolved
+    return ResolvedFile((), resolved.imports, resolved.star_imports)
+
+
+def _by_scopes(module: ModulePath, source: str, names: frozenset[str]) -> ResolvedFile | ParseError:
+    """Resolve with libcst's scopes, on a large stack (libcst's visitors recurse)."""
     parsed = cst_parse(source)
     if parsed.module is None:
         return parsed.error or ParseError("too large or deeply nested for name resolution")
@@ -66,22 +95,14 @@ def _resolved(module: ModulePath, source: str, names: frozenset[str]) -> Resolve
 
 
 def _read(module: ModulePath, tree: cst.Module, source: str, names: frozenset[str]) -> ResolvedFile:
-    import libcst as cst
-    from libcst import matchers
     from libcst.metadata import MetadataWrapper, ScopeProvider
 
     wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)  # shared and never changed
     scopes = wrapper.resolve(ScopeProvider)
-    froms = [
-        n for n in matchers.findall(tree, matchers.ImportFrom()) if isinstance(n, cst.ImportFrom)
-    ]
+    froms, every_call = _froms_and_calls(tree)
     aliases = list(_alias_statements(tree, names))
     local = names | {_bound_name(a) for a in _aliased(froms, names)} | {a for a, _ in aliases}
-    calls = [
-        n
-        for n in matchers.findall(tree, matchers.Call())
-        if isinstance(n, cst.Call) and _bare_name(n) in local
-    ]
+    calls = [n for n in every_call if _bare_name(n) in local]
     lines = _Lines(wrapper, source, local)
     imports = [
         imported
@@ -97,6 +118,28 @@ def _read(module: ModulePath, tree: cst.Module, source: str, names: frozenset[st
     ]
     stars = tuple(_star_modules(tree, module))
     return ResolvedFile(tuple(sites), tuple(imports), stars)
+
+
+def _froms_and_calls(tree: cst.Module) -> tuple[list[cst.ImportFrom], list[cst.Call]]:
+    """Every from-import and every call, in source order, in one walk of the tree (what two
+    `matchers.findall` found, at less than half their cost)."""
+    import libcst as cst
+
+    class Collector(cst.CSTVisitor):
+        def __init__(self) -> None:
+            super().__init__()
+            self.froms: list[cst.ImportFrom] = []
+            self.calls: list[cst.Call] = []
+
+        def visit_ImportFrom(self, node: cst.ImportFrom) -> None:  # noqa: N802 (libcst's name)
+            self.froms.append(node)
+
+        def visit_Call(self, node: cst.Call) -> None:  # noqa: N802 (libcst's name)
+            self.calls.append(node)
+
+    collector = Collector()
+    tree.visit(collector)
+    return collector.froms, collector.calls
 
 
 def _bare_name(node: cst.Call) -> str | None:

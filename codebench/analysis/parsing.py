@@ -8,6 +8,7 @@ stack, and anything else falls back to `ast` (whose recursion errors are catchab
 from __future__ import annotations
 
 import ast
+import re
 import threading
 import tokenize
 from collections.abc import Callable, Iterable
@@ -90,9 +91,9 @@ class CstOutcome:
     error: ParseError | None = None
 
 
-def parse_cst(source: str, tokens: Iterable[tokenize.TokenInfo]) -> CstOutcome:
-    """Parse with libcst, guarded against stack overflow; `tokens` are the file's tokens (as far
-    as they go), used to keep too deeply nested files away from libcst's native parser."""
+def parse_cst(source: str, tokens: Callable[[], Iterable[tokenize.TokenInfo]]) -> CstOutcome:
+    """Parse with libcst, guarded against stack overflow; `tokens` gives the file's tokens (as
+    far as they go), used to keep too deeply nested files away from libcst's native parser."""
     if not fits_libcst(source, tokens):
         return CstOutcome(None)
     outcome: list[CstOutcome] = []
@@ -111,10 +112,27 @@ def parse_cst(source: str, tokens: Iterable[tokenize.TokenInfo]) -> CstOutcome:
     return outcome[0] if outcome else CstOutcome(None, ParseError("cannot parse"))
 
 
-def fits_libcst(source: str, tokens: Iterable[tokenize.TokenInfo]) -> bool:
-    """Whether a file is small and shallow enough for libcst's native parser."""
-    too_big = len(source) > MAX_SOURCE_BYTES
-    return not too_big and nesting_depth(tokens) <= max(MAX_BRACKET_DEPTH, MAX_INDENT_DEPTH)
+def fits_libcst(source: str, tokens: Callable[[], Iterable[tokenize.TokenInfo]]) -> bool:
+    """Whether a file is small and shallow enough for libcst's native parser; its tokens are
+    only asked for when the text alone cannot tell (tokenizing costs more than the rest of
+    this check, and most files parsed here are never tokenized otherwise)."""
+    if len(source) > MAX_SOURCE_BYTES:
+        return False
+    limit = max(MAX_BRACKET_DEPTH, MAX_INDENT_DEPTH)
+    return nesting_bound(source) <= limit or nesting_depth(tokens()) <= limit
+
+
+_LEADING_SPACE = re.compile(r"^[ \t\f]*", re.MULTILINE)
+
+
+def nesting_bound(source: str) -> int:
+    """An upper bound of `nesting_depth` of the text's tokens, read off the text: bracket depth
+    is at most the number of opening brackets; every INDENT is to a deeper column, and no
+    column is deeper than a line's leading blanks (a tab moves at most 8 columns on, a form
+    feed back to 0)."""
+    brackets = source.count("(") + source.count("[") + source.count("{")
+    columns = (len(m) + 7 * m.count("\t") for m in _LEADING_SPACE.findall(source))
+    return max(brackets, max(columns, default=0))
 
 
 def on_large_stack(work: Callable[[], None]) -> None:

@@ -102,6 +102,8 @@ def excess_edit_distance(model: Iterable[FileDiff], gold: Iterable[FileDiff]) ->
     for path in sorted(model_by_path.keys() | gold_by_path.keys()):
         some = model_by_path.get(path) or gold_by_path[path]
         base_tokens += len(tokens(path, some.old))
+        if model_by_path.get(path) == gold_by_path.get(path):
+            continue  # the same change on both sides: its distances cancel out
         excess += diff_distance(model_by_path[path]) if path in model_by_path else 0
         excess -= diff_distance(gold_by_path[path]) if path in gold_by_path else 0
     return round(max(excess, 0) / max(base_tokens, 1), 4)

@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from codebench.analysis.parsing import parse_ast
+from codebench.analysis.facts import facts
+from codebench.analysis.parsing import (
+    MAX_BRACKET_DEPTH,
+    MAX_INDENT_DEPTH,
+    fits_libcst,
+    nesting_bound,
+    nesting_depth,
+    parse_ast,
+)
 
 
 def test_ast_parses_one_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -53,3 +61,38 @@ def test_no_module_calls_ast_parse_but_the_locked_one() -> None:
         if path.name != "parsing.py" and "ast.parse(" in path.read_text(encoding="utf-8")
     ]
     assert offenders == []
+
+
+NESTED = {
+    "flat": "x = 1\n",
+    "brackets_in_strings": "x = '(((('\ny = [[[1]]]\n",
+    "deep_brackets": "x = " + "(" * 150 + "1" + ")" * 150 + "\n",
+    "deep_indent": "".join(" " * i + "if x:\n" for i in range(120)) + " " * 120 + "pass\n",
+    "tabs": "if x:\n\tif y:\n\t\tpass\n",
+    "form_feed": "if x:\n\x0c    if y:\n\x0c        pass\n",
+    "mixed": "if x:\n \tif y:\n \t pass\n",
+    "unbalanced": "x = (((\n",
+    "bad_dedent": "if x:\n        a\n    b\n",
+    "lone_cr": "if x:\r    pass\r",
+    "empty": "",
+}
+
+
+@pytest.mark.parametrize("case", sorted(NESTED))
+def test_the_nesting_bound_is_never_below_the_depth(case: str) -> None:
+    """`fits_libcst` trusts the text's bound and tokenizes only above the limit: the bound
+    must hold for any text, tokenizing or not."""
+    source = NESTED[case]
+    depth = nesting_depth(facts(source).tokens)
+    assert nesting_bound(source) >= depth
+    limit = max(MAX_BRACKET_DEPTH, MAX_INDENT_DEPTH)
+    assert fits_libcst(source, lambda: facts(source).tokens) == (depth <= limit)
+
+
+def test_the_nesting_bound_holds_on_every_core_file() -> None:
+    """The same on real files: every Python file of the task repositories."""
+    paths = sorted(Path(__file__).resolve().parents[2].glob("tasks/repos/**/*.py"))
+    assert paths
+    for path in paths:
+        source = path.read_text()
+        assert nesting_bound(source) >= nesting_depth(facts(source).tokens), path
