@@ -89,9 +89,11 @@ def entry_point_ref(kind: str, config_file: Path) -> FactoryRef | None:
     return FactoryRef(ep.module, ep.attr, where, fix)
 
 
-def installed_kinds() -> list[str]:
-    """The names of the installed `codebench.models` entry points (for "unknown spec" errors)."""
-    return sorted({ep.name for ep in _entry_points()})
+def installed() -> list[tuple[str, str]]:
+    """Every installed `codebench.models` entry point: (name, "value (from distribution)"),
+    sorted by name; nothing is imported."""
+    found = {(ep.name, f"{ep.value} (from {_dist(ep)})") for ep in _entry_points()}
+    return sorted(found)
 
 
 def build_model(ref: FactoryRef, spec: str, config: ModelConfig, config_file: Path) -> Model:

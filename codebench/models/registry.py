@@ -154,17 +154,44 @@ def _brought(spec: str, kind: str, options: ModelOptions) -> Model | None:
     return plugins.build_model(ref, spec, options.model_config(spec), options.config_file)
 
 
+@dataclass(frozen=True)
+class KnownModel:
+    """A kind of model `--model` can name, and where it comes from."""
+
+    spec: str  # e.g. `gold`, `openai:<name>`, `my-agent`
+    source: str  # `built in`, `codebench.toml import_path = "m:f"`, `entry point m:f (from ...)`
+
+
+def known_models(options: ModelOptions) -> list[KnownModel]:
+    """The built-in kinds, the `import_path` tables of the configuration, and the installed
+    `codebench.models` entry points, in the order `get_model` tries them; imports nothing."""
+    from codebench.models.plugins import ENTRY_POINT_GROUP, installed
+
+    built_in = [KnownModel(kind, "built in") for kind in REFERENCE_KINDS]
+    built_in += [KnownModel(f"{kind}:...", "built in") for kind in ARGUMENT_KINDS]
+    configured = [
+        KnownModel(name, f"{options.config_file} import_path = {c.import_path!r}")
+        for name, c in options.config.models.items()
+        if c.import_path is not None
+    ]
+    entry_points = [
+        KnownModel(f"{name}[:...]", f"entry point in {ENTRY_POINT_GROUP}: {target}")
+        for name, target in installed()
+    ]
+    return built_in + configured + entry_points
+
+
 def _known(options: ModelOptions) -> str:
-    """The kinds a spec may name: built-in, configured with `import_path`, installed."""
-    from codebench.models.plugins import ENTRY_POINT_GROUP, installed_kinds
+    """The kinds a spec may name, for an "unknown model spec" error."""
+    from codebench.models.plugins import ENTRY_POINT_GROUP, installed
 
     known = ", ".join([*REFERENCE_KINDS, *(f"{k}:..." for k in ARGUMENT_KINDS)])
     configured = [name for name, c in options.config.models.items() if c.import_path is not None]
-    installed = installed_kinds()
+    names = sorted({name for name, _ in installed()})
     if configured:
         known += f"; configured in {options.config_file} (import_path): {', '.join(configured)}"
-    if installed:
-        known += f"; installed (entry points in {ENTRY_POINT_GROUP}): {', '.join(installed)}"
+    if names:
+        known += f"; installed (entry points in {ENTRY_POINT_GROUP}): {', '.join(names)}"
     return known
 
 
@@ -178,4 +205,4 @@ def _reference(kind: str, gold_patches: Mapping[str, str]) -> Model:
     return PerturbedGoldModel(kind, gold_patches, PERTURBATIONS[kind])
 
 
-__all__ = ["ModelOptions", "get_model", "parse_spec"]
+__all__ = ["KnownModel", "ModelOptions", "get_model", "known_models", "parse_spec"]
