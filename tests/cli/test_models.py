@@ -3,6 +3,7 @@ a user brings; `run --help` says how to bring one."""
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from codebench.cli import app
+from tests.conftest import FIXTURE_TASKS, ROOT
 
 runner = CliRunner()
 
@@ -42,3 +44,37 @@ def test_run_help_names_import_path_and_the_entry_point_group() -> None:
     text = " ".join(result.output.split())
     assert 'import_path = "package.module:factory"' in text
     assert "codebench.models" in text and "codebench models" in text
+
+
+def test_a_broken_import_path_stops_the_run_before_any_attempt(tmp_path: Path) -> None:
+    (tmp_path / "broken_agent.py").write_text("raise RuntimeError('MY_AGENT_KEY is not set')\n")
+    config = tmp_path / "codebench.toml"
+    config.write_text('[models."mine"]\nimport_path = "broken_agent:make"\n')
+    run_dir = tmp_path / "run"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "codebench",
+            "run",
+            "--model",
+            "mine",
+            "--config",
+            str(config),
+            "--suite",
+            "mini",
+            "--tasks-dir",
+            str(FIXTURE_TASKS),
+            "--run-dir",
+            str(run_dir),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    message = " ".join(done.stderr.split())
+    assert '[models."mine"] import_path' in message
+    assert "raised RuntimeError: MY_AGENT_KEY is not set" in message
+    assert not (run_dir / "results").exists()
