@@ -118,15 +118,10 @@ def get_model(
     if kind == "openai" and argument:
         from codebench.models.openai_model import OpenAIModel
 
+        config = options.model_config(spec)
         price = options.config.price(argument)
         return OpenAIModel(
-            spec,
-            argument,
-            options.model_config(spec),
-            price,
-            options.cache,
-            options.limiter,
-            options.base_url,
+            spec, argument, config, price, options.cache, options.limiter, options.base_url
         )
     if kind == "replay" and argument:
         from codebench.models.replay import ReplayModel
