@@ -15,12 +15,23 @@ import typer
 from rich.markup import escape
 
 from codebench import __version__
-from codebench.cli import analyze, mine, reports, run, setup, swebench, tasks
+from codebench.cli import analyze, mine, models, reports, run, setup, swebench, tasks
 from codebench.cli.app import app
 from codebench.cli.common import console, say
 from codebench.errors import CodebenchError
 
-__all__ = ["analyze", "app", "main", "mine", "reports", "run", "setup", "swebench", "tasks"]
+__all__ = [
+    "analyze",
+    "app",
+    "main",
+    "mine",
+    "models",
+    "reports",
+    "run",
+    "setup",
+    "swebench",
+    "tasks",
+]
 
 
 def _print_version(wanted: bool) -> None:

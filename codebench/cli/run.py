@@ -39,7 +39,9 @@ INFRA_FAILURES = frozenset({Status.TIMEOUT, Status.SANDBOX_ERROR})
 
 MODEL_HELP = (
     "Model spec (repeatable): gold, noop, partial, gold+reformat, gold+rename, gold+style, "
-    "openai:<name>, replay:<predictions file>."
+    'openai:<name>, replay:<predictions file>; or your own: a [models."NAME"] table of '
+    'codebench.toml with import_path = "package.module:factory", or an entry point in group '
+    "codebench.models. `codebench models` lists them."
 )
 
 

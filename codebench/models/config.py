@@ -73,6 +73,10 @@ class ModelConfig(BaseModel):
     prompt_dir: Path | None = None  # templates that override the built-in ones, by file name
     scaffold: Scaffold = Scaffold.SINGLE
     agent: AgentLimits = AgentLimits()  # the limits of `scaffold = "agent"` (and of `import_path`)
+    # "package.module:factory": a model the user brings (codebench.models.plugins). The factory
+    # (a callable or a Model subclass) is called as factory(spec, this config) when `--model`
+    # names this table; it is imported only then. The other fields reach it as they are.
+    import_path: str | None = None
 
 
 class BenchConfig(BaseModel):

@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from codebench.errors import ConfigError, SandboxError
 from codebench.models import Model, ModelOptions, get_model
+from codebench.models.limits import LimitedModel
 from codebench.models.replay import ReplayModel
 from codebench.results import TaskResult
 from codebench.runner.analysis_step import start_analysis_process, stop_analysis_process
@@ -95,6 +96,8 @@ def _run(settings: RunSettings, prepare_images: ImagePreparer, console: Console)
     gold = {task.id: task.gold_patch for task in tasks}
     models = [get_model(spec, gold, settings.model_options) for spec in settings.model_specs]
     warn_unknown_predictions(models, [task.id for task in suite], console)
+    # any model, brought or built in: a trajectory past its agent limits is not graded
+    models = [limited(model, settings.model_options) for model in models]
     images = images_for(settings.backend, {t.spec.image for t in tasks}, prepare_images)
     slots = threading.Semaphore(max(1, settings.workers))
     sandbox = SandboxSettings(settings.backend, images, settings.limits, slots)
@@ -175,6 +178,12 @@ def warn_unknown_predictions(models: list[Model], task_ids: list[str], console: 
                 f"id(s) match no task of the suite and are ignored: {escape(shown)}{more}",
                 soft_wrap=True,
             )
+
+
+def limited(model: Model, options: ModelOptions) -> Model:
+    """`model` with its proposals checked against its `agent` limits (`codebench.models.limits`)."""
+    where = f'{options.config_file} [models."{model.spec}".agent]'
+    return LimitedModel(model, options.config.model(model.spec).agent, where)
 
 
 def images_for(backend: Backend, keys: set[str], prepare_images: ImagePreparer) -> ImageSet:
