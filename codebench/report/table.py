@@ -26,18 +26,18 @@ def _number(value: float | None) -> str:
 
 
 def _by_try(stats: ScopeStats) -> str:
-    return " > ".join(f"{rate:.0%}" for rate in stats.resolved_after_try) or "-"
+    return ">".join(f"{rate:.0%}" for rate in stats.resolved_after_try) or "-"
 
 
 def results_table(leaderboard: Leaderboard) -> Table:
     """Resolved rates split by scope, with the other statuses counted; with several tries
-    (`--tries`) also the rate after each try, overall, local and global."""
+    (`--tries`) also the overall rate after each try (by scope in the leaderboard file)."""
     suite = f" - suite {escape(leaderboard.suite)}" if leaderboard.suite else ""
     table = Table(title=f"codebench{suite}", title_justify="left", caption_justify="left")
     by_try = any(len(e.resolved.overall.resolved_after_try) > 1 for e in leaderboard.models)
     columns: tuple[str, ...] = ("model", "resolved", "local", "global", "well-formed", "cost $")
     if by_try:
-        columns = (*columns[:4], "after each try", "local", "global", *columns[4:])
+        columns = (*columns[:4], "by try", *columns[4:])
     for column in (*columns, "other statuses", "s/task"):
         table.add_column(
             column, justify="left" if column in ("model", "other statuses") else "right"
@@ -50,7 +50,7 @@ def results_table(leaderboard: Leaderboard) -> Table:
         )
         note = submission_note(leaderboard, entry)
         rates = entry.resolved
-        tried = [_by_try(rates.overall), _by_try(rates.local), _by_try(rates.global_)]
+        tried = [_by_try(rates.overall)]
         table.add_row(
             escape(entry.model) + (f" [yellow]({note})[/]" if note else ""),
             _cell(rates.overall),
