@@ -134,8 +134,10 @@ class _Tried:
 
     def evaluate(self, task: Task, made: _Try, settings: SandboxSettings) -> Evaluation:
         """The try's grade: the one already given to the same patch, else a fresh one."""
+        if made.proposal.format_error is not None:  # no edit: graded without a sandbox
+            return _evaluate(task, made.proposal, settings)
         known = self._graded.get(made.key.patch_sha256)
-        if known is not None and made.proposal.format_error is None:
+        if known is not None:
             return known[0].model_copy(update={"eval_seconds": 0.0})  # no sandbox this time
         evaluation = _evaluate(task, made.proposal, settings)
         self._graded[made.key.patch_sha256] = (evaluation, None)

@@ -31,12 +31,14 @@ class ScriptedModel(Model):
 
     spec = "scripted"
 
-    def __init__(self, patches: list[str]) -> None:
+    def __init__(self, patches: list[str | Proposal]) -> None:
         self.patches, self.views = patches, []  # type: ignore[var-annotated]
 
     def propose(self, view: TaskView, sample: int = 0) -> Proposal:
         self.views.append(view)
         patch = self.patches[min(len(view.prior_tries), len(self.patches) - 1)]
+        if isinstance(patch, Proposal):
+            return patch
         return Proposal(patch=patch, reply=f"reply {len(view.prior_tries) + 1}")
 
 
@@ -130,3 +132,13 @@ def test_reference_models_with_tries(tmp_path: Path) -> None:
     assert rates == {"gold": [1.0, 1.0, 1.0], "noop": [0.0, 0.0, 0.0]}
     again = run(dataclasses.replace(settings), no_images, quiet())
     assert again.reused == 2
+
+
+def test_an_empty_patch_after_a_malformed_reply_is_empty_not_malformed(
+    tmp_path: Path, scripted: ScriptedModel
+) -> None:
+    """Regression: both have the empty patch's hash; the malformed grade was reused."""
+    scripted.patches = [Proposal(patch="", format_error="no block"), "", GOLD]
+    (result,) = run(local(tmp_path, ("scripted",), 3), no_images, quiet()).results
+    statuses = [t.status for t in result.tries]
+    assert statuses == [Status.MALFORMED_PATCH, Status.EMPTY_PATCH, Status.RESOLVED]
