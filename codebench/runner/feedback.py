@@ -7,7 +7,10 @@ reply, and the graded status (which says only whether the try failed, and how: a
 try again learns that much by being asked). It never reads the grading's `Evaluation.reason`
 (which names the hidden tests that failed), its test outcomes or its log. The visible tests run
 in a fresh sandbox that never holds the hidden tests, so code of the patch that would copy them
-out of a grading run (into the tree, /tmp, its output) finds nothing to copy there.
+out of a grading run (into the tree, /tmp, its output) finds nothing to copy there; and no
+Docker sandbox keeps anything of another (tmpfs folders, a read-only root, no network). The
+unsafe local backend runs patches on the host, where a grading run could leave a copy for the
+feedback run to print: there, as for grading itself, nothing is guaranteed.
 """
 
 from __future__ import annotations
