@@ -86,8 +86,34 @@ class Evaluation(BaseModel):
         return None if value is None else storable_text(value)
 
 
+class TryOutcome(BaseModel):
+    """One try of an attempt made with `--tries N` (N > 1): how it ended, what the model was
+    told of it, and what it cost. `problem` and `test_output` are the feedback, never the
+    grading's reason (which names the hidden tests that failed)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    status: Status
+    patch_sha256: str
+    problem: str | None = None  # what the model is told went wrong (None: resolved)
+    # the visible tests' output the next try was shown; None when no next try needed it (the
+    # last try), or when the failure needs no test run (an empty or malformed reply)
+    test_output: str | None = None
+    usage: Usage = Usage()
+    cost_usd: float = 0.0
+    model_seconds: float = 0.0
+    eval_seconds: float = 0.0  # grading, and running the visible tests for the feedback
+
+    @field_validator("problem", "test_output")
+    @classmethod
+    def _storable(cls, value: str | None) -> str | None:
+        return None if value is None else storable_text(value)
+
+
 class TaskResult(Evaluation):
-    """One (task, model, sample) attempt, graded."""
+    """One (task, model, sample) attempt, graded. With `--tries N` (N > 1) `tries` lists every
+    try made (the result's own fields are the last one's; usage, cost and times are totals);
+    a result made with one try has none."""
 
     schema_version: Literal[1] = 1
     task_id: str
@@ -106,6 +132,7 @@ class TaskResult(Evaluation):
     analysis: EditAnalysis | None = None  # an older analyzer's shape reads as None: re-analysed
     analysis_failure: AnalysisFailure | None = None  # the analyzer raised on this patch
     finished_at: datetime
+    tries: tuple[TryOutcome, ...] = ()  # every try, oldest first, when more than one was allowed
 
     @field_validator("patch", "reply")
     @classmethod
@@ -202,6 +229,7 @@ class ResultRecord:
     seconds: float  # as `TaskResult.seconds`
     analysis: AnalysisSummary | None
     trajectory: TrajectorySummary | None = None  # an agent's attempt
+    tries_made: int = 1  # how many tries the attempt made (the last ended it)
 
     @classmethod
     def of(cls, result: TaskResult) -> ResultRecord:
@@ -222,6 +250,7 @@ class ResultRecord:
             seconds=result.model_seconds + result.eval_seconds,
             analysis=None if result.analysis is None else AnalysisSummary.of(result.analysis),
             trajectory=result.trajectory,
+            tries_made=max(1, len(result.tries)),
         )
 
 
@@ -231,7 +260,7 @@ _COMPACT_FIELDS = (
     "schema_version", "task_id", "scope", "category", "model", "sample", "key", "status",
     "integrity", "usage", "cost_usd", "model_seconds", "eval_seconds", "analysis", "finished_at",
     "reason", "apply_step", "tampered_paths", "log_tail", "effective_patch", "patch", "reply",
-    "analysis_failure", "trajectory",
+    "analysis_failure", "trajectory", "tries",
 )  # fmt: skip
 
 

@@ -349,3 +349,20 @@ def test_run_on_a_run_dir_in_use_exits_2_naming_the_holder(tmp_path: Path) -> No
     assert done.returncode == 2, done.stdout
     assert f"is in use by pid {holder.pid} on host" in done.stderr
     assert not (tmp_path / "results").exists()
+
+
+def test_run_with_tries_prints_the_rate_after_each_try(tmp_path: Path) -> None:
+    done = codebench(
+        "run", "--suite", "mini", "--tasks-dir", str(FIXTURE_TASKS), "--model", "noop",
+        "--model", "gold", "--backend", "local", "--no-analysis", "--tries", "2",
+        "--run-dir", str(tmp_path),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "by try" in done.stdout and "100%>100%" in done.stdout
+    board = json.loads((tmp_path / "leaderboard.json").read_text())
+    assert board["provenance"]["settings"]["tries"] == 2
+    noop = board["models"][0]["resolved"]["overall"]
+    assert noop["resolved_after_try"] == [0.0, 0.0]
+    shown = codebench("show", str(tmp_path), "--task", "mini-div-zero", "--model", "noop")
+    assert "try 2: empty_patch" in shown.stdout, shown.stderr
+    assert codebench("run", "--model", "noop", "--tries", "0").returncode == 2

@@ -79,6 +79,14 @@ def run_command(
         Path | None, typer.Option(help="Configuration file (default: ./codebench.toml).")
     ] = None,
     since: SinceOpt = None,
+    tries: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Tries per attempt: after a failed one the model is shown what went wrong and "
+            "the output of the repository's own tests (never the hidden ones), and answers again.",
+        ),
+    ] = 1,
 ) -> None:
     """Run models on a suite; print the results table and the leaderboard's path (the
     SWE-bench-style report, swebench_report.json, is written beside it)."""
@@ -108,6 +116,7 @@ def run_command(
         model_options=options,
         analyse=analysis,
         since=since,
+        tries=tries,
     )
     # the leaderboard is written under the same lock: no other run changes results/ before it
     with lock_run_dir(settings.run_dir) as held:

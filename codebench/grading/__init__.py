@@ -8,6 +8,7 @@ from codebench.grading.grade import (
     TestTally,
     grade,
     node_id_of,
+    run_pytest,
     tally_tests,
 )
 from codebench.grading.integrity import shadowing_findings, tree_findings
@@ -25,6 +26,7 @@ __all__ = [
     "junit_key",
     "node_id_of",
     "parse_junit",
+    "run_pytest",
     "scan_patch",
     "shadowing_findings",
     "tally_tests",

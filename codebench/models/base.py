@@ -28,6 +28,7 @@ class PriorTry:
     patch: str
     problem: str  # e.g. "the patch does not apply: ..." or "the visible tests fail"
     test_output: str = ""
+    reply: str = ""  # the model's own reply that try (a single-reply model replays it)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from codebench.models.cache import CachedReply, ResponseCache, request_key
 from codebench.models.config import CONFIG_FILE, ModelConfig, Price
 from codebench.models.deadline import CallWatch, trace_request
 from codebench.models.formats import FormatError, parse_reply
-from codebench.models.prompt import build_prompt
+from codebench.models.prompt import Turn, build_prompt
 from codebench.tasks.loader import read_texts
 
 MAX_BACKOFF_SECONDS = 60.0
@@ -171,13 +171,16 @@ class OpenAIModel(Model):
     def propose(self, view: TaskView, sample: int = 0) -> Proposal:
         """Ask (or replay from the cache), then parse the reply in the model's edit format.
 
-        Distinct samples are distinct requests, in the cache too.
+        Distinct samples are distinct requests, in the cache too, and so are distinct tries:
+        a later try's request holds every earlier reply and what became of it
+        (`view.prior_tries`). Every reply is parsed against the starting tree: a later try's
+        edits replace the earlier ones, which the retry message says.
         """
         files = read_texts(view.repo_dir)  # read once: for the prompt and to parse the reply
         prompt = build_prompt(
             view, self.config.edit_format, self.config.context_tokens, self.config.prompt_dir, files
         )
-        request = self._request(prompt.system, prompt.user)
+        request = self._request(prompt.system, prompt.user, prompt.turns)
         key = request_key(
             {
                 **request,
@@ -212,14 +215,21 @@ class OpenAIModel(Model):
         reply, _calls = self._ask(self._request(system, user))
         return reply.text
 
-    def _request(self, system: str, user: str) -> dict[str, Any]:
+    def _request(self, system: str, user: str, turns: tuple[Turn, ...] = ()) -> dict[str, Any]:
+        """The request's options and messages; without `turns` exactly as before tries existed
+        (the cache keys of single-try requests stay the same)."""
         options = self.options()
+        later = [{"role": turn.role, "content": turn.content} for turn in turns]
         if self.config.api == "responses":
-            options.update(instructions=system, input=user)
+            prompt: str | list[dict[str, str]] = user
+            if later:
+                prompt = [{"role": "user", "content": user}, *later]
+            options.update(instructions=system, input=prompt)
         else:
             options["messages"] = [
                 {"role": "system", "content": system},
                 {"role": "user", "content": user},
+                *later,
             ]
         return options
 

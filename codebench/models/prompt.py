@@ -12,13 +12,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
-from codebench.models.base import TaskView
+from codebench.models.base import PriorTry, TaskView
 from codebench.models.context import Shown, select_context
 from codebench.models.formats import EditFormat
 from codebench.tasks.loader import read_texts
 
 CHARS_PER_TOKEN = 4  # a rough, provider-independent estimate
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One message after the first user message: a reply of an earlier try, or what became
+    of it (`--tries`)."""
+
+    role: Literal["assistant", "user"]
+    content: str
 
 
 @dataclass(frozen=True)
@@ -29,6 +39,8 @@ class Prompt:
     user: str
     files: tuple[str, ...]
     shown: tuple[Shown, ...] = ()  # each file's lines the context holds
+    # for each earlier try, oldest first: its reply, then the retry message (empty: try 1)
+    turns: tuple[Turn, ...] = ()
 
 
 def template(name: str, override_dir: Path | None) -> str:
@@ -64,4 +76,25 @@ def build_prompt(
         **fields, repository_map=context.repository_map, files=context.blocks
     )
     system = template("system.txt", override_dir).strip()
-    return Prompt(system, user, tuple(s.path for s in context.shown), context.shown)
+    turns = retry_turns(view.prior_tries, override_dir)
+    return Prompt(system, user, tuple(s.path for s in context.shown), context.shown, turns)
+
+
+def retry_turns(prior_tries: tuple[PriorTry, ...], override_dir: Path | None) -> tuple[Turn, ...]:
+    """Two messages per earlier try: the model's reply (its patch in a diff block when it
+    kept no reply), then `retry.txt` filled with what went wrong and the visible tests' output.
+
+    The earlier turns are not counted in the context budget: they are what the model itself
+    wrote and what the harness told it, and they cannot be left out without the model losing
+    track of what it tried.
+    """
+    if not prior_tries:
+        return ()
+    retry = template("retry.txt", override_dir)
+    turns: list[Turn] = []
+    for prior in prior_tries:
+        reply = prior.reply or f"```diff\n{prior.patch}```"
+        shown_output = prior.test_output.strip() or "(no tests were run)"
+        message = retry.format(problem=prior.problem.strip(), test_output=shown_output)
+        turns += [Turn("assistant", reply), Turn("user", message.strip())]
+    return tuple(turns)

@@ -37,6 +37,9 @@ class ScopeStats(BaseModel):
     # 95% bootstrap interval of the rate, resampling tasks (a task's samples stay together)
     ci_low: float | None = None
     ci_high: float | None = None
+    # `--tries`: the resolved rate once each try is counted, cumulative (the last is
+    # `resolved_rate`); one rate for a run of one try, empty in older files and empty slices
+    resolved_after_try: list[float] = []
 
 
 class ResolvedRates(BaseModel):
@@ -160,6 +163,7 @@ class RunRecord(BaseModel):
     backend: str
     analysis: bool
     edit_format: str | None = None
+    tries: int = 1  # `--tries`: a failed try was followed by another, with feedback
 
 
 class TaskDates(BaseModel):
@@ -269,12 +273,20 @@ def build_leaderboard(
         created_at=created_at or datetime.now(UTC),
         provenance=provenance,
         tasks=sorted(tasks.values(), key=lambda t: t.id),
-        models=[_model_entry(model, rows, set(tasks)) for model, rows in by_model.items()],
+        models=[
+            _model_entry(model, rows, set(tasks), settings.tries if settings else 1)
+            for model, rows in by_model.items()
+        ],
     )
 
 
-def _model_entry(model: str, every_row: list[ResultRecord], all_tasks: set[str]) -> ModelEntry:
+def _model_entry(
+    model: str, every_row: list[ResultRecord], all_tasks: set[str], tries: int
+) -> ModelEntry:
+    """One model's row; `tries`, the run's setting, is how many per-try rates each slice has
+    at least (more when a result made more: one of an earlier run with more tries)."""
     every_row = sorted(every_row, key=lambda r: (r.task_id, r.sample))
+    tries = max([tries, *(r.tries_made for r in every_row)])
     counts = dict.fromkeys(Status, 0)
     per_task: dict[str, list[Status]] = defaultdict(list)
     for row in every_row:
@@ -290,9 +302,9 @@ def _model_entry(model: str, every_row: list[ResultRecord], all_tasks: set[str])
         samples=len(rows),
         resolved=ResolvedRates.model_validate(
             {
-                "overall": _stats(rows),
-                "local": _stats([r for r in rows if r.scope is Scope.LOCAL]),
-                "global": _stats([r for r in rows if r.scope is Scope.GLOBAL]),
+                "overall": _stats(rows, tries),
+                "local": _stats([r for r in rows if r.scope is Scope.LOCAL], tries),
+                "global": _stats([r for r in rows if r.scope is Scope.GLOBAL], tries),
             }
         ),
         status_counts=counts,
@@ -393,7 +405,7 @@ def _analysis_stats(rows: list[ResultRecord]) -> AnalysisStats:
     )
 
 
-def _stats(rows: list[ResultRecord]) -> ScopeStats:
+def _stats(rows: list[ResultRecord], tries: int = 1) -> ScopeStats:
     resolved = sum(r.status is Status.RESOLVED for r in rows)
     rate = round(resolved / len(rows), 4) if rows else None
     by_task: dict[str, list[bool]] = defaultdict(list)
@@ -401,8 +413,22 @@ def _stats(rows: list[ResultRecord]) -> ScopeStats:
         by_task[row.task_id].append(row.status is Status.RESOLVED)
     low, high = bootstrap_interval(list(by_task.values()))
     return ScopeStats(
-        samples=len(rows), resolved=resolved, resolved_rate=rate, ci_low=low, ci_high=high
+        samples=len(rows),
+        resolved=resolved,
+        resolved_rate=rate,
+        ci_low=low,
+        ci_high=high,
+        resolved_after_try=resolved_after_try(rows, tries),
     )
+
+
+def resolved_after_try(rows: list[ResultRecord], tries: int) -> list[float]:
+    """The resolved rate counting tries 1..k, for k = 1..tries: an attempt stops at its first
+    resolved try, so it counts from the try it made last (an unresolved one never does)."""
+    if not rows:
+        return []
+    resolved_at = [r.tries_made for r in rows if r.status is Status.RESOLVED]
+    return [round(sum(at <= k for at in resolved_at) / len(rows), 4) for k in range(1, tries + 1)]
 
 
 def write_leaderboard(leaderboard: Leaderboard, path: Path) -> Path:

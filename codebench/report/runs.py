@@ -52,6 +52,7 @@ def run_record(settings: RunSettings) -> RunRecord:
         backend=settings.backend.value,
         analysis=settings.analyse,
         edit_format=options.edit_format,
+        tries=settings.tries,
     )
 
 

@@ -74,6 +74,14 @@ def _plain(console: Console, text: str) -> None:
     console.print(text, markup=False, emoji=False, highlight=False, soft_wrap=True)
 
 
+def render_tries(result: TaskResult, console: Console) -> None:
+    """Each try of an attempt made with `--tries`, and what its model was told of it."""
+    for number, outcome in enumerate(result.tries, 1):
+        console.print(f"try {number}: {outcome.status.value}", style="bold", markup=False)
+        if outcome.problem:
+            console.print(f"  told: {outcome.problem}", markup=False, soft_wrap=True)
+
+
 def render_result(
     result: TaskResult, console: Console, trajectory: Trajectory | None = None
 ) -> None:
@@ -89,6 +97,7 @@ def render_result(
     if result.tampered_paths:
         console.print(f"reverted edits to: {', '.join(result.tampered_paths)}", markup=False)
     render_integrity(result, console)
+    render_tries(result, console)
     if result.tests:
         console.print(tests_table(result))
     patch = result.effective_patch or result.patch

@@ -25,11 +25,19 @@ def _number(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
+def _by_try(stats: ScopeStats) -> str:
+    return ">".join(f"{rate:.0%}" for rate in stats.resolved_after_try) or "-"
+
+
 def results_table(leaderboard: Leaderboard) -> Table:
-    """Resolved rates split by scope, with the other statuses counted."""
+    """Resolved rates split by scope, with the other statuses counted; with several tries
+    (`--tries`) also the overall rate after each try (by scope in the leaderboard file)."""
     suite = f" - suite {escape(leaderboard.suite)}" if leaderboard.suite else ""
     table = Table(title=f"codebench{suite}", title_justify="left", caption_justify="left")
-    columns = ("model", "resolved", "local", "global", "well-formed", "cost $")
+    by_try = any(len(e.resolved.overall.resolved_after_try) > 1 for e in leaderboard.models)
+    columns: tuple[str, ...] = ("model", "resolved", "local", "global", "well-formed", "cost $")
+    if by_try:
+        columns = (*columns[:4], "by try", *columns[4:])
     for column in (*columns, "other statuses", "s/task"):
         table.add_column(
             column, justify="left" if column in ("model", "other statuses") else "right"
@@ -41,11 +49,14 @@ def results_table(leaderboard: Leaderboard) -> Table:
             if count and status is not Status.RESOLVED
         )
         note = submission_note(leaderboard, entry)
+        rates = entry.resolved
+        tried = [_by_try(rates.overall)]
         table.add_row(
             escape(entry.model) + (f" [yellow]({note})[/]" if note else ""),
-            _cell(entry.resolved.overall),
-            _cell(entry.resolved.local),
-            _cell(entry.resolved.global_),
+            _cell(rates.overall),
+            _cell(rates.local),
+            _cell(rates.global_),
+            *(tried if by_try else []),
             "-" if entry.well_formed_rate is None else f"{entry.well_formed_rate:.0%}",
             f"{entry.cost_usd:.4f}",
             others or "-",

@@ -5,19 +5,28 @@ from __future__ import annotations
 import threading
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from codebench import HARNESS_VERSION
 from codebench.analysis import AnalysisFailure
 from codebench.errors import ModelError, NotSubmittedError, SandboxError
-from codebench.models import Model, Proposal, TaskView
+from codebench.models import Model, PriorTry, Proposal, TaskView
 from codebench.patching import patch_sha256
-from codebench.results import RETRIED_STATUSES, Evaluation, ResultKey, Status, TaskResult
+from codebench.results import (
+    RETRIED_STATUSES,
+    Evaluation,
+    ResultKey,
+    Status,
+    TaskResult,
+    TryOutcome,
+)
 from codebench.runner.analysis_step import needs_analysis, prefetch_analysis, with_analysis
 from codebench.runner.evaluate import SandboxSettings, evaluate_patch
+from codebench.runner.feedback import RETRIED_WITH_FEEDBACK, Feedback, feedback_for
 from codebench.runner.store import ResultStore
+from codebench.runner.tries import Spent, StoredTries, spent_on, stored_feedback, try_outcome
 from codebench.runner.workspace import workspace_for
 from codebench.tasks import Task
 
@@ -32,6 +41,7 @@ class WorkItem:
     model: Model
     sample: int
     analyse: bool = True  # False: grade only (no edit analysis)
+    tries: int = 1  # tries with feedback after a failed one (`--tries`)
 
 
 @dataclass(frozen=True)
@@ -51,50 +61,173 @@ def attempt(
 ) -> AttemptOutcome:
     """Propose, then reuse the stored result if its key matches, else evaluate and store.
 
+    With `item.tries` > 1, a try that ends unresolved, empty, malformed or unapplied is
+    followed by another, the model shown the feedback (`feedback.py`), until one resolves or
+    the tries run out; stored tries are reused while the model repeats them (`tries.py`).
+
     Every attempt ends with a result: an unexpected exception while proposing is recorded as
-    `model_error`, one while evaluating as `sandbox_error`, one while analysing as the result's
-    `analysis_failure`. Only cancellation (`RunCancelledError`, KeyboardInterrupt, SystemExit)
-    and a failing store propagate.
+    `model_error`, one while evaluating (or running the visible tests) as `sandbox_error`, one
+    while analysing as the result's `analysis_failure`. Only cancellation
+    (`RunCancelledError`, KeyboardInterrupt, SystemExit) and a failing store propagate.
     """
-    task, model = item.task, item.model
-    stored = store.load(task.id, model.slug, item.sample)
+    task = item.task
+    stored = store.load(task.id, item.model.slug, item.sample)
     if item.analyse and not _likely_reused(stored, task):
         # the worker reads the starting tree while the model answers and the sandbox grades
         prefetch_analysis(task)
+    earlier = StoredTries(stored, task.content_hash, settings.image_for(task))
+    tried = _Tried()
+    for number in range(1, item.tries + 1):
+        made = _try(item, settings, tried.prior)
+        if made.failure is not None:
+            provider_failure = made.failure.status is Status.MODEL_ERROR
+            if provider_failure and stored is not None and _still_valid(stored, task):
+                # a provider failure now must not replace an answer already graded for this
+                # task (a task no longer submitted must: the model does not give it now)
+                return AttemptOutcome(stored, reused=True)
+            return _finish(item, store, made, made.failure, tried)
+        matched = earlier.match(number, made.key, made.proposal)
+        evaluation: Evaluation | None = None
+        if matched is not None:  # graded before: its status (and feedback) are stored
+            made = replace(made, spent=spent_on(matched))
+            status = matched.status
+        else:
+            evaluation = tried.evaluate(task, made, settings)
+            status = evaluation.status
+        if status not in RETRIED_WITH_FEEDBACK or number == item.tries:
+            whole = earlier.whole(number) if matched else None
+            if whole is not None:
+                return _reused(item, store, whole)
+            if evaluation is None:  # a stored try the stored result went on past: grade it
+                made = replace(made, spent=replace(made.spent, eval_seconds=0.0))
+                evaluation = tried.evaluate(task, made, settings)
+            if stop.is_set():
+                raise RunCancelledError
+            return _finish(item, store, made, evaluation, tried)
+        if stop.is_set():
+            raise RunCancelledError
+        failed = tried.add(task, made, status, matched, settings)
+        if failed is not None:
+            return _finish(item, store, made, failed, tried, recorded=True)
+    raise AssertionError("unreachable: the last try always finishes")  # pragma: no cover
+
+
+@dataclass(frozen=True)
+class _Try:
+    """One try's proposal, its key, what it cost, and the failure that ended it, if any."""
+
+    proposal: Proposal
+    failure: Evaluation | None
+    key: ResultKey
+    spent: Spent
+
+
+class _Tried:
+    """The tries of one attempt so far: what the model will be shown, what each ended as,
+    and the grades of the patches already graded in this attempt (a model that repeats a
+    patch, as a reference or replay model does, is not graded twice)."""
+
+    def __init__(self) -> None:
+        self.prior: tuple[PriorTry, ...] = ()
+        self.outcomes: tuple[TryOutcome, ...] = ()
+        self._graded: dict[str, tuple[Evaluation, Feedback | None]] = {}
+
+    def evaluate(self, task: Task, made: _Try, settings: SandboxSettings) -> Evaluation:
+        """The try's grade: the one already given to the same patch, else a fresh one."""
+        if made.proposal.format_error is not None:  # no edit: graded without a sandbox
+            return _evaluate(task, made.proposal, settings)
+        known = self._graded.get(made.key.patch_sha256)
+        if known is not None:
+            return known[0].model_copy(update={"eval_seconds": 0.0})  # no sandbox this time
+        evaluation = _evaluate(task, made.proposal, settings)
+        self._graded[made.key.patch_sha256] = (evaluation, None)
+        return evaluation
+
+    def add(
+        self,
+        task: Task,
+        made: _Try,
+        status: Status,
+        matched: TryOutcome | None,
+        settings: SandboxSettings,
+    ) -> Evaluation | None:
+        """Record a failed try and the feedback the next one is shown; a `sandbox_error` to end
+        the attempt with when the visible tests cannot be run."""
+        proposal, sha = made.proposal, made.key.patch_sha256
+        feedback = stored_feedback(matched) if matched else None
+        known = self._graded.get(sha)
+        if feedback is None and known is not None and known[1] is not None:
+            feedback = known[1]
+        if feedback is None:
+            try:
+                feedback = feedback_for(
+                    task, proposal.patch, status, proposal.format_error, settings
+                )
+            except RunCancelledError:
+                raise
+            except Exception as exc:  # a harness or engine fault: not the model's answer
+                reason = "the visible tests for the next try's feedback failed: "
+                reason += describe_exception(exc)
+                self.outcomes += (try_outcome(status, made.key, made.spent, None),)
+                return Evaluation(status=Status.SANDBOX_ERROR, reason=reason)
+            made = replace(made, spent=made.spent + Spent(eval_seconds=feedback.seconds))
+        if known is not None:
+            self._graded[sha] = (known[0], feedback)
+        self.outcomes += (try_outcome(status, made.key, made.spent, feedback),)
+        test_output = feedback.test_output or ""
+        self.prior += (PriorTry(proposal.patch, feedback.problem, test_output, proposal.reply),)
+        return None
+
+
+def _try(item: WorkItem, settings: SandboxSettings, prior: tuple[PriorTry, ...]) -> _Try:
+    """Ask the model once (after the earlier tries `prior`) and key its proposal."""
     start = time.monotonic()
-    proposal, failure = _propose(item, settings)
+    proposal, failure = _propose(item, settings, prior)
     model_seconds = proposal.seconds or time.monotonic() - start
     key = ResultKey(
-        task_hash=task.content_hash,
+        task_hash=item.task.content_hash,
         patch_sha256=patch_sha256(proposal.patch),
-        image_id=settings.image_for(task),
+        image_id=settings.image_for(item.task),
         harness_version=HARNESS_VERSION,
     )
-    reusable = (
-        stored is not None
-        and stored.key == key
-        and stored.status not in RETRIED_STATUSES
-        and proposal.format_error is None
-    )
-    if failure is None and stored is not None and reusable:
-        if item.analyse and needs_analysis(stored):  # graded already: only the analysis is new
-            stored = _analysed(task, stored)
-            store.save(stored, model.slug)
-        return AttemptOutcome(stored, reused=True)
-    provider_failure = failure is not None and failure.status is Status.MODEL_ERROR
-    if provider_failure and stored is not None and _still_valid(stored, task):
-        # a provider failure now must not replace an answer already graded for this task (a
-        # task no longer submitted must: the stored answer is one the model does not give now)
-        return AttemptOutcome(stored, reused=True)
-    evaluation = failure or _evaluate(task, proposal, settings)
-    if stop.is_set():
-        raise RunCancelledError
-    result = _result(item, key, proposal, evaluation, model_seconds)
+    return _Try(proposal, failure, key, Spent.of(proposal, model_seconds))
+
+
+def _reused(item: WorkItem, store: ResultStore, stored: TaskResult) -> AttemptOutcome:
+    """The stored result, analysed if it is not yet (graded already: only the analysis is
+    new)."""
+    if item.analyse and needs_analysis(stored):
+        stored = _analysed(item.task, stored)
+        store.save(stored, item.model.slug)
+    return AttemptOutcome(stored, reused=True)
+
+
+def _finish(
+    item: WorkItem,
+    store: ResultStore,
+    made: _Try,
+    evaluation: Evaluation,
+    tried: _Tried,
+    recorded: bool = False,
+) -> AttemptOutcome:
+    """The attempt's result from its last try `made` (every try listed when several were
+    allowed; `recorded`: `tried` holds the last one already), analysed and stored."""
+    spent = made.spent + Spent(eval_seconds=evaluation.eval_seconds)
+    earlier = tried.outcomes[:-1] if recorded else tried.outcomes
+    tries: tuple[TryOutcome, ...] = ()
+    if item.tries > 1:
+        last = tried.outcomes[-1] if recorded else try_outcome(evaluation.status, made.key, spent)
+        tries = (*earlier, last)
+    if recorded:
+        spent = spent_on(tried.outcomes[-1])
+    total = sum((spent_on(t) for t in earlier), spent)
+    result = _result(item, made, evaluation, total, tries)
     if item.analyse:
-        result = _analysed(task, result)
+        result = _analysed(item.task, result)
+    proposal = made.proposal
     if proposal.trajectory is not None:  # first: the result names it
-        store.save_trajectory(proposal.trajectory, task.id, model.slug, item.sample)
-    store.save(result, model.slug)
+        store.save_trajectory(proposal.trajectory, item.task.id, item.model.slug, item.sample)
+    store.save(result, item.model.slug)
     return AttemptOutcome(result, reused=False)
 
 
@@ -109,14 +242,17 @@ def _likely_reused(stored: TaskResult | None, task: Task) -> bool:
     )
 
 
-def _propose(item: WorkItem, settings: SandboxSettings) -> tuple[Proposal, Evaluation | None]:
-    """The model's proposal, or an empty one and the attempt's outcome when there is none:
+def _propose(
+    item: WorkItem, settings: SandboxSettings, prior: tuple[PriorTry, ...] = ()
+) -> tuple[Proposal, Evaluation | None]:
+    """The model's proposal (after the earlier tries `prior`), or an empty one and the
+    attempt's outcome when there is none:
     `not_submitted` for a task the model was never asked, else `model_error` (any exception,
     or a proposal the model could not finish, whose trajectory is kept)."""
     task = item.task
     try:
         workspace = workspace_for(task, settings)
-        view = TaskView(task.id, task.spec.instruction, task.repo_dir, workspace)
+        view = TaskView(task.id, task.spec.instruction, task.repo_dir, workspace, prior)
         proposal = item.model.propose(view, item.sample)
         if proposal.failure is not None:
             return proposal, Evaluation(status=Status.MODEL_ERROR, reason=proposal.failure)
@@ -181,21 +317,28 @@ def _still_valid(stored: TaskResult, task: Task) -> bool:
 
 
 def _result(
-    item: WorkItem, key: ResultKey, proposal: Proposal, evaluation: Evaluation, model_seconds: float
+    item: WorkItem,
+    made: _Try,
+    evaluation: Evaluation,
+    total: Spent,
+    tries: tuple[TryOutcome, ...],
 ) -> TaskResult:
+    """The result of the last try `made`, with the totals over every try."""
+    proposal = made.proposal
     return TaskResult(
-        **dict(evaluation),
+        **dict(evaluation) | {"eval_seconds": total.eval_seconds},
         task_id=item.task.id,
         scope=item.task.scope,
         category=item.task.category,
         model=item.model.spec,
         sample=item.sample,
-        key=key,
+        key=made.key,
         patch=proposal.patch,
         reply=proposal.reply,
-        usage=proposal.usage,
-        cost_usd=proposal.cost_usd,
-        model_seconds=model_seconds,
+        usage=total.usage,
+        cost_usd=total.cost_usd,
+        model_seconds=total.model_seconds,
         trajectory=proposal.trajectory.summary() if proposal.trajectory else None,
         finished_at=datetime.now(UTC),
+        tries=tries,
     )

@@ -48,6 +48,7 @@ class RunSettings:
     model_options: ModelOptions = field(default_factory=ModelOptions)
     analyse: bool = True  # False: grade only, no edit analysis (faster on small machines)
     since: datetime | None = None  # only tasks created at or after it (see tasks.dates)
+    tries: int = 1  # per attempt: a failed try is followed by another, with feedback
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ def _run(settings: RunSettings, prepare_images: ImagePreparer, console: Console)
     slots = threading.Semaphore(max(1, settings.workers))
     sandbox = SandboxSettings(settings.backend, images, settings.limits, slots)
     items = [
-        WorkItem(t, m, s, settings.analyse)
+        WorkItem(t, m, s, settings.analyse, max(1, settings.tries))
         for m in models
         for t in tasks
         for s in range(settings.samples)

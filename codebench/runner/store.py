@@ -117,8 +117,10 @@ class ResultStore:
             ResultStoreError: the file cannot be written (the old one, if any, is kept).
         """
         path = self.path(result.task_id, model_slug, result.sample)
+        # a result of one try is written as before tries existed: without the empty list
+        text = result.model_dump_json(indent=2, exclude=None if result.tries else {"tries"})
         try:
-            write_text_atomic(path, result.model_dump_json(indent=2))
+            write_text_atomic(path, text)
         except OSError as exc:
             raise ResultStoreError(f"cannot write result {path}: {exc}") from exc
         return path

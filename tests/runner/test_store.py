@@ -168,3 +168,20 @@ def test_a_leaderboard_of_records_equals_one_of_full_results(tmp_path: Path) -> 
     one = write_leaderboard(full, tmp_path / "full.json").read_bytes()
     assert write_leaderboard(compact, tmp_path / "compact.json").read_bytes() == one
     assert any(m.analysis.overall.stale_call_sites for m in full.models)
+
+
+def test_tries_are_stored_and_counted_only_when_there_are_any(tmp_path: Path) -> None:
+    from codebench.results import TryOutcome
+
+    store = ResultStore(tmp_path)
+    one = result("t-1", Scope.LOCAL, "m", Status.RESOLVED)
+    assert "tries" not in json.loads(store.save(one, "m").read_text())  # as before tries
+    tries = (
+        TryOutcome(status=Status.UNRESOLVED, patch_sha256="a", problem="p", test_output="o"),
+        TryOutcome(status=Status.RESOLVED, patch_sha256="b"),
+    )
+    two = result("t-2", Scope.LOCAL, "m", Status.RESOLVED).model_copy(update={"tries": tries})
+    store.save(two, "m")
+    assert store.load("t-2", "m", 0) == two
+    made = {r.task_id: r.tries_made for r in store.records().records}
+    assert made == {"t-1": 1, "t-2": 2}
