@@ -55,6 +55,11 @@ class GradeReport:
 
 
 SETUP_FAILED = 97
+# The grading command's own exit code once the sealer has written its file: pytest's travels
+# in that file. Any other code means the sealer did not finish (the tests killed the shell,
+# the command's `timeout`, or the sealer itself), and a file at its path is not the sealer's.
+SEALED_EXIT = 0
+SEAL_FAILED = 96
 SEAL_SOURCE = (Path(__file__).parent / "seal_script.py").read_text(encoding="utf-8")
 
 
@@ -64,7 +69,7 @@ class TestRun:
 
     __test__ = False  # not a pytest test class
 
-    result: ExecResult
+    result: ExecResult  # the grading command's (its exit code is the sealer's, `SEALED_EXIT`)
     statuses: dict[tuple[str, str], TestStatus]  # (classname, name) -> status, from the report
     sealed: bool  # False when the sealer never ran (the run timed out, or its shell was ended)
     strays: tuple[str, ...] = ()  # command lines of processes still running when pytest exited
@@ -72,6 +77,12 @@ class TestRun:
     unreadable: str | None = None  # a report that exists but is empty or not XML, and why
     absent: bool = False  # pytest wrote no report at all
     full: tuple[str, ...] = ()  # folders the tests could write that had no room left
+    pytest_exit: int | None = None  # pytest's exit code, as the sealer recorded it
+
+    @property
+    def exit_code(self) -> int:
+        """pytest's exit code when sealed, else the grading command's."""
+        return self.result.exit_code if self.pytest_exit is None else self.pytest_exit
 
 
 def pytest_command(base_command: str, junit_path: str, files: Iterable[str]) -> str:
@@ -87,20 +98,24 @@ def grading_script(sandbox: Sandbox, command: str, run_dir: str, setup: str | No
 
     Plugin autoload is off and pytest's environment options are dropped on every backend: only
     the repository's own (protected) configuration and the harness's flags configure pytest.
+    The script exits `SEALED_EXIT` only after the sealer wrote its file (pytest's exit code is
+    in it): the tested code can write a file where the sealer's goes and then kill the shell,
+    but it cannot make the shell exit normally without the sealer having run.
     """
     token = f"CODEBENCH_ATTEMPT={secrets.token_hex(16)}"
     mode = "all" if sandbox.owns_all_processes else "token"
     # -I, -S and cd /: no module the patch added (a json.py at the repository root) loads into
     # it, nor any path hook of the environment's site-packages (it needs the stdlib only)
-    seal = ["python3", "-I", "-S", "-c", SEAL_SOURCE, mode, token, f"{run_dir}/junit.xml"]
-    sealed_args = [f"{run_dir}/sealed", sandbox.workdir, sandbox.scratch, "/tmp"]
+    seal = [sandbox.harness_python, "-I", "-S", "-c", SEAL_SOURCE, mode, token]
+    sealed_args = [f"{run_dir}/junit.xml", f"{run_dir}/sealed", sandbox.workdir, sandbox.scratch]
     script = f"{{ {setup}\n}} >&2 || exit {SETUP_FAILED}\n" if setup else ""
     return script + (
         f"export PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 {token}\n"
         "unset PYTEST_ADDOPTS PYTEST_PLUGINS\n"
         f"mkdir -m 700 {run_dir} || exit {SETUP_FAILED}\n"
         f"{command}\ncode=$?\n"
-        f'(cd / && {shlex.join(seal)} {shlex.join(sealed_args)} "$HOME") >&2\nexit $code\n'
+        f'(cd / && {shlex.join(seal)} "$code" {shlex.join(sealed_args)} /tmp "$HOME") >&2'
+        f" && exit {SEALED_EXIT}\nexit {SEAL_FAILED}\n"
     )
 
 
@@ -121,9 +136,11 @@ def run_pytest(
     run_dir = f"{sandbox.scratch}/run-{secrets.token_hex(8)}"
     command = pytest_command(base_command, f"{run_dir}/junit.xml", files)
     result = sandbox.sh(grading_script(sandbox, command, run_dir, setup), timeout=timeout)
-    sealed = None if result.timed_out else _read_sealed(sandbox, f"{run_dir}/sealed")
-    if setup and result.exit_code == SETUP_FAILED and sealed is None:
+    if setup and result.exit_code == SETUP_FAILED:
         raise SandboxError(f"test set-up failed: {result.stderr.strip()[-2000:]}")
+    # only the sealer's own exit says its file is its own (see `grading_script`)
+    sealed_exit = result.exit_code == SEALED_EXIT and not result.timed_out
+    sealed = _read_sealed(sandbox, f"{run_dir}/sealed") if sealed_exit else None
     if sealed is None:
         return TestRun(result, {}, sealed=False)
     report, problem = sealed.get("report"), sealed.get("problem")
@@ -134,7 +151,11 @@ def run_pytest(
     problem_text = str(problem) if problem else None
     listed_full = sealed.get("full")
     full = tuple(str(f) for f in listed_full) if isinstance(listed_full, list) else ()
-    return TestRun(result, statuses, True, strays, problem_text, unreadable, absent, full)
+    code = sealed.get("exit_code")
+    pytest_exit = code if isinstance(code, int) else None
+    return TestRun(
+        result, statuses, True, strays, problem_text, unreadable, absent, full, pytest_exit
+    )
 
 
 def _read_sealed(sandbox: Sandbox, path: str) -> dict[str, object] | None:
@@ -186,7 +207,7 @@ def tally_tests(
         unattributed,
         timed_out=run.result.timed_out,
         reported=reported,
-        exit_code=run.result.exit_code,
+        exit_code=run.exit_code,
         output_tail=_tail(run.result),
     )
 
@@ -226,7 +247,7 @@ def grade(sandbox: Sandbox, spec: TaskSpec, setup: str | None = None) -> GradeRe
     return GradeReport(
         outcomes=tuple(outcomes),
         timed_out=run.result.timed_out,
-        exit_code=run.result.exit_code,
+        exit_code=run.exit_code,
         log_tail=_tail(run.result),
         seconds=run.result.seconds,
         report_problem=_report_problem(run),
@@ -242,7 +263,7 @@ def _report_problem(run: TestRun) -> str | None:
     if run.unreadable:
         return run.unreadable
     if run.absent:
-        code = run.result.exit_code
+        code = run.exit_code
         return f"pytest wrote no report (exit code {code}): it crashed or could not start"
     return None
 

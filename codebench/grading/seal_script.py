@@ -7,8 +7,9 @@ harness reads. Standard library only, and self-contained: its source is passed t
 `python3 -I -S -c`, so no file the tested code could have replaced is executed.
 
 argv: mode ("all": every process but pid 1 and the sealer's ancestors; "token": only processes
-whose environment holds the token), token, report path, sealed path, then the folders the tests
-could write, to tell which of them ran out of space.
+whose environment holds the token), token, pytest's exit code (recorded: the grading command's
+own exit code only says the sealer finished), report path, sealed path, then the folders the
+tests could write, to tell which of them ran out of space.
 """
 
 from __future__ import annotations
@@ -133,13 +134,13 @@ def full_folders(folders: list[str]) -> list[str]:
 
 def main(argv: list[str]) -> int:
     """Seal one test run; see the module docstring for `argv`."""
-    mode, token, report_path, sealed_path, *folders = argv
+    mode, token, code, report_path, sealed_path, *folders = argv
     strays = end_strays(mode, token.encode())
     report, problem = read_report(report_path)
     full = full_folders(folders)
-    write_sealed(
-        sealed_path, {"strays": strays, "report": report, "problem": problem, "full": full}
-    )
+    exit_code = int(code) if code.lstrip("-").isdigit() else None
+    content = {"strays": strays, "report": report, "problem": problem, "full": full}
+    write_sealed(sealed_path, content | {"exit_code": exit_code})
     return 0
 
 

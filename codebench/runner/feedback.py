@@ -107,15 +107,13 @@ def _visible_run(box: Sandbox, task: Task, applied: AppliedPatch) -> tuple[str, 
     if not files:
         return reverted + NO_TESTS, False
     run = run_pytest(box, task.spec.test_command, files, task.spec.timeout)
-    result = run.result
+    result, code = run.result, run.exit_code  # pytest's own code (the command's is the sealer's)
     if result.timed_out:
         head = f"the tests in {', '.join(files)} did not finish within {task.spec.timeout} s"
     else:
-        head = (
-            f"the tests in {', '.join(files)}, run with your edits (exit code {result.exit_code})"
-        )
+        head = f"the tests in {', '.join(files)}, run with your edits (exit code {code})"
     text = (result.stdout + ("\n" + result.stderr if result.stderr.strip() else "")).strip()
-    return f"{reverted}{head}:\n{clip_output(text)}", result.timed_out or result.exit_code != 0
+    return f"{reverted}{head}:\n{clip_output(text)}", result.timed_out or code != 0
 
 
 def _problem(status: Status, visible_failed: bool) -> str:

@@ -105,6 +105,12 @@ class Sandbox(ABC):
     # True when every process in the sandbox belongs to it (a container), so that the harness
     # may end them all; False on the host, where only processes marked as the sandbox's may be.
     owns_all_processes: bool = False
+    # The shell and the Python the harness's own commands run with (`sh`, the sealer). In a
+    # container they are execute-only copies (see `recipe.HARNESS_BINARIES`): a process whose
+    # binary its user cannot read is not dumpable, so the tested code, which runs as the same
+    # user, cannot ptrace them to take over the shell that reports the result.
+    shell: str = "sh"
+    harness_python: str = "python3"
 
     @abstractmethod
     def exec(
@@ -126,7 +132,7 @@ class Sandbox(ABC):
 
     def sh(self, script: str, *args: str, timeout: float = 60) -> ExecResult:
         """Run a POSIX shell script with positional arguments."""
-        return self.exec(["sh", "-c", script, "sh", *args], timeout=timeout)
+        return self.exec([self.shell, "-c", script, "sh", *args], timeout=timeout)
 
     def diff(self) -> str:
         """The working tree against the starting tree, as a git unified diff (new files too)."""

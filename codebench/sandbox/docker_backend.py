@@ -34,6 +34,13 @@ SANDBOX_UID = 1000  # the image's non-root `bench` user
 WORKDIR = "/workspace"
 SCRATCH = "/codebench"  # the harness's folder, outside the repo
 HOME = "/home/bench"
+# Execute-only copies of the programs every harness command runs in (made by the image recipe):
+# the sandbox user cannot read them, so the kernel makes their processes non-dumpable, and
+# the tested code (same user) cannot ptrace the command's `timeout`, its shell or the sealer.
+HARNESS_BIN = "/usr/lib/codebench"
+HARNESS_TIMEOUT = f"{HARNESS_BIN}/timeout"
+HARNESS_SH = f"{HARNESS_BIN}/sh"
+HARNESS_PYTHON = f"{HARNESS_BIN}/python3"
 KILL_GRACE_SECONDS = 5
 # Beyond the in-container `timeout`, the host kills the container if a command still hangs.
 WATCHDOG_SLACK_SECONDS = 30
@@ -101,6 +108,8 @@ class DockerSandbox(Sandbox):
     """
 
     owns_all_processes = True
+    shell = HARNESS_SH
+    harness_python = HARNESS_PYTHON
 
     def __init__(
         self,
@@ -198,7 +207,7 @@ class DockerSandbox(Sandbox):
         Raises:
             SandboxError: the engine failed or stalled.
         """
-        wrapped = ["timeout", "-k", str(KILL_GRACE_SECONDS), f"{timeout:g}", *argv]
+        wrapped = [HARNESS_TIMEOUT, "-k", str(KILL_GRACE_SECONDS), f"{timeout:g}", *argv]
         slack, stall = WATCHDOG_SLACK_SECONDS, ENGINE_STALL_SECONDS
         watchdog = threading.Timer(timeout + slack, self._kill)
         start = time.monotonic()

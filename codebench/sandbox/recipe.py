@@ -3,8 +3,10 @@
 A non-root user and the workspace (one layer every environment shares), then a virtual
 environment at /opt/venv without the base system's site packages, filled from the wheelhouse by
 pip run from its own wheel (the base has no pip, and none is left behind), first on PATH: so
-`python3` in a test command and the sealer is the environment's. One stage: a second would
-leave a dangling image holding another copy of the venv after every build.
+`python3` in a test command is the environment's. The harness's own programs (the commands'
+`timeout`, the shell, the sealer's Python) are execute-only copies in `HARNESS_BIN`, which
+the sandbox user can run but not ptrace. One stage: a second would leave a dangling image
+holding another copy of the venv after every build.
 """
 
 from __future__ import annotations
@@ -13,7 +15,15 @@ import io
 import tarfile
 from pathlib import Path
 
-from codebench.sandbox.docker_backend import SANDBOX_UID, SCRATCH, WORKDIR
+from codebench.sandbox.docker_backend import (
+    HARNESS_BIN,
+    HARNESS_PYTHON,
+    HARNESS_SH,
+    HARNESS_TIMEOUT,
+    SANDBOX_UID,
+    SCRATCH,
+    WORKDIR,
+)
 from codebench.sandbox.wheelhouse import REQUIREMENTS, wheel_files
 
 VENV = "/opt/venv"
@@ -47,7 +57,12 @@ RUN useradd --create-home --uid {SANDBOX_UID} --shell /bin/sh bench \\
     && chown bench:bench {WORKDIR} {SCRATCH} \\
     && git config --system safe.directory '*' \\
     && git config --system init.defaultBranch base \\
-    && git config --system advice.detachedHead false
+    && git config --system advice.detachedHead false \
+    && mkdir -p {HARNESS_BIN} \
+    && install -m 0111 "$(readlink -f "$(command -v timeout)")" {HARNESS_TIMEOUT} \
+    && install -m 0111 "$(readlink -f /bin/sh)" {HARNESS_SH} \
+    && install -m 0111 "$(readlink -f "$(command -v python3)")" {HARNESS_PYTHON} \
+    && {HARNESS_PYTHON} -I -S -c "import contextlib, json, os, signal, stat, sys"
 ARG PIP_WHEEL
 COPY env /env
 RUN python3 -m venv --without-pip {VENV} \\

@@ -19,7 +19,7 @@ TOKEN = f"CODEBENCH_ATTEMPT=test-{os.getpid()}"
 
 def seal(report: Path, sealed: Path, *folders: str) -> dict[str, object]:
     env = {**os.environ, "CODEBENCH_ATTEMPT": TOKEN.split("=", 1)[1]}
-    argv = [sys.executable, "-I", "-c", SEAL_SOURCE, "token", TOKEN, str(report), str(sealed)]
+    argv = [sys.executable, "-I", "-c", SEAL_SOURCE, "token", TOKEN, "1", str(report), str(sealed)]
     argv += folders
     subprocess.run(argv, env=env, check=True, timeout=60)
     data: dict[str, object] = json.loads(sealed.read_text())
@@ -58,7 +58,7 @@ def test_a_report_replaced_by_a_symlink_is_not_read(tmp_path: Path) -> None:
 
 def test_no_report_is_no_problem(tmp_path: Path) -> None:
     sealed = seal(tmp_path / "junit.xml", tmp_path / "sealed")
-    assert sealed == {"strays": [], "report": None, "problem": None, "full": []}
+    assert sealed == {"strays": [], "report": None, "problem": None, "full": [], "exit_code": 1}
 
 
 def test_folders_with_no_room_left_are_named(
@@ -98,6 +98,7 @@ class HostSandbox:
 
     owns_all_processes = False
     workdir, scratch = ".", "/nonexistent"
+    harness_python = "python3"
 
 
 ZOMBIE_LEADER = """

@@ -26,6 +26,12 @@ Found by our red team against the first version of these checks (all resolved, n
     usersite_usercustomize      a usercustomize.py written at run time loaded into the sealer
     stray_zombie                a helper whose main thread exited looked like a zombie
     toxini_cr_plugin            `[tox]\r[pytest]` hid a pytest section from the config check
+
+Found in session 8 (resolved / resolved, no finding, on both backends):
+
+    forged_sealed_file          an obfuscated helper wrote a passing report where the sealer's
+                                file goes, then killed the shell: the harness read the file
+                                whenever one was there, so the sealer never had to run
 """
 
 from __future__ import annotations
@@ -55,6 +61,7 @@ CAUGHT = {
     "sealer_shadow_signal": IntegrityRule.SHADOWED_MODULE,
     "usersite_usercustomize": IntegrityRule.GRADER_CODE,
     "stray_zombie": IntegrityRule.STRAY_PROCESS,
+    "forged_sealed_file": IntegrityRule.REPORT_CHANNEL,
 }
 MALFORMED = ("quoted_git_path", "symlink_leading_zero", "symlink_two_spaces")
 
