@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
+from codebench.errors import ConfigError
 from codebench.models.base import PriorTry, TaskView
 from codebench.models.context import Shown, select_context
 from codebench.models.formats import EditFormat
@@ -43,13 +44,66 @@ class Prompt:
     turns: tuple[Turn, ...] = ()
 
 
+# The placeholders each template that is filled in is given; an override may use any of them
+# (or none), and no other.
+TEMPLATE_FIELDS: dict[str, tuple[str, ...]] = {
+    "user.txt": ("instruction", "format_rules", "repository_map", "files"),
+    "retry.txt": ("problem", "test_output"),
+    "agent_user.txt": ("instruction", "prior_tries", "top_level"),
+    "agent_prior_try.txt": ("number", "patch", "problem", "test_output"),
+}
+
+
 def template(name: str, override_dir: Path | None) -> str:
-    """A template by file name: the user's override if present, else the built-in one."""
+    """A template by file name: the user's override if present, else the built-in one.
+
+    Raises:
+        ConfigError: the override exists but cannot be read as UTF-8 text.
+    """
     if override_dir is not None and (override_dir / name).is_file():
-        return (override_dir / name).read_text(encoding="utf-8")
+        path = override_dir / name
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot read the prompt template: {exc}") from exc
     return (
         resources.files("codebench.models").joinpath("templates", name).read_text(encoding="utf-8")
     )
+
+
+def fill(name: str, override_dir: Path | None, **fields: object) -> str:
+    """The template `name` with its placeholders filled in from `fields`.
+
+    Raises:
+        ConfigError: the user's override names a placeholder it is not given, or is not a
+            valid format string (a lone brace); the message names the file and the fix.
+    """
+    text = template(name, override_dir)
+    try:
+        return text.format(**fields)
+    except (KeyError, IndexError, ValueError, AttributeError) as exc:
+        where = override_dir / name if override_dir is not None else name
+        known = ", ".join("{" + field + "}" for field in fields)
+        raise ConfigError(
+            f"{where}: the prompt template cannot be filled in ({type(exc).__name__}: {exc}); "
+            f"it may use {known}, and a literal brace is written {{{{ or }}}}"
+        ) from exc
+
+
+def check_templates(override_dir: Path | None) -> None:
+    """Fill in every overridden template with sample values, so that a broken one stops the
+    run before any attempt instead of failing each attempt as the model's error.
+
+    Raises:
+        ConfigError: as `fill` does, for the first broken override.
+    """
+    if override_dir is None:
+        return
+    for name, fields in TEMPLATE_FIELDS.items():
+        if (override_dir / name).is_file():
+            fill(name, override_dir, **dict.fromkeys(fields, "x"))
+    for name in ("system.txt", "agent_system.txt"):
+        template(name, override_dir)  # read as they are, never filled in
 
 
 def build_prompt(
@@ -63,17 +117,20 @@ def build_prompt(
     read). The whole user message, map included, stays within `budget_tokens` (at
     `CHARS_PER_TOKEN`), unless the instruction and format rules alone exceed it."""
     files = read_texts(view.repo_dir) if files is None else files
-    user_template = template("user.txt", override_dir)
     fields = {
         "instruction": view.instruction.strip(),
         "format_rules": template(f"format_{edit_format.value}.txt", override_dir).strip(),
     }
-    fixed = len(user_template.format(**fields, repository_map="", files=""))
+    fixed = len(fill("user.txt", override_dir, **fields, repository_map="", files=""))
     context = select_context(
         view.instruction, files, max(0, budget_tokens * CHARS_PER_TOKEN - fixed)
     )
-    user = user_template.format(
-        **fields, repository_map=context.repository_map, files=context.blocks
+    user = fill(
+        "user.txt",
+        override_dir,
+        **fields,
+        repository_map=context.repository_map,
+        files=context.blocks,
     )
     system = template("system.txt", override_dir).strip()
     turns = retry_turns(view.prior_tries, override_dir)
@@ -90,11 +147,12 @@ def retry_turns(prior_tries: tuple[PriorTry, ...], override_dir: Path | None) ->
     """
     if not prior_tries:
         return ()
-    retry = template("retry.txt", override_dir)
     turns: list[Turn] = []
     for prior in prior_tries:
         reply = prior.reply or f"```diff\n{prior.patch}```"
         shown_output = prior.test_output.strip() or "(no tests were run)"
-        message = retry.format(problem=prior.problem.strip(), test_output=shown_output)
+        message = fill(
+            "retry.txt", override_dir, problem=prior.problem.strip(), test_output=shown_output
+        )
         turns += [Turn("assistant", reply), Turn("user", message.strip())]
     return tuple(turns)

@@ -122,8 +122,10 @@ def get_model(
         return _reference(kind, gold_patches)
     if kind == "openai" and argument:
         from codebench.models.openai_model import OpenAIModel
+        from codebench.models.prompt import check_templates
 
         config = options.model_config(spec)
+        check_templates(config.prompt_dir)  # a broken override stops the run, not each attempt
         price = options.config.price(argument)
         model = OpenAIModel(
             spec, argument, config, price, options.cache, options.limiter, options.base_url

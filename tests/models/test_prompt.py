@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from codebench.models import TaskView
+import pytest
+
+from codebench.errors import ConfigError
+from codebench.models import ModelOptions, TaskView, get_model
+from codebench.models.config import BenchConfig, ModelConfig
 from codebench.models.formats import EditFormat
-from codebench.models.prompt import CHARS_PER_TOKEN, build_prompt
+from codebench.models.prompt import CHARS_PER_TOKEN, build_prompt, check_templates
 from tests.conftest import FIXTURE_TASKS
 
 CALC = FIXTURE_TASKS / "repos" / "calc"
@@ -44,3 +48,53 @@ def test_the_whole_message_stays_within_the_budget(tmp_path: Path) -> None:
         assert len(prompt.user) <= budget * CHARS_PER_TOKEN, budget
         assert "pkg/mod7.py" in prompt.files
         assert "def helper_7_3(value):" in prompt.user
+
+
+BROKEN_TEMPLATES = [
+    ("user.txt", "{instruction}\n{the_code}", "KeyError: 'the_code'"),
+    ("user.txt", "a lone { brace", "ValueError"),
+    ("retry.txt", "{0}", "IndexError"),
+    ("agent_user.txt", "{instruction.nope}", "AttributeError"),
+    ("agent_prior_try.txt", "{patch} {diff}", "KeyError: 'diff'"),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "error"), BROKEN_TEMPLATES)
+def test_a_broken_override_is_a_config_error_naming_the_file(
+    tmp_path: Path, name: str, text: str, error: str
+) -> None:
+    """Issue 15: an override with an unknown placeholder failed every attempt as "the model
+    failed unexpectedly: KeyError" instead of stopping the run with the file named."""
+    (tmp_path / name).write_text(text)
+    with pytest.raises(ConfigError) as raised:
+        check_templates(tmp_path)
+    message = str(raised.value)
+    assert str(tmp_path / name) in message and error in message
+    assert "{{ or }}" in message  # how to write a literal brace
+
+
+def test_an_attribute_lookup_does_not_reach_the_values(tmp_path: Path) -> None:
+    (tmp_path / "user.txt").write_text("{instruction.strip}")  # str has it: formats, harmless
+    check_templates(tmp_path)
+
+
+def test_an_unreadable_override_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / "system.txt").write_bytes(b"\xff\xfe not utf-8")
+    with pytest.raises(ConfigError, match=r"system\.txt: cannot read"):
+        check_templates(tmp_path)
+
+
+def test_good_overrides_and_none_pass(tmp_path: Path) -> None:
+    check_templates(None)
+    check_templates(tmp_path)  # an empty folder: the built-in templates
+    (tmp_path / "user.txt").write_text("Fix: {instruction} {{literal}}")
+    check_templates(tmp_path)
+    prompt = build_prompt(TaskView("t", "x", CALC), EditFormat.UDIFF, 24_000, tmp_path)
+    assert prompt.user == "Fix: x {literal}"
+
+
+def test_building_an_openai_model_checks_its_templates(tmp_path: Path) -> None:
+    (tmp_path / "agent_user.txt").write_text("{task}")
+    config = BenchConfig(models={"openai:m": ModelConfig(prompt_dir=tmp_path)})
+    with pytest.raises(ConfigError, match=r"agent_user\.txt"):
+        get_model("openai:m", {}, ModelOptions(config=config))

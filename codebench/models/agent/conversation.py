@@ -32,11 +32,33 @@ class ToolCall:
 
 
 @dataclass(frozen=True)
+class ReasoningItem:
+    """A reasoning item of a Responses API turn, with its encrypted content: with `store`
+    off, a reasoning model keeps its chain of thought across tool calls only when the item is
+    sent back as it came."""
+
+    item_id: str
+    encrypted_content: str
+    summary: tuple[str, ...] = ()
+
+    def as_input(self) -> dict[str, Any]:
+        """The item as the next request's input holds it."""
+        return {
+            "type": "reasoning",
+            "id": self.item_id,
+            "encrypted_content": self.encrypted_content,
+            "summary": [{"type": "summary_text", "text": text} for text in self.summary],
+        }
+
+
+@dataclass(frozen=True)
 class Turn:
-    """What the model said in one turn, and the tools it called."""
+    """What the model said in one turn, the tools it called, and (Responses API) its reasoning
+    items to send back."""
 
     text: str
     calls: tuple[ToolCall, ...]
+    reasoning: tuple[ReasoningItem, ...] = ()
 
 
 class Conversation(Protocol):
@@ -101,22 +123,35 @@ class ResponsesConversation:
     `function_call_output` among them). Nothing is stored server-side: every turn sends the
     whole history, as Chat Completions does."""
 
-    def __init__(self, system: str, user: str, tools: tuple[ToolSpec, ...]) -> None:
+    def __init__(
+        self,
+        system: str,
+        user: str,
+        tools: tuple[ToolSpec, ...],
+        keep_reasoning: bool = False,
+    ) -> None:
         self.instructions = system
         self.items: list[dict[str, Any]] = [{"role": "user", "content": user}]
         self.tools = [tool.responses() for tool in tools]
+        self.keep_reasoning = keep_reasoning
 
     def request(self) -> dict[str, Any]:
-        """`instructions`, `input` and `tools`."""
-        return {
+        """`instructions`, `input` and `tools`; with `keep_reasoning`, the reasoning items'
+        encrypted content is asked for (a model that does not reason may refuse it)."""
+        body: dict[str, Any] = {
             "instructions": self.instructions,
             "input": list(self.items),
             "tools": self.tools,
             "store": False,
         }
+        if self.keep_reasoning:
+            body["include"] = ["reasoning.encrypted_content"]
+        return body
 
     def add_turn(self, turn: Turn) -> None:
-        """The assistant's text (if any) and a `function_call` item per call."""
+        """The turn's reasoning items, the assistant's text (if any) and a `function_call`
+        item per call."""
+        self.items += [item.as_input() for item in turn.reasoning]
         if turn.text:
             self.items.append({"role": "assistant", "content": turn.text})
         for call in turn.calls:
@@ -140,10 +175,13 @@ class ResponsesConversation:
         self.items.append({"role": "user", "content": text})
 
 
-def new_conversation(api: str, system: str, user: str, tools: tuple[ToolSpec, ...]) -> Conversation:
-    """The conversation of `api` ("chat" or "responses")."""
+def new_conversation(
+    api: str, system: str, user: str, tools: tuple[ToolSpec, ...], keep_reasoning: bool = False
+) -> Conversation:
+    """The conversation of `api` ("chat" or "responses"; `keep_reasoning`: send a reasoning
+    model's reasoning items back, Responses API only)."""
     if api == "responses":
-        return ResponsesConversation(system, user, tools)
+        return ResponsesConversation(system, user, tools, keep_reasoning)
     return ChatConversation(system, user, tools)
 
 
@@ -197,4 +235,20 @@ def _responses_turn(response: Any) -> Turn:
         )
         for index, item in enumerate(i for i in items if getattr(i, "type", "") == "function_call")
     ]
-    return Turn(_text(output_text(response)), tuple(calls))
+    reasoning = tuple(r for r in map(_reasoning, items) if r is not None)
+    return Turn(_text(output_text(response)), tuple(calls), reasoning)
+
+
+def _reasoning(item: Any) -> ReasoningItem | None:
+    """A reasoning item that can be sent back: one with an id and encrypted content (without
+    them, and with `store` off, the API refuses the item)."""
+    if getattr(item, "type", "") != "reasoning":
+        return None
+    item_id, content = getattr(item, "id", None), getattr(item, "encrypted_content", None)
+    if not isinstance(item_id, str) or not isinstance(content, str) or not content:
+        return None
+    summary = getattr(item, "summary", None) or []
+    texts = tuple(
+        t for t in (getattr(part, "text", None) for part in summary) if isinstance(t, str)
+    )
+    return ReasoningItem(item_id, content, texts)

@@ -65,6 +65,7 @@ class AgentTask:
     user: str
     api: str  # "chat" or "responses"
     limits: AgentLimits
+    keep_reasoning: bool = False  # Responses API: send reasoning items back (a reasoning model)
 
 
 def run_agent(box: Sandbox, source: TurnSource, task: AgentTask) -> Trajectory:
@@ -75,7 +76,9 @@ def run_agent(box: Sandbox, source: TurnSource, task: AgentTask) -> Trajectory:
     """
     budget = AgentBudget(task.limits)
     tools = ToolBox(box, ToolLimits(command_timeout=task.limits.command_timeout))
-    conversation = new_conversation(task.api, task.system, task.user, tools.specs)
+    conversation = new_conversation(
+        task.api, task.system, task.user, tools.specs, task.keep_reasoning
+    )
     idle = 0
     while (limit := budget.exhausted()) is None:
         try:

@@ -15,7 +15,7 @@ from codebench.models.agent.conversation import Conversation, read_turn
 from codebench.models.agent.loop import AgentTask, TurnAnswer, run_agent
 from codebench.models.base import Model, PriorTry, Proposal, TaskView
 from codebench.models.openai_model import OpenAIModel, cost_of
-from codebench.models.prompt import template
+from codebench.models.prompt import fill, template
 from codebench.models.trajectory import EndReason, Trajectory
 from codebench.sandbox import Sandbox
 
@@ -50,6 +50,8 @@ class AgentModel(Model):
             user=agent_user_message(view, self.config.prompt_dir),
             api=self.config.api,
             limits=self.config.agent,
+            # a model configured to reason keeps its reasoning across turns (store is off)
+            keep_reasoning=self.config.reasoning_effort is not None,
         )
         with view.workspace() as box:
             trajectory = run_agent(box, self, task)
@@ -109,7 +111,9 @@ def agent_user_message(view: TaskView, prompt_dir: Path | None) -> str:
     """The first user message: the instruction, any earlier tries, the top-level entries."""
     entries = sorted(p.name + ("/" if p.is_dir() else "") for p in view.repo_dir.iterdir())
     listed = ", ".join(entries[:MAX_LISTED]) + (", ..." if len(entries) > MAX_LISTED else "")
-    return template("agent_user.txt", prompt_dir).format(
+    return fill(
+        "agent_user.txt",
+        prompt_dir,
         instruction=view.instruction.strip(),
         prior_tries="".join(
             _prior(number, prior, prompt_dir)
@@ -120,7 +124,9 @@ def agent_user_message(view: TaskView, prompt_dir: Path | None) -> str:
 
 
 def _prior(number: int, prior: PriorTry, prompt_dir: Path | None) -> str:
-    return template("agent_prior_try.txt", prompt_dir).format(
+    return fill(
+        "agent_prior_try.txt",
+        prompt_dir,
         number=number,
         patch=prior.patch.strip() or "(no change)",
         problem=prior.problem,

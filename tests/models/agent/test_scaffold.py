@@ -150,3 +150,48 @@ def test_the_user_replaces_the_system_prompt(tmp_path: Any) -> None:
         server.script.append(Reply(body=chat_tool_body([("submit", {})])))
         agent(server.url, prompt_dir=tmp_path).propose(VIEW)
     assert server.requests[0][1]["messages"][0]["content"] == "Be brief. Submit at once."
+
+
+def with_reasoning(body: dict[str, Any], index: int) -> dict[str, Any]:
+    """A Responses API body whose turn began with a reasoning item (store is off: the item
+    carries its encrypted content), and one item the API gave without it."""
+    reasoning = {
+        "type": "reasoning",
+        "id": f"rs_{index}",
+        "encrypted_content": f"sealed-{index}",
+        "summary": [{"type": "summary_text", "text": f"plan {index}"}],
+    }
+    bare = {"type": "reasoning", "id": f"rs_bare_{index}", "summary": []}
+    return body | {"output": [reasoning, bare, *body["output"]]}
+
+
+def test_a_reasoning_model_gets_its_reasoning_items_back() -> None:
+    """Issue 15: with store off, a reasoning model's reasoning items were dropped between
+    turns, so it lost its chain of thought after every tool call."""
+    with FakeOpenAI() as server:
+        turns = fixing_turns(responses_tool_body)
+        server.script.extend(
+            Reply(body=with_reasoning(turn.body, n)) for n, turn in enumerate(turns)
+        )
+        proposal = agent(server.url, api="responses", reasoning_effort="low").propose(VIEW)
+    assert proposal.trajectory is not None and "raise CalcError" in proposal.patch
+    first, last = server.requests[0][1], server.requests[-1][1]
+    assert first["include"] == ["reasoning.encrypted_content"]
+    sent = [item for item in last["input"] if item.get("type") == "reasoning"]
+    assert sent == [
+        {
+            "type": "reasoning",
+            "id": f"rs_{n}",
+            "encrypted_content": f"sealed-{n}",
+            "summary": [{"type": "summary_text", "text": f"plan {n}"}],
+        }
+        for n in (0, 1)
+    ]  # in turn order, each before its turn's calls; the one without content not sent
+    assert last["input"][1]["type"] == "reasoning" and last["input"][2]["type"] == "function_call"
+
+
+def test_a_model_not_set_to_reason_is_not_asked_for_reasoning_content() -> None:
+    with FakeOpenAI() as server:
+        server.script.extend(fixing_turns(responses_tool_body))
+        agent(server.url, api="responses").propose(VIEW)
+    assert all("include" not in body for _, body in server.requests)
