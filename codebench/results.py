@@ -103,6 +103,8 @@ class TryOutcome(BaseModel):
     cost_usd: float = 0.0
     model_seconds: float = 0.0
     eval_seconds: float = 0.0  # grading, and running the visible tests for the feedback
+    # an agent's try in numbers (an earlier try's whole trajectory: `trajectory-<sample>-try-<n>`)
+    trajectory: TrajectorySummary | None = None
 
     @field_validator("problem", "test_output")
     @classmethod

@@ -128,8 +128,13 @@ def show(
     from codebench.runner.store import ResultStore
 
     result = find_result(run_dir, task, model, sample)
-    trajectory = ResultStore(run_dir).load_trajectory(task, model_slug(result.model), sample)
-    render_result(result, out, trajectory)
+    store, slug = ResultStore(run_dir), model_slug(result.model)
+    trajectory = store.load_trajectory(task, slug, sample)
+    earlier = {
+        number: store.load_trajectory(task, slug, sample, number)
+        for number in range(1, len(result.tries))
+    }
+    render_result(result, out, trajectory, earlier)
 
 
 @app.command("compare")

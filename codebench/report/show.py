@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich.console import Console
 from rich.markup import escape
 from rich.syntax import Syntax
@@ -74,18 +76,37 @@ def _plain(console: Console, text: str) -> None:
     console.print(text, markup=False, emoji=False, highlight=False, soft_wrap=True)
 
 
-def render_tries(result: TaskResult, console: Console) -> None:
-    """Each try of an attempt made with `--tries`, and what its model was told of it."""
+def render_tries(
+    result: TaskResult,
+    console: Console,
+    earlier: Mapping[int, Trajectory | None] | None = None,
+) -> None:
+    """Each try of an attempt made with `--tries`, and what its model was told of it; an agent's
+    earlier tries step by step (`earlier`: try number -> its stored trajectory, None when its
+    file is missing or damaged; the last try's is shown after the result)."""
+    earlier = earlier or {}
     for number, outcome in enumerate(result.tries, 1):
         console.print(f"try {number}: {outcome.status.value}", style="bold", markup=False)
         if outcome.problem:
             console.print(f"  told: {outcome.problem}", markup=False, soft_wrap=True)
+        last = number == len(result.tries)
+        if last or outcome.trajectory is None:
+            continue
+        trajectory = earlier.get(number)
+        if trajectory is None:
+            console.print("  trajectory: its file is missing or damaged", markup=False)
+        else:
+            render_trajectory(trajectory, console)
 
 
 def render_result(
-    result: TaskResult, console: Console, trajectory: Trajectory | None = None
+    result: TaskResult,
+    console: Console,
+    trajectory: Trajectory | None = None,
+    earlier: Mapping[int, Trajectory | None] | None = None,
 ) -> None:
-    """Status and reason, integrity evidence, tests, the patch (as applied), the analysis."""
+    """Status and reason, integrity evidence, each try (with `earlier`, the trajectories of an
+    agent's earlier tries), tests, the patch (as applied), the analysis, the trajectory."""
     console.print(
         f"[bold]{escape(result.task_id)}[/] ({result.scope.value}, {result.category.value}) - "
         f"{escape(result.model)}, sample {result.sample}: [bold]{result.status.value}[/]"
@@ -97,7 +118,7 @@ def render_result(
     if result.tampered_paths:
         console.print(f"reverted edits to: {', '.join(result.tampered_paths)}", markup=False)
     render_integrity(result, console)
-    render_tries(result, console)
+    render_tries(result, console, earlier)
     if result.tests:
         console.print(tests_table(result))
     patch = result.effective_patch or result.patch

@@ -13,6 +13,7 @@ from codebench import HARNESS_VERSION
 from codebench.analysis import AnalysisFailure
 from codebench.errors import ModelError, NotSubmittedError, SandboxError
 from codebench.models import Model, PriorTry, Proposal, TaskView
+from codebench.models.trajectory import TrajectorySummary
 from codebench.patching import patch_sha256
 from codebench.results import (
     RETRIED_STATUSES,
@@ -109,6 +110,9 @@ def attempt(
         failed = tried.add(task, made, status, matched, settings)
         if failed is not None:
             return _finish(item, store, made, failed, tried, recorded=True)
+        if made.proposal.trajectory is not None:  # the last try's is saved by `_finish`
+            slug = item.model.slug
+            store.save_trajectory(made.proposal.trajectory, task.id, slug, item.sample, number)
     raise AssertionError("unreachable: the last try always finishes")  # pragma: no cover
 
 
@@ -120,6 +124,12 @@ class _Try:
     failure: Evaluation | None
     key: ResultKey
     spent: Spent
+
+    @property
+    def summary(self) -> TrajectorySummary | None:
+        """The try's trajectory in numbers, when an agent made it."""
+        trajectory = self.proposal.trajectory
+        return trajectory.summary() if trajectory is not None else None
 
 
 class _Tried:
@@ -168,12 +178,12 @@ class _Tried:
             except Exception as exc:  # a harness or engine fault: not the model's answer
                 reason = "the visible tests for the next try's feedback failed: "
                 reason += describe_exception(exc)
-                self.outcomes += (try_outcome(status, made.key, made.spent, None),)
+                self.outcomes += (try_outcome(status, made.key, made.spent, None, made.summary),)
                 return Evaluation(status=Status.SANDBOX_ERROR, reason=reason)
             made = replace(made, spent=made.spent + Spent(eval_seconds=feedback.seconds))
         if known is not None:
             self._graded[sha] = (known[0], feedback)
-        self.outcomes += (try_outcome(status, made.key, made.spent, feedback),)
+        self.outcomes += (try_outcome(status, made.key, made.spent, feedback, made.summary),)
         test_output = feedback.test_output or ""
         self.prior += (PriorTry(proposal.patch, feedback.problem, test_output, proposal.reply),)
         return None
@@ -216,7 +226,10 @@ def _finish(
     earlier = tried.outcomes[:-1] if recorded else tried.outcomes
     tries: tuple[TryOutcome, ...] = ()
     if item.tries > 1:
-        last = tried.outcomes[-1] if recorded else try_outcome(evaluation.status, made.key, spent)
+        if recorded:
+            last = tried.outcomes[-1]
+        else:
+            last = try_outcome(evaluation.status, made.key, spent, trajectory=made.summary)
         tries = (*earlier, last)
     if recorded:
         spent = spent_on(tried.outcomes[-1])

@@ -62,28 +62,41 @@ class ResultStore:
         """Where one result lives."""
         return self.root / task_id / model_slug / f"sample-{sample}.json"
 
-    def trajectory_path(self, task_id: str, model_slug: str, sample: int) -> Path:
-        """Where one attempt's agent trajectory lives, beside its result."""
-        return self.root / task_id / model_slug / f"trajectory-{sample}.json"
+    def trajectory_path(
+        self, task_id: str, model_slug: str, sample: int, try_number: int | None = None
+    ) -> Path:
+        """Where one attempt's agent trajectory lives, beside its result: its last try's, or
+        with `try_number` that of an earlier try (`--tries`)."""
+        name = f"trajectory-{sample}" + (f"-try-{try_number}" if try_number else "")
+        return self.root / task_id / model_slug / f"{name}.json"
 
     def save_trajectory(
-        self, trajectory: Trajectory, task_id: str, model_slug: str, sample: int
+        self,
+        trajectory: Trajectory,
+        task_id: str,
+        model_slug: str,
+        sample: int,
+        try_number: int | None = None,
     ) -> Path:
-        """Write an attempt's trajectory atomically (before its result, which names it).
+        """Write an attempt's trajectory atomically (before its result, which names it): its
+        last try's, or with `try_number` an earlier try's.
 
         Raises:
             ResultStoreError: the file cannot be written.
         """
-        path = self.trajectory_path(task_id, model_slug, sample)
+        path = self.trajectory_path(task_id, model_slug, sample, try_number)
         try:
             write_text_atomic(path, trajectory.model_dump_json(indent=1))
         except OSError as exc:
             raise ResultStoreError(f"cannot write trajectory {path}: {exc}") from exc
         return path
 
-    def load_trajectory(self, task_id: str, model_slug: str, sample: int) -> Trajectory | None:
-        """The attempt's stored trajectory; None when it has none or the file is damaged."""
-        path = self.trajectory_path(task_id, model_slug, sample)
+    def load_trajectory(
+        self, task_id: str, model_slug: str, sample: int, try_number: int | None = None
+    ) -> Trajectory | None:
+        """The attempt's stored trajectory (with `try_number`, an earlier try's); None when it
+        has none or the file is damaged."""
+        path = self.trajectory_path(task_id, model_slug, sample, try_number)
         try:
             return Trajectory.model_validate_json(path.read_bytes())
         except (OSError, ValidationError, ValueError):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from codebench import HARNESS_VERSION
 from codebench.models import Proposal, Usage
+from codebench.models.trajectory import TrajectorySummary
 from codebench.results import RETRIED_STATUSES, ResultKey, Status, TaskResult, TryOutcome
 from codebench.runner.feedback import Feedback
 
@@ -56,10 +57,15 @@ def spent_on(outcome: TryOutcome) -> Spent:
 
 
 def try_outcome(
-    status: Status, key: ResultKey, spent: Spent, feedback: Feedback | None = None
+    status: Status,
+    key: ResultKey,
+    spent: Spent,
+    feedback: Feedback | None = None,
+    trajectory: TrajectorySummary | None = None,
 ) -> TryOutcome:
     """One try as a result records it."""
     return TryOutcome(
+        trajectory=trajectory,
         status=status,
         patch_sha256=key.patch_sha256,
         problem=feedback.problem if feedback else None,
@@ -115,7 +121,7 @@ def tries_of(result: TaskResult) -> tuple[TryOutcome, ...]:
     if result.tries:
         return result.tries
     spent = Spent(result.usage, result.cost_usd, result.model_seconds, result.eval_seconds)
-    return (try_outcome(result.status, result.key, spent, None),)
+    return (try_outcome(result.status, result.key, spent, None, result.trajectory),)
 
 
 def stored_feedback(outcome: TryOutcome) -> Feedback | None:

@@ -142,3 +142,44 @@ def test_an_empty_patch_after_a_malformed_reply_is_empty_not_malformed(
     (result,) = run(local(tmp_path, ("scripted",), 3), no_images, quiet()).results
     statuses = [t.status for t in result.tries]
     assert statuses == [Status.MALFORMED_PATCH, Status.EMPTY_PATCH, Status.RESOLVED]
+
+
+def agent_proposal(patch: str, marker: str) -> Proposal:
+    """A proposal as an agent makes one: its patch and the trajectory that led to it."""
+    from codebench.models.trajectory import EndReason, Step, ToolStep, Trajectory
+
+    call = ToolStep(call_id="c1", name="bash", arguments='{"command": "ls"}', output=marker)
+    steps = (Step(text=f"thinking {marker}", tool_calls=(call,)), Step(text="submit"))
+    trajectory = Trajectory(system="s", user="u", steps=steps, ended_by=EndReason.SUBMITTED)
+    return Proposal(patch=patch, trajectory=trajectory)
+
+
+def test_every_try_of_an_agent_keeps_its_trajectory(
+    tmp_path: Path, scripted: ScriptedModel
+) -> None:
+    """Issue 15: with --tries, only the last try's trajectory was stored; the steps of the
+    earlier tries were lost, and `codebench show` could not say how they went."""
+    from rich.console import Console
+
+    from codebench.report.show import render_result
+    from codebench.runner.store import ResultStore
+
+    scripted.patches = [agent_proposal(BREAKS_ADD, "first-try"), agent_proposal(GOLD, "second")]
+    (result,) = run(local(tmp_path, ("scripted",), 2), no_images, quiet()).results
+    assert result.status is Status.RESOLVED
+    first, second = result.tries
+    assert first.trajectory is not None and first.trajectory.steps == 2
+    assert second.trajectory is not None and first.status is Status.UNRESOLVED
+    store = ResultStore(tmp_path)
+    earlier = store.load_trajectory(TASK.id, "scripted", 0, 1)
+    last = store.load_trajectory(TASK.id, "scripted", 0)
+    assert earlier is not None and earlier.steps[0].tool_calls[0].output == "first-try"
+    assert last is not None and last.steps[0].tool_calls[0].output == "second"
+    console = Console(width=120, record=True)
+    render_result(result, console, last, {1: earlier})
+    text = console.export_text()
+    assert text.index("try 1: unresolved") < text.index("first-try") < text.index("try 2")
+    assert text.index("try 2") < text.rindex("second")
+    console = Console(width=120, record=True)
+    render_result(result, console, last, {1: None})  # its file was deleted
+    assert "trajectory: its file is missing or damaged" in console.export_text()
