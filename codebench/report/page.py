@@ -123,6 +123,73 @@ def _row(board: Leaderboard, entry: ModelEntry) -> str:
     return f"<tr>{''.join(tds)}</tr>"
 
 
+TRIES_AND_AGENTS_NOTE = (
+    "by try: the resolved rate once each try is counted (--tries), overall, local and global. "
+    "Agents: attempts with a trajectory, mean steps and tool calls per attempt, tool calls "
+    "that failed and provider errors survived, tokens, and how the attempts ended."
+)
+AGENT_COLUMNS = (
+    "model",
+    "by try",
+    "by try local",
+    "by try global",
+    "agent attempts",
+    "steps",
+    "tool calls",
+    "tool errors",
+    "API errors",
+    "tokens in",
+    "tokens out",
+    "ended by",
+)
+
+
+def _by_try(rates: list[float]) -> tuple[str, str]:
+    """`40% > 55%` (rate after each try), sorting by the last; "-" for a file without them."""
+    if not rates:
+        return "-", "-1"
+    return " > ".join(f"{rate:.0%}" for rate in rates), str(rates[-1])
+
+
+def _agent_row(entry: ModelEntry) -> str:
+    resolved, agent = entry.resolved, entry.agent
+    cells = [
+        (entry.model, entry.model),
+        *(
+            _by_try(s.resolved_after_try)
+            for s in (resolved.overall, resolved.local, resolved.global_)
+        ),
+    ]
+    if agent is None:
+        cells += [("-", "-1")] * (len(AGENT_COLUMNS) - len(cells))
+    else:
+        ended = ", ".join(f"{r.value} {n}" for r, n in agent.ended_by.items() if n)
+        cells += [
+            (str(agent.attempts), str(agent.attempts)),
+            _number(agent.mean_steps, 1),
+            _number(agent.mean_tool_calls, 1),
+            (str(agent.tool_errors), str(agent.tool_errors)),
+            (str(agent.api_errors), str(agent.api_errors)),
+            (f"{agent.input_tokens:,}", str(agent.input_tokens)),
+            (f"{agent.output_tokens:,}", str(agent.output_tokens)),
+            (ended or "-", ended or "-"),
+        ]
+    return f"<tr>{''.join(_td(*cell) for cell in cells)}</tr>"
+
+
+def _tries_and_agents(models: list[ModelEntry]) -> str:
+    """A second table, only when some model made several tries or ran as an agent."""
+    shown = [m for m in models if len(m.resolved.overall.resolved_after_try) > 1 or m.agent]
+    if not shown:
+        return ""
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in AGENT_COLUMNS)
+    rows = "\n".join(_agent_row(entry) for entry in shown)
+    return (
+        f"<h2>Tries and agents</h2><p>{html.escape(TRIES_AND_AGENTS_NOTE)}</p>"
+        f"<table id='agents'><thead><tr>{head}</tr></thead><tbody>\n{rows}\n</tbody></table>"
+    )
+
+
 def _comparability(boards: list[Leaderboard]) -> str:
     """A flagged paragraph when some model did not submit every task of its leaderboard."""
     if all(entry.task_set_matches for board in boards for entry in board.models):
@@ -159,7 +226,8 @@ def render_page(boards: list[Leaderboard], trend_png: bytes | None = None) -> st
         f"<p>{len(models)} model(s); built {html.escape(created)}. Click a column to sort.</p>"
         f"<p>{VIOLATIONS_NOTE}</p>{_comparability(boards)}"
         f"<table id='leaderboard'><thead><tr>{head}</tr></thead><tbody>\n{rows}\n</tbody></table>"
-        f"<div class='plots'>{images}</div><script>{SORT_SCRIPT}</script></body></html>\n"
+        f"{_tries_and_agents(models)}<div class='plots'>{images}</div>"
+        f"<script>{SORT_SCRIPT}</script></body></html>\n"
     )
 
 

@@ -84,3 +84,32 @@ def test_the_page_says_how_many_tasks_a_model_submitted() -> None:
     assert '<td data-value="replay" class="partial">replay (2 of 3 tasks submitted)</td>' in page
     assert '<td data-value="gold">gold</td>' in page
     assert html.escape(NOT_COMPARABLE) in page
+
+
+def test_the_page_shows_rates_after_each_try_and_agent_statistics() -> None:
+    """Issue 15: --tries and agent runs were in the leaderboard file and the terminal table,
+    never on the page."""
+    from codebench.models.trajectory import EndReason, TrajectorySummary
+    from tests.report.test_tries_rates import RECORD, three_tries
+
+    summary = TrajectorySummary(
+        steps=7,
+        tool_calls=6,
+        tool_errors=1,
+        api_errors=2,
+        input_tokens=12_000,
+        output_tokens=900,
+        cost_usd=0.0,
+        seconds=3.0,
+        ended_by=EndReason.STEP_LIMIT,
+    )
+    rows = [r.model_copy(update={"trajectory": summary}) for r in three_tries()]
+    agents = build_leaderboard(rows, created_at=WHEN, settings=RECORD)
+    page = render_page([agents, *boards()])
+    table = page.split("<table id='agents'>", 1)[1].split("</table>", 1)[0]
+    assert "20% &gt; 40% &gt; 60%" in table  # overall, then local and global
+    assert "50% &gt; 100% &gt; 100%" in table
+    assert ">5<" in table and ">7.0<" in table and ">60,000<" in table  # tokens: totals
+    assert "step_limit 5" in table
+    assert "gold" not in table  # one try, no trajectory: not listed
+    assert "<table id='agents'>" not in render_page(boards())
