@@ -8,18 +8,26 @@ Both are measured in the same run, interleaved, and compared as ratios (machines
 
 Targets: one worker within 1.25x of the floor; two workers at least 1.6x the throughput of one.
 Measured grading only (--no-analysis) and with the edit analysis every run does by default.
+
+On Linux it also reads the machine's busy CPU time (/proc/stat) over each measurement: the
+core-seconds a task costs, whoever spends them (the engine, the containers, codebench). Two
+workers cannot finish sooner than that CPU spread over the cores allows, so the last lines
+print, for each configuration, the most two workers could gain over its one-worker time.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import io
+import os
 import statistics
 import subprocess
 import sys
 import tarfile
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -29,6 +37,44 @@ from codebench.tasks import Task, load_suite
 from codebench.tasks.tree import iter_tree
 
 ROOT = Path(__file__).resolve().parent.parent
+PROC_STAT = Path("/proc/stat")
+
+
+def busy_core_seconds() -> float | None:
+    """CPU time the whole machine has spent busy since boot, in core-seconds (None off Linux):
+    every field of the `cpu` line of /proc/stat but idle and iowait."""
+    try:
+        fields = [int(v) for v in PROC_STAT.read_text().splitlines()[0].split()[1:]]
+    except (OSError, ValueError, IndexError):
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (sum(fields) - fields[3] - fields[4]) / ticks
+
+
+class Measured:
+    """Wall times and busy core-seconds of repeated measurements of one configuration."""
+
+    def __init__(self) -> None:
+        self.walls: list[float] = []
+        self.cpus: list[float] = []
+
+    def add(self, measure: Callable[[], float]) -> float:
+        """Run `measure` (which returns its wall time) and record it and the CPU it used."""
+        before = busy_core_seconds()
+        wall = measure()
+        after = busy_core_seconds()
+        self.walls.append(wall)
+        if before is not None and after is not None:
+            self.cpus.append(after - before)
+        return wall
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(self.walls)
+
+    @property
+    def cpu(self) -> float | None:
+        return statistics.median(self.cpus) if self.cpus else None
 
 
 def task_archive(task: Task) -> bytes:
@@ -89,29 +135,48 @@ def main() -> None:
     args = parser.parse_args()
     tasks = load_suite(args.suite, ROOT / "tasks")
     image = prepare_images({"python"}, ROOT / "sandboxes", print).image_id("python")
-    floor: list[float] = []
-    floor_two: list[float] = []
-    runs: dict[tuple[int, bool], list[float]] = {(w, a): [] for w in (1, 2) for a in (False, True)}
+    floor, floor_two = Measured(), Measured()
+    runs = {(w, a): Measured() for w in (1, 2) for a in (False, True)}
     for round_number in range(1, args.rounds + 1):
-        floor.append(floor_seconds(tasks, image))
-        floor_two.append(floor_seconds(tasks, image, parallel=2))
-        for (workers, analysis), times in runs.items():
-            times.append(harness_seconds(args.suite, workers, analysis))
-        shown = ", ".join(f"{w}w{'+a' if a else ''} {t[-1]:.1f}s" for (w, a), t in runs.items())
-        print(
-            f"round {round_number}: floor {floor[-1]:.1f}s, two at once {floor_two[-1]:.1f}s,"
-            f" {shown}"
+        floor.add(lambda: floor_seconds(tasks, image))
+        floor_two.add(lambda: floor_seconds(tasks, image, parallel=2))
+        for (workers, analysis), measured in runs.items():
+            measured.add(functools.partial(harness_seconds, args.suite, workers, analysis))
+        shown = ", ".join(
+            f"{w}w{'+a' if a else ''} {m.walls[-1]:.1f}s" for (w, a), m in runs.items()
         )
-    n, f = len(tasks), statistics.median(floor)
-    ceiling = f / statistics.median(floor_two)
+        print(
+            f"round {round_number}: floor {floor.walls[-1]:.1f}s,"
+            f" two at once {floor_two.walls[-1]:.1f}s, {shown}"
+        )
+    n, f = len(tasks), floor.wall
     print(f"\n{n} tasks, median of {args.rounds} rounds; floor {f / n:.3f} s/task")
-    print(f"the floor two at a time: {ceiling:.2f}x one at a time (what two workers could gain)")
+    print(f"the floor two at a time: {f / floor_two.wall:.2f}x one at a time")
     for analysis in (False, True):
-        one, two = (statistics.median(runs[(w, analysis)]) for w in (1, 2))
+        one, two = runs[(1, analysis)], runs[(2, analysis)]
         label = "with edit analysis" if analysis else "grading only (--no-analysis)"
         print(f"{label}:")
-        print(f"  1 worker   {one / n:.3f} s/task  ratio to floor {one / f:.2f}x (target <= 1.25x)")
-        print(f"  2 workers  {two / n:.3f} s/task  speed-up {one / two:.2f}x (target >= 1.6x)")
+        ratio, speed_up = one.wall / f, one.wall / two.wall
+        print(
+            f"  1 worker   {one.wall / n:.3f} s/task  ratio to floor {ratio:.2f}x (target <= 1.25x)"
+        )
+        print(f"  2 workers  {two.wall / n:.3f} s/task  speed-up {speed_up:.2f}x (target >= 1.6x)")
+    cores = os.cpu_count() or 1
+    print(f"\nCPU per task (busy core-seconds of the whole machine; {cores} cores), and the most")
+    print("two workers could gain over one worker's time if they kept every core busy:")
+    for name, measured, one_wall in [
+        ("floor", floor, f),
+        ("floor two at a time", floor_two, f),
+        *[
+            (f"{w} worker(s){' +analysis' if a else ''}", m, runs[(1, a)].wall)
+            for (w, a), m in runs.items()
+        ],
+    ]:
+        cpu = measured.cpu
+        if cpu is None:
+            continue
+        bound = one_wall / max(cpu / min(2, cores), 1e-9)
+        print(f"  {name:24} {cpu / n:.3f} core-s/task  at most {bound:.2f}x")
 
 
 if __name__ == "__main__":
