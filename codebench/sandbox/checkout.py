@@ -15,14 +15,14 @@ import subprocess
 import tarfile
 import tempfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path, PurePosixPath
 
 from codebench.errors import SandboxError
 from codebench.io import write_bytes_atomic
 from codebench.lru import BoundedCache
 from codebench.sandbox.engine import STATE_DIR
-from codebench.tasks.tree import iter_tree, tree_digest
+from codebench.tasks.tree import executable_paths, iter_tree, tree_digest
 
 # Fixed commit metadata: the same starting tree always yields the same base commit id.
 GIT_ENV = {
@@ -41,9 +41,16 @@ CHECKOUTS_KEPT = 32  # on disk, between processes
 _archives: BoundedCache[str, bytes] = BoundedCache(ARCHIVES_CACHED)
 
 
-def tar_of(files: Mapping[str, bytes], uid: int, *, compressed: bool = False) -> bytes:
-    """A tar archive of files (posix paths) and their parent directories, owned by `uid`;
-    gzip-compressed when `compressed` (the engine unpacks either)."""
+def tar_of(
+    files: Mapping[str, bytes],
+    uid: int,
+    *,
+    compressed: bool = False,
+    executable: Collection[str] = (),
+) -> bytes:
+    """A tar archive of files (posix paths) and their parent directories, owned by `uid`, the
+    `executable` ones with mode 0755, the others 0644; gzip-compressed when `compressed` (the
+    engine unpacks either)."""
     directories = sorted({str(p) for name in files for p in PurePosixPath(name).parents} - {"."})
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w") as archive:
@@ -55,7 +62,7 @@ def tar_of(files: Mapping[str, bytes], uid: int, *, compressed: bool = False) ->
             archive.addfile(info)
         for name, data in files.items():
             info = tarfile.TarInfo(name)
-            info.size, info.mode = len(data), 0o644
+            info.size, info.mode = len(data), 0o755 if name in executable else 0o644
             info.uid = info.gid = uid
             archive.addfile(info, io.BytesIO(data))
     plain = buffer.getvalue()
@@ -79,14 +86,17 @@ def checkout_archive(repo_dir: Path, uid: int) -> bytes:
     archive = _from_disk(key)
     if archive is None:
         files = dict(iter_tree(repo_dir))
-        archive = tar_of({**files, **_git_dir(files)}, uid, compressed=True)
+        executable = executable_paths(repo_dir)
+        git = _git_dir(files, executable)
+        archive = tar_of({**files, **git}, uid, compressed=True, executable=executable)
         _to_disk(key, archive)
     _archives.put(key, archive)
     return archive
 
 
 def checkout_key(repo_dir: Path, uid: int) -> str:
-    """What identifies `checkout_archive(repo_dir, uid)`: the tree's content and the owner."""
+    """What identifies `checkout_archive(repo_dir, uid)`: the tree's content (executable bits
+    included) and the owner."""
     return f"{tree_digest(repo_dir)}-{uid}"
 
 
@@ -118,8 +128,9 @@ def _to_disk(key: str, archive: bytes) -> None:
             stale.unlink(missing_ok=True)
 
 
-def _git_dir(files: Mapping[str, bytes]) -> dict[str, bytes]:
-    """The `.git` of a repository whose `base` branch commits `files` (mode 100644), made by
+def _git_dir(files: Mapping[str, bytes], executable: Collection[str] = ()) -> dict[str, bytes]:
+    """The `.git` of a repository whose `base` branch commits `files` (mode 100644, 100755 for
+    the `executable` ones), made by
     `git fast-import` from memory: no copy of the tree on disk, no loose object per file, no
     repack (at 300k lines, writing the tree out, `git add`, `repack` and removing the copy took
     15 s of a cold attempt). The commit is the one `INIT_REPO_SCRIPT` makes of the same files.
@@ -128,7 +139,7 @@ def _git_dir(files: Mapping[str, bytes]) -> dict[str, bytes]:
     with tempfile.TemporaryDirectory(prefix="codebench-checkout-") as work:
         _git(work, "git init -q -b base .")
         # one pack even for a few objects (below 100, fast-import would write loose ones)
-        stream = _fast_import_stream(files)
+        stream = _fast_import_stream(files, executable)
         _git(work, "git -c fastimport.unpackLimit=0 fast-import --quiet --done", stream)
         _git(work, "git read-tree base")
         return {f".git/{name}": data for name, data in _iter_all(Path(work, ".git"))}
@@ -148,7 +159,7 @@ def _git(work: str, command: str, stream: bytes | None = None) -> None:
         raise SandboxError(f"could not commit the starting tree on the host ({command}): {message}")
 
 
-def _fast_import_stream(files: Mapping[str, bytes]) -> bytes:
+def _fast_import_stream(files: Mapping[str, bytes], executable: Collection[str] = ()) -> bytes:
     """A `git fast-import` stream: each file a blob, then one commit of them all on `base`
     with `INIT_REPO_SCRIPT`'s identity, date and message."""
     out = io.BytesIO()
@@ -164,7 +175,8 @@ def _fast_import_stream(files: Mapping[str, bytes]) -> bytes:
         out.write(role + b" " + COMMIT_PERSON + b" " + COMMIT_DATE + b"\n")
     out.write(b"data %d\n%s" % (len(message), message))
     for mark, name in enumerate(names, start=1):
-        out.write(b"M 100644 :%d %s\n" % (mark, _quoted_path(name)))
+        mode = b"100755" if name in executable else b"100644"
+        out.write(b"M %s :%d %s\n" % (mode, mark, _quoted_path(name)))
     out.write(b"\ndone\n")
     return out.getvalue()
 

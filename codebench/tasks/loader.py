@@ -11,7 +11,7 @@ from pathlib import Path
 from codebench.errors import ConfigError, TaskError
 from codebench.io import BadKey, load_toml, read_text
 from codebench.tasks.schema import METADATA_FIELDS, Category, Scope, TaskSpec
-from codebench.tasks.tree import iter_tree, tree_entries
+from codebench.tasks.tree import entry_bytes, iter_tree, tree_entries
 
 TASK_FILE = "task.toml"
 GOLD_PATCH = "gold.patch"
@@ -61,8 +61,8 @@ class Task:
         digest.update(self.spec.model_dump_json(exclude=set(METADATA_FIELDS)).encode())
         for text in (self.gold_patch, self.tests_patch):
             digest.update(hashlib.sha256(text.encode()).digest())
-        for relative, file_digest in tree_entries(self.repo_dir):
-            digest.update(relative.encode() + b"\0" + file_digest)
+        for entry in tree_entries(self.repo_dir):
+            digest.update(entry_bytes(*entry))
         return digest.hexdigest()
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,9 +40,21 @@ def iter_tree(root: Path) -> Iterator[tuple[str, bytes]]:
         yield relative, path.read_bytes()
 
 
-def tree_entries(root: Path) -> list[tuple[str, bytes]]:
-    """(posix relative path, sha256 of its bytes) for every file `iter_tree` yields, in its
-    order; a file is read only when this version of it (size, mtime, inode) is new.
+def executable_paths(root: Path) -> frozenset[str]:
+    """The files of `iter_tree` that their owner may execute (a script the tests run): the
+    sandbox's copy and its base commit keep them executable (git's mode 100755).
+
+    Raises OSError when a file cannot be read.
+    """
+    return frozenset(
+        relative for relative, path in _paths(root) if path.stat().st_mode & stat.S_IXUSR
+    )
+
+
+def tree_entries(root: Path) -> list[tuple[str, bytes, bool]]:
+    """(posix relative path, sha256 of its bytes, executable) for every file `iter_tree`
+    yields, in its order; a file is read only when this version of it (size, mtime, inode) is
+    new.
 
     Raises OSError when a file cannot be read.
     """
@@ -53,13 +66,20 @@ def tree_entries(root: Path) -> list[tuple[str, bytes]]:
         if digest is None:
             digest = hashlib.sha256(path.read_bytes()).digest()
             _digests.put(version, digest)
-        entries.append((relative, digest))
+        entries.append((relative, digest, bool(status.st_mode & stat.S_IXUSR)))
     return entries
 
 
+def entry_bytes(relative: str, digest: bytes, executable: bool) -> bytes:
+    """What a digest over a tree takes of one entry: an executable file is marked, so that
+    making a file executable changes the digest (a tree without one digests as it always did)."""
+    return relative.encode() + b"\0" + digest + (b"\0x" if executable else b"")
+
+
 def tree_digest(root: Path) -> str:
-    """One sha256 over the tree's paths and file digests: equal trees, equal digests."""
+    """One sha256 over the tree's paths, file digests and executable bits: equal trees, equal
+    digests."""
     combined = hashlib.sha256()
-    for relative, digest in tree_entries(root):
-        combined.update(relative.encode() + b"\0" + digest)
+    for entry in tree_entries(root):
+        combined.update(entry_bytes(*entry))
     return combined.hexdigest()

@@ -6,7 +6,7 @@ import io
 import os
 import subprocess
 import tarfile
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 import pytest
@@ -27,9 +27,9 @@ def commits(
     seen: list[dict[str, bytes]] = []
     real = checkout._git_dir
 
-    def counting(files: Mapping[str, bytes]) -> dict[str, bytes]:
+    def counting(files: Mapping[str, bytes], executable: Collection[str] = ()) -> dict[str, bytes]:
         seen.append(dict(files))
-        return real(files)
+        return real(files, executable)
 
     monkeypatch.setattr(checkout, "_git_dir", counting)
     monkeypatch.setattr(checkout, "_archives", BoundedCache(ARCHIVES_CACHED))
@@ -176,7 +176,14 @@ def _commit_of(work: Path) -> str:
     return done.stdout.strip()
 
 
-@pytest.mark.parametrize("tree", [NASTY_TREE, {}], ids=["nasty names", "empty"])
+EXECUTABLE_TREE = {"bin/run.sh": b"#!/bin/sh\necho ran\n", "tests/test_run.py": b"X = 1\n"}
+
+
+@pytest.mark.parametrize(
+    "tree",
+    [NASTY_TREE, {}, EXECUTABLE_TREE],
+    ids=["nasty names", "empty", "an executable script"],
+)
 def test_the_base_commit_is_the_one_the_sandbox_script_makes(
     tmp_path: Path, commits: list[object], tree: dict[str, bytes]
 ) -> None:
@@ -190,11 +197,15 @@ def test_the_base_commit_is_the_one_the_sandbox_script_makes(
         for root in (source, expected):
             (root / name).parent.mkdir(parents=True, exist_ok=True)
             (root / name).write_bytes(data)
+            (root / name).chmod(0o755 if name.endswith(".sh") else 0o644)
     env = {**os.environ, **checkout.GIT_ENV}
     subprocess.run(["sh", "-c", INIT_REPO_SCRIPT], cwd=expected, env=env, check=True)
     with tarfile.open(fileobj=io.BytesIO(checkout_archive(source, os.getuid()))) as tar:
         tar.extractall(unpacked, filter="tar")
     assert _commit_of(unpacked) == _commit_of(expected)
+    if tree is EXECUTABLE_TREE:  # the mode in the commit and on disk
+        assert os.access(unpacked / "bin/run.sh", os.X_OK)
+        assert not os.access(unpacked / "tests/test_run.py", os.X_OK)
     status = subprocess.run(
         ["git", "status", "--porcelain", "-z"], cwd=unpacked, capture_output=True, check=True
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from codebench.errors import SandboxError
@@ -138,3 +140,23 @@ def test_docker_sandbox_bounds_tmp_and_file_sizes(
         write = "open('big2.bin', 'wb').write(bytes(48 * 2**20))"
         python = box.exec(["python3", "-c", write], timeout=60)
         assert not python.ok and "File too large" in python.stderr
+
+
+def test_an_executable_script_stays_executable(
+    sandbox_settings: SandboxSettings, tmp_path: Path
+) -> None:
+    """Found trying a real sdist: the sandbox got every file as 0644, so a test that runs a
+    script of the repository failed there and nowhere else."""
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin/run.sh").write_text("#!/bin/sh\necho ran\n")
+    (tmp_path / "bin/run.sh").chmod(0o755)
+    (tmp_path / "notes.txt").write_text("plain\n")
+    image = sandbox_settings.image_id("python")
+    with open_sandbox(sandbox_settings.backend, tmp_path, image, sandbox_settings.limits) as box:
+        result = box.sh("./bin/run.sh && git ls-files -s && git status --porcelain")
+    assert result.ok, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "ran"
+    assert lines[1].startswith("100755 ") and lines[1].endswith("\tbin/run.sh")
+    assert lines[2].startswith("100644 ") and lines[2].endswith("\tnotes.txt")
+    assert len(lines) == 3  # and nothing is modified

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from codebench.tasks import load_suite
-from codebench.tasks.tree import iter_tree, tree_digest, tree_entries
+from codebench.tasks.tree import executable_paths, iter_tree, tree_digest, tree_entries
 from tests.conftest import FIXTURE_TASKS
 
 
@@ -46,7 +46,7 @@ def test_caches_and_bytecode_are_not_part_of_the_tree(tmp_path: Path) -> None:
         },
     )
     assert [name for name, _ in iter_tree(tmp_path)] == ["a.py", "pkg/b.py"]
-    assert [name for name, _ in tree_entries(tmp_path)] == ["a.py", "pkg/b.py"]
+    assert [name for name, _, _ in tree_entries(tmp_path)] == ["a.py", "pkg/b.py"]
 
 
 def test_a_known_tree_is_not_read_again(tmp_path: Path, reads: list[str]) -> None:
@@ -68,7 +68,8 @@ def test_a_changed_file_alone_is_read_again(tmp_path: Path, reads: list[str]) ->
     after = tree_digest(tmp_path)
     assert after != before
     assert reads == ["a.py", "b.py", "b.py"]
-    assert dict(tree_entries(tmp_path))["b.py"] == hashlib.sha256(b"B = 3\n").digest()
+    digests = {name: digest for name, digest, _ in tree_entries(tmp_path)}
+    assert digests["b.py"] == hashlib.sha256(b"B = 3\n").digest()
 
 
 def test_equal_trees_have_equal_digests_wherever_they_are(tmp_path: Path) -> None:
@@ -88,3 +89,17 @@ def test_content_hash_is_the_one_results_were_stored_under() -> None:
     for relative, data in iter_tree(task.repo_dir):
         digest.update(relative.encode() + b"\0" + hashlib.sha256(data).digest())
     assert task.content_hash == digest.hexdigest()
+
+
+def test_an_executable_file_changes_the_digest(tmp_path: Path) -> None:
+    """Found trying a real sdist: every file reached the sandbox and its base commit as 0644,
+    so a script the tests run lost its executable bit (and `git apply` of a patch made against
+    the real repository warned of a mode mismatch). The bit is now part of the tree."""
+    write(tmp_path, {"run.sh": b"#!/bin/sh\necho hi\n", "a.py": b"A = 1\n"})
+    plain = tree_digest(tmp_path)
+    (tmp_path / "run.sh").chmod(0o755)
+    assert executable_paths(tmp_path) == {"run.sh"}
+    assert tree_digest(tmp_path) != plain
+    assert [x for _, _, x in tree_entries(tmp_path)] == [False, True]
+    (tmp_path / "run.sh").chmod(0o644)
+    assert tree_digest(tmp_path) == plain and executable_paths(tmp_path) == frozenset()
