@@ -48,6 +48,12 @@ class SandboxError(CodebenchError):
     """The sandbox could not be created or used (an infrastructure failure, not the model's)."""
 
 
+class TestSetupError(SandboxError):
+    """The set-up before a test run (adding the hidden tests) failed in the sandbox."""
+
+    __test__ = False  # not a pytest test class
+
+
 class EngineUnavailableError(SandboxError):
     """No Docker engine can be had on this machine; the message says why and what to do."""
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from codebench.errors import SandboxError
+from codebench.errors import SandboxError, TestSetupError
 from codebench.grading.canary import canary_findings, make_canary
 from codebench.grading.findings import IntegrityFinding, IntegrityRule
 from codebench.grading.junit import TestStatus, parse_junit, statuses_for
@@ -129,7 +129,8 @@ def run_pytest(
     """Run pytest on `files`, then read its JUnit report once nothing it started still runs.
 
     `setup`, a shell snippet, runs first in the same sandbox command (one round trip fewer);
-    if it fails, `SandboxError` carries its output. The report goes to a fresh random folder
+    if it fails, `TestSetupError` carries its output (any other `SandboxError` is the
+    sandbox's). The report goes to a fresh random folder
     in the scratch directory, outside the repository; the sealer copies it out after ending
     every stray process, and the harness reads that copy, never the tests' output.
     """
@@ -137,7 +138,7 @@ def run_pytest(
     command = pytest_command(base_command, f"{run_dir}/junit.xml", files)
     result = sandbox.sh(grading_script(sandbox, command, run_dir, setup), timeout=timeout)
     if setup and result.exit_code == SETUP_FAILED:
-        raise SandboxError(f"test set-up failed: {result.stderr.strip()[-2000:]}")
+        raise TestSetupError(f"test set-up failed: {result.stderr.strip()[-2000:]}")
     # only the sealer's own exit says its file is its own (see `grading_script`)
     sealed_exit = result.exit_code == SEALED_EXIT and not result.timed_out
     sealed = _read_sealed(sandbox, f"{run_dir}/sealed") if sealed_exit else None

@@ -9,7 +9,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from codebench.errors import SandboxError
+from codebench.errors import SandboxError, TestSetupError
 from codebench.grading import (
     GradeReport,
     IntegrityFinding,
@@ -126,7 +126,7 @@ def _evaluate_in(
     )
     try:
         report = grade(box, task.spec, setup=add_hidden_tests)
-    except SandboxError as exc:
+    except TestSetupError as exc:  # an engine fault is not the task's: it passes as it is
         raise SandboxError(f"{task.task_dir}/tests.patch does not apply: {exc}") from exc
     findings += report.integrity
     return Evaluation(

@@ -247,8 +247,25 @@ class DockerSandbox(Sandbox):
         )
         exec_id = retry_connection(create)["Id"]
         out, err = read_handle(self._api.exec_start(exec_id, socket=True), deadline)
-        inspected = retry_connection(functools.partial(self._api.exec_inspect, exec_id))
-        return out, err, inspected.get("ExitCode")
+        inspected, dropped = self._inspect_exec(exec_id)
+        code = inspected.get("ExitCode")
+        # On the engine's Unix socket a dropped connection reads as the end of the stream, and
+        # the command, its output gone, dies at its next write: its exit code is the drop's,
+        # not its own (a grading command would look as if the tests had killed its shell).
+        if inspected.get("Running") or (dropped and code != 0):
+            raise SandboxError("the connection to the Docker engine dropped while a command ran")
+        return out, err, code
+
+    def _inspect_exec(self, exec_id: str) -> tuple[dict[str, Any], bool]:
+        """The exec's state, and whether the engine refused or dropped the first request for
+        it (so the connection failed around the command's end)."""
+        inspect = functools.partial(self._api.exec_inspect, exec_id)
+        try:
+            return inspect(), False
+        except Exception as exc:
+            if not is_connection_failure(exc):
+                raise
+        return retry_connection(inspect), True
 
     def read_file(self, path: str) -> bytes:
         """Read one file through the archive API."""

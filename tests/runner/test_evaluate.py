@@ -7,11 +7,15 @@ import importlib
 
 import pytest
 
+from codebench.errors import SandboxError, TestSetupError
 from codebench.grading import IntegrityRule, TestStatus
 from codebench.patching import ApplyStep
 from codebench.results import Status
 from codebench.runner import SandboxSettings, evaluate_patch
+from codebench.sandbox import Backend
 from codebench.tasks import Task
+
+evaluate_module = importlib.import_module("codebench.runner.evaluate")
 
 # Prints what a naive log parser would read as passes, and breaks nothing else.
 SPOOF_PASSED = """\
@@ -217,3 +221,31 @@ def test_a_patch_too_large_to_carry_is_staged_and_graded_alike(
     evaluation = evaluate_patch(task, patch, sandbox_settings)
     assert evaluation.status is Status.RESOLVED, evaluation.reason
     assert "calc/big.py" in evaluation.effective_patch
+
+
+@pytest.mark.parametrize(
+    ("raised", "blamed"),
+    [
+        (SandboxError("the connection to the Docker engine dropped while a command ran"), False),
+        (TestSetupError("test set-up failed: error: patch failed"), True),
+    ],
+    ids=["engine fault", "set-up failed"],
+)
+def test_only_a_failed_set_up_blames_the_hidden_tests(
+    monkeypatch: pytest.MonkeyPatch,
+    mini_tasks: dict[str, Task],
+    raised: Exception,
+    blamed: bool,
+) -> None:
+    """Seen in benchmarks/fault_injection.py: an engine connection dropped under the grading
+    command was reported as '<task>/tests.patch does not apply: ...'."""
+
+    def failing(*args: object, **kwargs: object) -> None:
+        raise raised
+
+    monkeypatch.setattr(evaluate_module, "grade", failing)
+    task = mini_tasks["mini-div-zero"]
+    evaluation = evaluate_patch(task, task.gold_patch, SandboxSettings(Backend.LOCAL))
+    assert evaluation.status is Status.SANDBOX_ERROR
+    assert ("tests.patch does not apply" in (evaluation.reason or "")) is blamed
+    assert str(raised) in (evaluation.reason or "")

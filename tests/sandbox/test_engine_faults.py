@@ -299,3 +299,46 @@ def test_a_close_racing_the_start_still_removes_the_container(
     finally:
         LIVE.reopen()
     assert engine.every_container_made_was_removed()
+
+
+def test_a_stream_that_ends_while_the_command_runs_is_a_sandbox_error(
+    engine: FakeApi, mini_tasks: dict[str, Task]
+) -> None:
+    """Seen in benchmarks/fault_injection.py: the engine dropped the connection cleanly under
+    the grading command, the stream read as ended, the command's exit code as -1, and the gold
+    patch was graded `integrity_violation` (the sealer 'did not run'). A command the engine
+    still reports running has not exited: the attempt is `sandbox_error`."""
+    engine.exec_inspect = lambda exec_id: {"Running": True, "ExitCode": None}  # type: ignore[method-assign]
+    task = mini_tasks["mini-div-zero"]
+    box = open_box(task)
+    with pytest.raises(SandboxError, match="dropped while a command ran"), box:
+        box.exec(["true"], timeout=5)
+    settings = SandboxSettings(Backend.DOCKER, ImageSet({"python": "sha256:fake"}))
+    evaluation = evaluate_patch(task, task.gold_patch, settings)
+    assert evaluation.status is Status.SANDBOX_ERROR, evaluation.reason
+    assert "dropped while a command ran" in (evaluation.reason or "")
+    # an engine fault, not the task's: it was reported as "tests.patch does not apply"
+    assert "does not apply" not in (evaluation.reason or "")
+    backend.wait_for_removals()
+
+
+def test_a_failed_command_whose_state_needed_a_new_connection_is_a_sandbox_error(
+    engine: FakeApi, mini_tasks: dict[str, Task]
+) -> None:
+    """The fault-injection run again, as it really went (tests/engine_proxy.py dropping a command
+    that prints lines showed it): on
+    the engine's Unix socket the drop read as the end of the stream, the engine refused the
+    next requests for a while, and once it answered the command had died at its next write
+    (exit 126, the drop's doing). A non-zero exit read only after a refused request is not
+    trusted; a zero one is (the stale pooled connection case above)."""
+    engine.failing, engine.failures_left = "exec_inspect", 1
+    engine.exec_inspect = lambda exec_id: engine._call(  # type: ignore[method-assign]
+        "exec_inspect", {"Running": False, "ExitCode": 141}
+    )
+    box = open_box(mini_tasks["mini-div-zero"])
+    with pytest.raises(SandboxError, match="dropped while a command ran"), box:
+        box.exec(["true"], timeout=5)
+    engine.failures_left = 0  # answered at once: the exit code is the command's
+    with open_box(mini_tasks["mini-div-zero"]) as again:
+        assert again.exec(["false"], timeout=5).exit_code == 141
+    backend.wait_for_removals()
