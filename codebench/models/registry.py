@@ -24,10 +24,12 @@ from codebench.models.base import Model
 from codebench.models.cache import ResponseCache
 from codebench.models.config import CONFIG_FILE, BenchConfig, ModelConfig, Scaffold, load_config
 from codebench.models.formats import EditFormat
-from codebench.models.perturb import PERTURBATIONS, PartialGoldModel, PerturbedGoldModel
 from codebench.models.reference import GoldModel, NoopModel
 
-REFERENCE_KINDS = ("gold", "noop", "partial", *PERTURBATIONS)
+# the gold patch perturbed (`codebench.models.perturb.PERTURBATIONS`, imported only when one is
+# asked for: it loads the analyzer, which `codebench --help` and most commands never need)
+PERTURBATION_KINDS = ("gold+reformat", "gold+rename", "gold+style")
+REFERENCE_KINDS = ("gold", "noop", "partial", *PERTURBATION_KINDS)
 ARGUMENT_KINDS = ("openai", "replay")
 DEFAULT_MODEL_CALLS = 4
 
@@ -208,7 +210,11 @@ def _reference(kind: str, gold_patches: Mapping[str, str]) -> Model:
     if kind == "noop":
         return NoopModel()
     if kind == "partial":
+        from codebench.models.perturb import PartialGoldModel
+
         return PartialGoldModel(gold_patches)
+    from codebench.models.perturb import PERTURBATIONS, PerturbedGoldModel
+
     return PerturbedGoldModel(kind, gold_patches, PERTURBATIONS[kind])
 
 

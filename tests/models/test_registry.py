@@ -52,3 +52,13 @@ def test_spec_grammar(spec: str, parsed: tuple[str, str | None]) -> None:
 def test_bad_specs(spec: str, words: str) -> None:
     with pytest.raises(ConfigError, match=words):
         get_model(spec, {})
+
+
+def test_the_registry_names_every_perturbation_without_importing_it() -> None:
+    """The registry lists the perturbed gold models by name so that `codebench` starts without
+    loading the analyzer (perturb imports it); the names must stay those perturb defines."""
+    from codebench.models.perturb import PERTURBATIONS
+    from codebench.models.registry import PERTURBATION_KINDS
+
+    assert set(PERTURBATION_KINDS) == set(PERTURBATIONS)
+    assert get_model("gold+style", {"t-1": "x"}).spec == "gold+style"
