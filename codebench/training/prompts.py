@@ -51,30 +51,30 @@ def check_round_trip(task: Task, reply: str, patch: str, files: Mapping[str, str
 
 
 def secret_lines(task: Task, files: Mapping[str, str]) -> set[str]:
-    """The lines the hidden tests and the gold patch add that the starting tree (`files`) does
-    not hold anywhere (stripped, at least `MIN_LEAK_CHARS` long): none may appear in a prompt."""
-    known = {line.strip() for text in files.values() for line in text.splitlines()}
+    """The lines the hidden tests and the gold patch add (stripped, at least `MIN_LEAK_CHARS`
+    long) that occur nowhere in the starting tree (`files`): none may appear in a prompt."""
+    tree = "\n".join(files.values())
     added = set()
     for text in (task.tests_patch, task.gold_patch):
         for line in text.splitlines():
             if line.startswith("+") and not line.startswith("+++"):
                 stripped = line[1:].strip()
-                if len(stripped) >= MIN_LEAK_CHARS and stripped not in known:
+                if len(stripped) >= MIN_LEAK_CHARS and stripped not in tree:
                     added.add(stripped)
     return added
 
 
 def check_no_leak(task: Task, messages: list[ChatMessage], secrets: set[str]) -> None:
     """Raise `TrainingDataError`, naming the task and the line, when a prompt message holds a
-    hidden-test or gold line (`secret_lines`). The assistant's own reply is not a prompt."""
+    hidden-test or gold line (`secret_lines`) anywhere in its text. The assistant's own reply
+    is not a prompt."""
     for message in messages:
         if message.role == "assistant":
             continue
-        lines = {line.strip() for line in message.content.splitlines()}
-        leaked = sorted(lines & secrets)
+        leaked = sorted(secret for secret in secrets if secret in message.content)
         if leaked:
             raise TrainingDataError(
                 f"task {task.id!r} ({task.task_dir}): its {message.role} prompt holds "
                 f"{len(leaked)} line(s) of the hidden tests or the gold patch, first: "
-                f"{leaked[0]!r}; remove it from the instruction or the starting tree"
+                f"{leaked[0]!r}; remove it from the instruction or the prompt templates"
             )
