@@ -22,6 +22,12 @@ from codebench.cli.common import (
 from codebench.models.formats import EditFormat
 from codebench.sandbox import Backend
 
+# codebench.training.records' defaults (a test keeps them equal): importing it here would load
+# the whole training package, and the runner with it, for `codebench --help`
+DEFAULT_MAX_CHURN = 0.1
+DEFAULT_MAX_DRIFT = 0.1
+DEFAULT_MAX_FINDINGS = 0
+
 
 @app.command("export")
 def export_command(
@@ -35,13 +41,13 @@ def export_command(
     ] = "openai",
     max_churn: Annotated[
         float | None, typer.Option(help="Clean: out-of-scope churn at most this.")
-    ] = 0.1,
+    ] = DEFAULT_MAX_CHURN,
     max_drift: Annotated[
         float | None, typer.Option(help="Clean: style drift at most this.")
-    ] = 0.25,
+    ] = DEFAULT_MAX_DRIFT,
     max_findings: Annotated[
         int | None, typer.Option(help="Clean: at most this many analyzer findings.")
-    ] = 0,
+    ] = DEFAULT_MAX_FINDINGS,
     seed: Annotated[int, typer.Option(help="Seed of the train/validation split by task.")] = 0,
     validation: Annotated[
         float, typer.Option(min=0.0, max=0.9, help="Share of tasks held out for validation.")

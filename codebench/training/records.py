@@ -76,14 +76,21 @@ ExportFormat = Literal["sft", "preference", "rft"]
 PreferenceStyle = Literal["openai", "trl"]
 
 
+# The filters' defaults: they keep every gold attempt of the core suite (churn 0, drift at most
+# 0.072, no finding) and leave out most attempts of the over-editing reference models.
+DEFAULT_MAX_CHURN = 0.1
+DEFAULT_MAX_DRIFT = 0.1
+DEFAULT_MAX_FINDINGS = 0
+
+
 class Filters(BaseModel):
     """What makes an attempt "clean": an edit no worse than these (None: not limited)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    max_out_of_scope_churn: float | None = Field(default=0.1, ge=0)
-    max_style_drift: float | None = Field(default=0.25, ge=0)
-    max_findings: int | None = Field(default=0, ge=0)
+    max_out_of_scope_churn: float | None = Field(default=DEFAULT_MAX_CHURN, ge=0)
+    max_style_drift: float | None = Field(default=DEFAULT_MAX_DRIFT, ge=0)
+    max_findings: int | None = Field(default=DEFAULT_MAX_FINDINGS, ge=0)
 
 
 class SplitCounts(BaseModel):

@@ -82,3 +82,20 @@ def test_serve_reward_answers_on_the_port_it_prints() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_the_command_line_defaults_are_the_filters_defaults() -> None:
+    from codebench.cli import training as cli
+    from codebench.training import records
+
+    assert (cli.DEFAULT_MAX_CHURN, cli.DEFAULT_MAX_DRIFT, cli.DEFAULT_MAX_FINDINGS) == (
+        records.DEFAULT_MAX_CHURN,
+        records.DEFAULT_MAX_DRIFT,
+        records.DEFAULT_MAX_FINDINGS,
+    )
+
+
+def test_help_does_not_load_the_training_package() -> None:
+    probe = "import sys; from codebench.cli import app; print('codebench.training' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=ENV)
+    assert done.stdout.strip() == "False"
