@@ -211,9 +211,10 @@ def _sft(attempts: list[_Attempt], left_out: dict[str, int]) -> list[tuple[str, 
     records: list[tuple[str, BaseModel]] = []
     for task_id, group in _by_task(attempts).items():
         best = _best(group)
-        left_out["not resolved cleanly, or a duplicate of the task's line"] += len(group) - (
-            best is not None
-        )
+        clean = sum(attempt.clean for attempt in group)
+        left_out["not resolved cleanly"] += len(group) - clean
+        if clean > 1:
+            left_out["a cleaner attempt of the same task was kept"] += clean - 1
         if best is not None:
             reply = ChatMessage(role="assistant", content=best.reply)
             records.append((task_id, SftRecord(messages=[*best.messages, reply])))
@@ -326,7 +327,7 @@ def _write(
         files={split: paths[split].name for split in (TRAIN, VALIDATION)},
         counts={s: SplitCounts(records=len(lines[s]), tasks=len(tasks[s])) for s in lines},
         results_read=len(sources.results),
-        left_out=dict(sorted(left_out.items())),
+        left_out={why: count for why, count in sorted(left_out.items()) if count},
         synthetic_replies=sum(a.synthetic for a in attempts),
     )
     write_text_atomic(paths["manifest"], manifest.model_dump_json(indent=2) + "\n")
