@@ -119,3 +119,28 @@ def test_the_module_function_grades_like_a_run() -> None:
     task = MINI["mini-div-zero"]
     got = reward(task, reply_of("gold", task), settings=SandboxSettings(Backend.LOCAL))
     assert got.reward == 1.0 and got.status is Status.RESOLVED and len(got.key) == 64
+
+
+def test_the_reward_grades_as_the_run_did(tmp_path: Path) -> None:
+    """Each reference model's result in a run and the reward of its reply: the same status,
+    the same churn and drift."""
+    from codebench.runner import RunSettings, run
+    from codebench.sandbox import ImageSet
+    from tests.conftest import FIXTURE_TASKS, quiet
+
+    specs = ("gold", "partial", "gold+reformat", "gold+style")
+    settings = RunSettings(
+        suite="mini",
+        tasks_root=FIXTURE_TASKS,
+        run_dir=tmp_path / "run",
+        model_specs=specs,
+        backend=Backend.LOCAL,
+    )
+    outcome = run(settings, lambda keys: ImageSet(), quiet())
+    grader = RewardGrader(SandboxSettings(Backend.LOCAL))
+    for result in outcome.results:
+        got = grader.reward(MINI[result.task_id], synthetic_reply(result.patch))
+        assert got.status is result.status, (result.model, result.task_id)
+        assert result.analysis is not None
+        assert got.out_of_scope_churn == result.analysis.out_of_scope_churn
+        assert got.style_drift == result.analysis.style_drift
