@@ -6,7 +6,8 @@
 
 A request is checked whole before any sandbox starts: 400 names the bad field (`items[3].reply`),
 413 a body, batch or reply over its limit, 404 an unknown task id (every one named); 411 a body
-without Content-Length. At most `workers` sandboxes run at once across every request.
+without Content-Length; 503 (Retry-After) past `max_requests` being scored at once. At most
+`workers` items are graded at once across every request.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class ServiceLimits:
     max_body_bytes: int = 16 * 1024 * 1024
     max_items: int = 256
     max_reply_chars: int = 1024 * 1024
+    max_requests: int = 64  # being scored at once; one more is 503 (with Retry-After)
 
 
 class RewardItem(BaseModel):
@@ -126,6 +128,7 @@ class RewardService:
         self.tasks, self.grader, self.workers = tasks, grader, workers
         self.limits = limits or ServiceLimits()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="reward")
+        self.requests = threading.BoundedSemaphore(self.limits.max_requests)
 
     def score(self, request: RewardRequest) -> RewardResponse:
         """The rewards of a checked request."""
@@ -161,6 +164,12 @@ def make_server(
             if self.path.rstrip("/") != "/rewards":
                 self._send(404, {"error": f"no such path {self.path!r}; POST /rewards"})
                 return
+            if not service.requests.acquire(blocking=False):
+                with contextlib.suppress(RewardRequestError):
+                    self._body()  # read, so that the client gets the answer, not a reset
+                busy = f"{service.limits.max_requests} requests are being scored; retry later"
+                self._send(503, {"error": busy}, {"Retry-After": "5"})
+                return
             try:
                 body = self._body()
                 request = parse_request(body, service.tasks, service.limits)
@@ -171,6 +180,8 @@ def make_server(
             except Exception as exc:  # a harness fault: the caller may retry
                 self._send(500, {"error": f"{type(exc).__name__}: {exc}"})
                 return
+            finally:
+                service.requests.release()
             self._send(200, json.loads(response.model_dump_json()))
 
         def _body(self) -> bytes:
@@ -190,9 +201,13 @@ def make_server(
                 )
             return self.rfile.read(size)
 
-        def _send(self, status: int, payload: object) -> None:
+        def _send(
+            self, status: int, payload: object, headers: Mapping[str, str] | None = None
+        ) -> None:
             data = json.dumps(payload).encode()
             self.send_response(status, HTTPStatus(status).phrase)
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()

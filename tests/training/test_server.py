@@ -135,3 +135,39 @@ def test_the_client_raises_with_the_status(service: tuple[str, CountingGrader]) 
     with pytest.raises(RewardRequestError, match="cannot reach") as unreachable:
         request_rewards("http://127.0.0.1:9", [(DIV.id, "")], timeout=5)
     assert unreachable.value.status == 0
+
+
+class BlockingGrader(RewardGrader):
+    """A grader that holds every item until `release` is set."""
+
+    def __init__(self) -> None:
+        super().__init__(SandboxSettings(Backend.LOCAL))
+        self.started, self.release = threading.Event(), threading.Event()
+
+    def reward(self, task: Task, reply: str) -> Reward:
+        self.started.set()
+        assert self.release.wait(60)
+        return super().reward(task, reply)
+
+
+def test_past_max_requests_the_service_is_busy() -> None:
+    grader = BlockingGrader()
+    served = RewardService(MINI, grader, workers=1, limits=ServiceLimits(max_requests=1))
+    server = make_server(served, "127.0.0.1", 0)
+    serve_in_thread(server)
+    url = "http://{}:{}".format(*server.server_address[:2])
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            first = pool.submit(request_rewards, url, [(DIV.id, "")])
+            assert grader.started.wait(30)
+            with pytest.raises(RewardRequestError, match="HTTP 503") as busy:
+                request_rewards(url, [(DIV.id, "")])
+            assert busy.value.status == 503
+            grader.release.set()
+            assert [r.reward for r in first.result(timeout=60)] == [0.0]
+        assert [r.reward for r in request_rewards(url, [(DIV.id, "")])] == [0.0]  # free again
+    finally:
+        grader.release.set()
+        server.shutdown()
+        server.server_close()
+        served.close()
