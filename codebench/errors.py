@@ -78,3 +78,17 @@ class ResultStoreError(CodebenchError):
 
 class RunDirInUseError(ResultStoreError):
     """Another run holds the run directory's lock; the message names its pid, host and start."""
+
+
+class TrainingDataError(CodebenchError):
+    """Graded runs cannot be exported as training data (a result of a task the suite lacks, a
+    prompt that would leak a hidden test or gold line); the message names the task and file."""
+
+
+class RewardRequestError(CodebenchError):
+    """A reward request is invalid (a bad field, too large, an unknown task) or the reward
+    service answered with an error; `status` is the HTTP status it is (or was) answered with."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        self.status = status
+        super().__init__(message)

@@ -15,7 +15,17 @@ import typer
 from rich.markup import escape
 
 from codebench import __version__
-from codebench.cli import analyze, mine, models, reports, run, setup, swebench, tasks
+from codebench.cli import (
+    analyze,
+    mine,
+    models,
+    reports,
+    run,
+    setup,
+    swebench,
+    tasks,
+    training,
+)
 from codebench.cli.app import app
 from codebench.cli.common import console, say
 from codebench.errors import CodebenchError
@@ -31,6 +41,7 @@ __all__ = [
     "setup",
     "swebench",
     "tasks",
+    "training",
 ]
 
 
