@@ -1,9 +1,10 @@
 """`export()`: graded runs as SFT, preference or RFT JSONL, split by task, with a manifest.
 
-Which attempts are used (README, "Training data and rewards"): a result of a task whose content changed
-since the run, of an agent or of several tries (its prompt holds turns that are not stored), or
-an infrastructure failure is left out, counted by why in the manifest. A reference model wrote
-no reply: its patch in a ```diff block is its reply, and its prompt is the udiff one.
+Which attempts are used (README, "Training data and rewards"): a result of a task whose
+content changed since the run, of an agent or of several tries (its prompt holds turns that are
+not stored), or an infrastructure failure is left out, counted by why in the manifest. A
+reference model wrote no reply: its patch in a ```diff block is its reply, and its prompt is the
+udiff one.
 """
 
 from __future__ import annotations
