@@ -47,6 +47,7 @@ class TaskFields:
     corruption: Corruption | None = None  # synthesized tasks: the kind of corruption
     context_files: tuple[str, ...] = ()  # files the change needs but does not edit
     hidden_tests: bool = True  # False: the graded tests are in the starting tree
+    scope_note: str = SCOPE_NOTE  # a comment beside the scope: how it was decided
 
 
 def task_toml(fields: TaskFields) -> str:
@@ -57,7 +58,7 @@ def task_toml(fields: TaskFields) -> str:
         f"id = {_string(fields.task_id)}",
         f"title = {_string(fields.title)}",
         f"instruction = {_multiline(fields.instruction)}",
-        f"scope = {_string(fields.scope.value)}  # {SCOPE_NOTE}",
+        f"scope = {_string(fields.scope.value)}  # {fields.scope_note}",
         f"category = {_string(fields.category.value)}{note}",
     ]
     if fields.repo is not None:

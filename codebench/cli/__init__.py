@@ -15,7 +15,7 @@ import typer
 from rich.markup import escape
 
 from codebench import __version__
-from codebench.cli import analyze, mine, models, reports, run, setup, swebench, tasks
+from codebench.cli import analyze, mine, models, reports, run, setup, swebench, synth, tasks
 from codebench.cli.app import app
 from codebench.cli.common import console, say
 from codebench.errors import CodebenchError
@@ -30,6 +30,7 @@ __all__ = [
     "run",
     "setup",
     "swebench",
+    "synth",
     "tasks",
 ]
 
