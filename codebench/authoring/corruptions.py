@@ -155,6 +155,7 @@ class _Collector(cst.CSTVisitor):
         self.found: list[_Found] = []
         self._scopes: list[tuple[str, bool]] = []  # (name, is a function)
         self._claimed: set[int] = set()  # integers that are an index or bound (off by one)
+        self._removable: set[int] = set()  # statements of blocks that have others too
         self._module: cst.Module | None = None
 
     def visit_Module(self, node: cst.Module) -> None:  # noqa: N802
@@ -274,9 +275,13 @@ class _Collector(cst.CSTVisitor):
                 Corruption.CONSTANT, node, cst.Name(flipped), f"`{node.value}` -> `{flipped}`"
             )
 
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:  # noqa: N802
+        if len(node.body) > 1:  # a guard that is a whole body cannot go (`pass` would stay)
+            self._removable.update(id(statement) for statement in node.body)
+
     def visit_If(self, node: cst.If) -> None:  # noqa: N802
         body = node.body.body
-        if node.orelse is not None or not all(isinstance(s, cst.SimpleStatementLine) for s in body):
+        if id(node) not in self._removable or node.orelse is not None or not all(isinstance(s, cst.SimpleStatementLine) for s in body):
             return
         last = body[-1]
         if isinstance(last, cst.SimpleStatementLine) and isinstance(
@@ -370,9 +375,13 @@ def _adding_parameter(
         params = list(function.params.params)
         at = next((i for i, p in enumerate(params) if p.default is not None), len(params))
         params.insert(at, cst.Param(cst.Name(name)))
-        if at == len(params) - 1 and at > 0 and isinstance(params[at - 1].comma, cst.Comma):
-            # a trailing comma stays last: the new parameter takes it, the one before gets one
-            params[at] = params[at].with_changes(comma=params[at - 1].comma)
+        trailing = params[at - 1].comma if at == len(params) - 1 and at > 0 else None
+        if isinstance(trailing, cst.Comma):
+            # a trailing comma stays last: the new parameter takes it, and the one before gets
+            # the comma between the others (its layout)
+            between = params[at - 2].comma if at >= 2 else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+            params[at - 1] = params[at - 1].with_changes(comma=between)
+            params[at] = params[at].with_changes(comma=trailing)
         changed = function.with_changes(params=function.params.with_changes(params=params))
         replaced = module.deep_replace(function, changed)
         assert isinstance(replaced, cst.Module)
