@@ -51,6 +51,7 @@ ARITHMETIC: dict[type[cst.BaseBinaryOp], Callable[..., cst.BaseBinaryOp]] = {
 STRINGS = (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)
 BARE = (cst.Name, cst.Attribute, cst.Call, cst.Subscript, cst.Integer)  # `x - 1` needs no parens
 NEW_PARAMETER_NAMES = ("options", "context", "mode", "flag")
+SPACE = cst.SimpleWhitespace(" ")
 
 
 @dataclass(frozen=True)
@@ -281,7 +282,8 @@ class _Collector(cst.CSTVisitor):
 
     def visit_If(self, node: cst.If) -> None:  # noqa: N802
         body = node.body.body
-        if id(node) not in self._removable or node.orelse is not None or not all(isinstance(s, cst.SimpleStatementLine) for s in body):
+        simple = all(isinstance(s, cst.SimpleStatementLine) for s in body)
+        if id(node) not in self._removable or node.orelse is not None or not simple:
             return
         last = body[-1]
         if isinstance(last, cst.SimpleStatementLine) and isinstance(
@@ -379,7 +381,7 @@ def _adding_parameter(
         if isinstance(trailing, cst.Comma):
             # a trailing comma stays last: the new parameter takes it, and the one before gets
             # the comma between the others (its layout)
-            between = params[at - 2].comma if at >= 2 else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+            between = params[at - 2].comma if at >= 2 else cst.Comma(whitespace_after=SPACE)
             params[at - 1] = params[at - 1].with_changes(comma=between)
             params[at] = params[at].with_changes(comma=trailing)
         changed = function.with_changes(params=function.params.with_changes(params=params))

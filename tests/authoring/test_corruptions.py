@@ -162,7 +162,9 @@ def test_a_guard_that_is_the_whole_body_is_no_site() -> None:
     """Removing it would leave `pass` (libcst fills an empty body): no guard, no function."""
     whole = "def f(x):\n    if x:\n        return 1\n"
     assert corruptor({"m.py": whole}, Corruption.REMOVED_GUARD).sites == ()
-    nested = "def f(x):\n    for y in x:\n        if y:\n            raise ValueError\n    return 1\n"
+    nested = (
+        "def f(x):\n    for y in x:\n        if y:\n            raise ValueError\n    return 1\n"
+    )
     assert corruptor({"m.py": nested}, Corruption.REMOVED_GUARD).sites == ()
 
 
@@ -172,6 +174,6 @@ def test_code_outside_functions_and_string_sums_are_not_sites() -> None:
 
 
 def test_a_file_libcst_cannot_parse_is_skipped() -> None:
-    assert corruptor({"bad.py": "def f(:\n", "ok.py": "def g():\n    return 1\n"}).sites[0].path == (
-        "ok.py"
-    )
+    assert corruptor({"bad.py": "def f(:\n", "ok.py": "def g():\n    return 1\n"}).sites[
+        0
+    ].path == ("ok.py")
