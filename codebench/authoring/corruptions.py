@@ -244,6 +244,8 @@ class _Collector(cst.CSTVisitor):
         if isinstance(value, cst.Integer):
             self._claimed.add(id(value))
             number = int(value.evaluated_value)
+            if number < 1:  # `range(0)`: no literal below it (libcst refuses `-1` as one)
+                return
             new: cst.BaseExpression = cst.Integer(str(number - 1))
         else:
             operand = (

@@ -168,6 +168,15 @@ def test_a_guard_that_is_the_whole_body_is_no_site() -> None:
     assert corruptor({"m.py": nested}, Corruption.REMOVED_GUARD).sites == ()
 
 
+def test_a_range_of_zero_has_no_stop_to_lower() -> None:
+    """more-itertools 10.5.0: `range(0)` made libcst refuse `-1` as an integer literal and
+    the whole command crash while listing the sites."""
+    c = corruptor(
+        {"m.py": "def f():\n    return range(0), range(3, 0x10)\n"}, Corruption.OFF_BY_ONE
+    )
+    assert [s.description for s in c.sites] == ["range stop `0x10` -> `15`"]
+
+
 def test_code_outside_functions_and_string_sums_are_not_sites() -> None:
     text = "LIMIT = 3 + 4\n\n\ndef greet(name):\n    return 'hi ' + name\n"
     assert corruptor({"m.py": text}).sites == ()
