@@ -128,6 +128,11 @@ class Corruptor:
         self._texts = sources
 
     @property
+    def paths(self) -> frozenset[str]:
+        """The files with at least one site."""
+        return frozenset(f.site.path for f in self._found.values())
+
+    @property
     def sites(self) -> tuple[Site, ...]:
         """Every site, sorted by path, line, column and kind."""
         sites = (f.site for f in self._found.values())
@@ -234,7 +239,7 @@ class _Collector(cst.CSTVisitor):
                     *node.args[2:],
                 )
             )
-            what = f"arguments 1 and 2 of `{_code(node.func)}(...)` swapped"
+            what = f"arguments 1 and 2 of `{_short(_code(node.func))}(...)` swapped"
             self._add(Corruption.SWAPPED_ARGUMENTS, node, swapped, what)
         if _code(node.func) == "range" and len(positional) == len(node.args) <= 3:
             self._range_stop(positional[0] if len(positional) == 1 else positional[1])
@@ -304,6 +309,12 @@ def _integer_of(expression: cst.BaseExpression | None) -> cst.Integer | None:
 
 def _code(node: cst.CSTNode) -> str:
     return cst.Module(body=[]).code_for_node(node).strip()
+
+
+def _short(code: str, chars: int = 40) -> str:
+    """Code on one line, cut to `chars` (a call's function may be a long string's `.format`)."""
+    line = " ".join(code.split())
+    return line if len(line) <= chars else line[: chars - 3] + "..."
 
 
 def _global_sites(

@@ -206,7 +206,7 @@ def _decide_all(run: _Run, console: Console) -> SynthSummary:
     with Progress(console=console) as progress:
         bar = progress.add_task(f"synthesizing {run.name}", total=run.request.count)
         try:
-            while run.kept < run.request.count and at < len(order):
+            while run.kept < run.request.count and at < len(order) and not _all_capped(run):
                 batch, at, replayed, earlier = _next_batch(run, order, at, decisions)
                 skipped, kept_before = skipped + replayed, kept_before + earlier
                 progress.update(bar, completed=run.kept)
@@ -250,6 +250,12 @@ def _next_batch(
         else:
             batch.append(site)
     return batch, at, replayed, earlier
+
+
+def _all_capped(run: _Run) -> bool:
+    """Whether every file with candidates has `per_file` tasks (the rest could only be
+    rejected as crowded: they are not listed)."""
+    return all(run.per_file[path] >= run.request.per_file for path in run.corruptor.paths)
 
 
 def _crowded(run: _Run, site: Site) -> Rejection | None:

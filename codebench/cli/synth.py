@@ -68,7 +68,7 @@ def tasks_synth(
 ) -> None:
     """Synthesize tasks: corrupt the repository's own functions in known ways (libcst) and keep
     the corruptions its tests detect. A rerun decides only candidates not decided before."""
-    from codebench.authoring.synth import SynthRequest, synth
+    from codebench.authoring import Reason, SynthRequest, synth
     from codebench.runner import SandboxSettings, images_for
 
     request = SynthRequest(
@@ -89,7 +89,7 @@ def tasks_synth(
     print_summary(summary)
     if summary.kept:
         say(f"Now check a few tasks, then: {validate_command(suite, tasks_dir, backend)}")
-    if any(r.reason.value == "sandbox error" for _, r in summary.rejected):
+    if any(r.reason is Reason.SANDBOX_ERROR for _, r in summary.rejected):
         raise typer.Exit(EXIT_INFRA_ERRORS)  # those candidates are decided by the next run
 
 
@@ -109,7 +109,10 @@ def parse_kinds(text: str | None) -> tuple[Corruption, ...]:
 
 
 def print_summary(summary: SynthSummary) -> None:
-    """The tasks kept, every candidate rejected with its reason, and the counts."""
+    """The tasks kept, every candidate rejected with its reason (those of full files only
+    counted), and the counts."""
+    from codebench.authoring import Reason
+
     if summary.kept:
         table = Table("task", "kind", "scope", "site", "F2P", "P2P", title="kept")
         for site, task in summary.kept:
@@ -122,10 +125,11 @@ def print_summary(summary: SynthSummary) -> None:
                 str(len(task.pass_to_pass)),
             )
         out.print(table)
-    if summary.rejected:
-        table = Table("kind", "site", "reason", title="rejected")
+    listed = [(s, r) for s, r in summary.rejected if r.reason is not Reason.FILE_CAP]
+    if listed:
+        table = Table("kind", "site", "reason", title="rejected (file cap: only counted)")
         table.add_column("detail", overflow="fold")
-        for site, rejection in summary.rejected:
+        for site, rejection in listed:
             where = Text(f"{site.place} {site.function}: {site.description}")
             table.add_row(site.kind.value, where, rejection.reason.value, Text(rejection.detail))
         out.print(table)
