@@ -59,7 +59,9 @@ from codebench.tasks.schema import DEFAULT_IMAGE, DEFAULT_TEST_COMMAND, DEFAULT_
 CORRUPTED = "on the corrupted tree"
 ORIGINAL = "on the original tree"
 SCOPE_NOTE = "by the corruption's kind: global kinds leave callers in context_files"
-MIN_CANDIDATE_TIMEOUT = 20.0  # seconds; a candidate's run gets 4x the slowest original run
+# seconds; a candidate's run gets 4x the slowest original run, at least this (pytest takes a
+# while to report hundreds of failures: more-itertools' took over 20 s), at most --timeout
+MIN_CANDIDATE_TIMEOUT = 60.0
 
 
 @dataclass(frozen=True)
@@ -105,12 +107,13 @@ class Baseline:
     stable: tuple[str, ...]
     dropped: tuple[str, ...]  # failing or flaky on the original: never listed
     seconds: float  # the slowest run
+    timeout: float  # the original's deadline (--timeout)
 
     @property
     def candidate_timeout(self) -> float:
-        """A candidate's run is cut off sooner than the original's deadline: a corruption
-        that makes a test hang is rejected without waiting out `--timeout` each time."""
-        return max(MIN_CANDIDATE_TIMEOUT, 4 * self.seconds)
+        """A candidate's run may be cut off sooner than the original's deadline: a corruption
+        that makes a test hang is rejected without waiting out a long `--timeout` each time."""
+        return min(self.timeout, max(MIN_CANDIDATE_TIMEOUT, 4 * self.seconds))
 
 
 @dataclass(frozen=True)
@@ -374,7 +377,7 @@ def _run_original(run: _Run) -> Baseline:
             f"run(s) ({len(seen)} ran); check --test-command (a src layout needs "
             f"'PYTHONPATH=src {DEFAULT_TEST_COMMAND}')"
         )
-    return Baseline(stable, tuple(t for t in seen if t not in always), slowest)
+    return Baseline(stable, tuple(t for t in seen if t not in always), slowest, request.timeout)
 
 
 def _write_task(run: _Run, site: Site, verdict: _Verdict, task_dir: Path) -> SynthTask:

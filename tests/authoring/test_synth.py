@@ -207,6 +207,22 @@ def test_a_repository_without_tests_is_refused(tmp_path: Path) -> None:
         synth(SynthRequest(repo.root, tmp_path / "s"), LOCAL, quiet())
 
 
+def test_a_corruption_that_hangs_is_rejected_at_the_deadline(tmp_path: Path) -> None:
+    repo = GitHistory(tmp_path / "spin")
+    code = "def settle(n):\n    while n > 0:\n        n = n - 1\n    return n\n"
+    test = "from spin import settle\n\n\ndef test_settle():\n    assert settle(2) == 0\n"
+    files: dict[str, str | bytes | None] = {"spin/__init__.py": code, "tests/test_spin.py": test}
+    repo.commit("spin", files, "2024-01-01T00:00:00+00:00")
+    kinds = (Corruption.ARITHMETIC,)
+    request = SynthRequest(repo.root, tmp_path / "s", kinds=kinds, timeout=3)
+    (decision,) = synth(request, LOCAL, quiet()).decisions
+    assert decision.outcome == Rejection(
+        Reason.RUN_FAILED,
+        "the tests timed out after 3 s on the corrupted tree (a test hangs, or the run needs "
+        "more time: --timeout)",
+    )
+
+
 @pytest.mark.docker
 def test_tasks_synthesized_in_docker_validate(tmp_path: Path, docker_images: object) -> None:
     repo = shapes_repo(tmp_path / "shapes")
