@@ -41,3 +41,21 @@ def test_kinds_are_checked_before_anything_runs() -> None:
         parse_kinds("comparison,flip")
     with pytest.raises(ConfigError, match="none named"):
         parse_kinds(" , ")
+
+
+@pytest.mark.docker
+def test_synth_then_validate_in_docker(tmp_path: Path, docker_images: object) -> None:
+    """The whole command in the sandbox, a local and a global kind, then `tasks validate`."""
+    repo = shapes_repo(tmp_path / "shapes")
+    root = tmp_path / "tasks"
+    where = ["--suite", "s", "--tasks-dir", str(root)]
+    kinds = "removed_guard,new_parameter"
+    args = ["tasks", "synth", "--repo", str(repo.root), *where, "--count", "2", "--kinds", kinds]
+    done = runner.invoke(app, args)
+    assert done.exit_code == 0, done.output
+    assert "kept 2 task(s)" in done.output
+    tomls = sorted((root / "s").glob("*/task.toml"))
+    assert ["removed-guard" in str(t) or "new-parameter" in str(t) for t in tomls] == [True] * 2
+    checked = runner.invoke(app, ["tasks", "validate", *where, "--gold-runs", "1"])
+    assert checked.exit_code == 0, checked.output
+    assert "2/2 tasks valid" in checked.output
