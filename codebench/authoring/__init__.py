@@ -1,5 +1,5 @@
 """Authoring: turning repositories into tasks (mine a history, import SWE-bench instances,
-scaffold from a before/after pair, validate)."""
+scaffold from a before/after pair, synthesize known corruptions, validate)."""
 
 from codebench.authoring.import_swebench import (
     ImportedTask,
@@ -13,6 +13,7 @@ from codebench.authoring.reasons import Reason, Rejection
 from codebench.authoring.scaffold import ScaffoldRequest, ScaffoldResult, scaffold
 from codebench.authoring.split import DiffSplit, is_doc_path, split_diff
 from codebench.authoring.swebench_file import BadEntry, ImportReason
+from codebench.authoring.synth import SynthDecision, SynthRequest, SynthSummary, SynthTask, synth
 from codebench.authoring.validate import (
     TaskValidation,
     gold_entities,
@@ -39,6 +40,10 @@ __all__ = [
     "Rejection",
     "ScaffoldRequest",
     "ScaffoldResult",
+    "SynthDecision",
+    "SynthRequest",
+    "SynthSummary",
+    "SynthTask",
     "TaskValidation",
     "draft_from_message",
     "gold_entities",
@@ -50,6 +55,7 @@ __all__ = [
     "scaffold",
     "scope_problems",
     "split_diff",
+    "synth",
     "validate_suite",
     "validate_task",
 ]

@@ -25,7 +25,7 @@ from codebench.authoring.writing import task_toml as render_task_toml
 from codebench.errors import ConfigError, TaskError
 from codebench.patching import PatchRejection, parse_patch
 from codebench.paths import is_bundled
-from codebench.tasks import Category, Scope, Source
+from codebench.tasks import Category, Origin, Scope, Source
 from codebench.tasks.loader import GOLD_PATCH, TASK_FILE, TESTS_PATCH
 from codebench.tasks.schema import DEFAULT_IMAGE, DEFAULT_TEST_COMMAND, is_node_id
 
@@ -230,6 +230,7 @@ def _write_task(
         source=Source(repository=f"https://github.com/{data.repo}", commit=data.base_commit),
         created_at=data.created_at,
         category_note=CATEGORY_NOTE,
+        origin=Origin.SWEBENCH,
     )
     texts = {
         GOLD_PATCH: data.patch,

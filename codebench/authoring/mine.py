@@ -36,7 +36,7 @@ from codebench.grading import TestTally
 from codebench.paths import is_bundled
 from codebench.runner import SandboxSettings
 from codebench.sandbox import finish_closing
-from codebench.tasks import Category, Scope, Source
+from codebench.tasks import Category, Origin, Scope, Source
 from codebench.tasks.loader import GOLD_PATCH, TASK_FILE, TESTS_PATCH
 from codebench.tasks.schema import DEFAULT_IMAGE, DEFAULT_TEST_COMMAND, DEFAULT_TIMEOUT
 
@@ -246,6 +246,7 @@ def _write_task(
         source=Source(repository=context.origin, commit=commit.sha),
         created_at=commit.committed_at,
         category_note=CATEGORY_NOTE,
+        origin=Origin.MINED,
     )
     files = {GOLD_PATCH: split.gold, TESTS_PATCH: split.tests, TASK_FILE: render_task_toml(fields)}
     for name, text in files.items():

@@ -1,6 +1,6 @@
-"""The record of what `tasks mine` decided, so that a rerun decides only new commits:
-`tasks/<suite>/.mined.json` (hidden: the loader skips it), rewritten atomically after each
-decision."""
+"""The record of what `tasks mine` (and `tasks synth`) decided, so that a rerun decides only
+new commits (candidate corruptions): `tasks/<suite>/.mined.json` (`.synth.json`; hidden: the
+loader skips them), rewritten atomically after each decision."""
 
 from __future__ import annotations
 
@@ -19,14 +19,15 @@ from codebench.io import BadKey, load_json, write_text_atomic
 from codebench.tasks.schema import DEFAULT_TIMEOUT
 
 STATE_FILE = ".mined.json"
+SYNTH_STATE_FILE = ".synth.json"
 
 
 class CommitRecord(BaseModel):
-    """One decided commit."""
+    """One decided commit (or, for `tasks synth`, candidate corruption)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    outcome: Literal["mined", "rejected"]
+    outcome: Literal["mined", "synthesized", "rejected"]
     reason: str | None = None  # the rejection's reason (a `Reason` value)
     detail: str = ""
     task_id: str | None = None  # the task written, when mined
@@ -41,15 +42,19 @@ class MiningState(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     version: Literal[1] = 1
-    commits: dict[str, CommitRecord] = {}
+    commits: dict[str, CommitRecord] = {}  # by sha (by candidate key for `tasks synth`)
 
 
 def settings_key(test_command: str, image: str, max_tree_bytes: int, timeout: int) -> str:
     """A short hash of what a decision depends on besides the commit (the default timeout
     left out, so decisions recorded before it was a setting keep their keys)."""
     settings: list[object] = [test_command, image, max_tree_bytes]
-    text = json.dumps(settings + ([timeout] if timeout != DEFAULT_TIMEOUT else []))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return decision_key(*settings, *([timeout] if timeout != DEFAULT_TIMEOUT else []))
+
+
+def decision_key(*settings: object) -> str:
+    """A short hash of the (JSON-able) settings a decision depends on."""
+    return hashlib.sha256(json.dumps(list(settings)).encode()).hexdigest()[:16]
 
 
 class StateFile:
@@ -87,6 +92,6 @@ def _load(path: Path) -> MiningState:
 
 def _state_error(path: Path, message: str, _keys: Sequence[BadKey]) -> ConfigError:
     return ConfigError(
-        f"{path}: {message}; it records what `tasks mine` decided: fix it, or delete it to "
-        "decide every commit again"
+        f"{path}: {message}; it records what `tasks mine` (or `tasks synth`) decided: fix "
+        "it, or delete it to decide every commit (candidate) again"
     )

@@ -1,4 +1,5 @@
-"""Why `tasks mine` turned a commit down: one reason of a fixed list, and the detail."""
+"""Why `tasks mine` turned a commit down (or `tasks synth` a candidate corruption): one reason
+of a fixed list, and the detail."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from enum import StrEnum
 
 
 class Reason(StrEnum):
-    """Why a commit is not a task. Every one but `SANDBOX_ERROR` and `TASK_EXISTS` is a
-    decision a rerun keeps; those two are tried again."""
+    """Why a commit (a candidate corruption) is not a task. Every one but `SANDBOX_ERROR`,
+    `TASK_EXISTS`, `SAME_SITE` and `FILE_CAP` is a decision a rerun keeps; those are tried
+    again (the last two depend on what else the run kept)."""
 
     MERGE_COMMIT = "merge commit"
     ROOT_COMMIT = "root commit"  # no parent to start from
@@ -28,11 +30,18 @@ class Reason(StrEnum):
     FLAKY = "flaky"
     TASK_EXISTS = "task exists"  # the suite has the task folder but no record of deciding it
     SANDBOX_ERROR = "sandbox error"  # infrastructure, not the commit's fault
+    # `tasks synth` only
+    INVALID_CORRUPTION = "invalid corruption"  # the corrupted file does not parse or is unchanged
+    UNDETECTED = "no test fails"  # no test that passes on the original fails on the corruption
+    IMPORT_CRASH = "only import crash"  # only whole test modules failing to import (local kinds)
+    SAME_SITE = "same site"  # a kept task corrupts the same line
+    FILE_CAP = "file cap"  # the file already has --per-file tasks
 
     @property
     def final(self) -> bool:
         """Whether the decision stands for reruns (infrastructure failures do not)."""
-        return self not in (Reason.SANDBOX_ERROR, Reason.TASK_EXISTS)
+        again = (Reason.SANDBOX_ERROR, Reason.TASK_EXISTS, Reason.SAME_SITE, Reason.FILE_CAP)
+        return self not in again
 
 
 @dataclass(frozen=True)

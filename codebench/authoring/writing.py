@@ -18,7 +18,7 @@ from codebench.analysis import changed_entities, classify_scope
 from codebench.errors import TaskError
 from codebench.patching import ParsedPatch, parse_patch
 from codebench.paths import is_bundled
-from codebench.tasks import Category, Scope, Source
+from codebench.tasks import Category, Corruption, Origin, Scope, Source
 from codebench.tasks.schema import DEFAULT_IMAGE, DEFAULT_TEST_COMMAND, DEFAULT_TIMEOUT
 
 SCOPE_NOTE = "measured from the gold patch; global may need context_files"
@@ -43,17 +43,22 @@ class TaskFields:
     source: Source | None = None
     created_at: date | None = None  # a date, or a datetime with its UTC offset
     category_note: str | None = None  # a comment beside the category (e.g. how it was guessed)
+    origin: Origin = Origin.CORE
+    corruption: Corruption | None = None  # synthesized tasks: the kind of corruption
+    context_files: tuple[str, ...] = ()  # files the change needs but does not edit
+    hidden_tests: bool = True  # False: the graded tests are in the starting tree
+    scope_note: str = SCOPE_NOTE  # a comment beside the scope: how it was decided
 
 
 def task_toml(fields: TaskFields) -> str:
-    """The `task.toml` text; defaults (image, test command, timeout) and absent metadata left
-    out."""
+    """The `task.toml` text; defaults (image, test command, timeout, origin, hidden tests) and
+    absent metadata left out."""
     note = f"  # {fields.category_note}" if fields.category_note else ""
     lines = [
         f"id = {_string(fields.task_id)}",
         f"title = {_string(fields.title)}",
         f"instruction = {_multiline(fields.instruction)}",
-        f"scope = {_string(fields.scope.value)}  # {SCOPE_NOTE}",
+        f"scope = {_string(fields.scope.value)}  # {fields.scope_note}",
         f"category = {_string(fields.category.value)}{note}",
     ]
     if fields.repo is not None:
@@ -66,6 +71,14 @@ def task_toml(fields: TaskFields) -> str:
     lines.append("pass_to_pass = " + _toml_list(fields.pass_to_pass))
     if fields.timeout != DEFAULT_TIMEOUT:
         lines.append(f"timeout = {fields.timeout}")
+    if fields.context_files:
+        lines.append("context_files = " + _toml_list(fields.context_files))
+    if not fields.hidden_tests:
+        lines.append("hidden_tests = false  # the graded tests are in the starting tree")
+    if fields.origin is not Origin.CORE:
+        lines.append(f"origin = {_string(fields.origin.value)}")
+    if fields.corruption is not None:
+        lines.append(f"corruption = {_string(fields.corruption.value)}")
     if fields.source is not None:
         lines.append(f"source = {_inline_table(fields.source)}")
     if fields.created_at is not None:

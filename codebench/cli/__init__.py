@@ -23,6 +23,7 @@ from codebench.cli import (
     run,
     setup,
     swebench,
+    synth,
     tasks,
     training,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "run",
     "setup",
     "swebench",
+    "synth",
     "tasks",
     "training",
 ]

@@ -38,6 +38,7 @@ from codebench.sandbox import Backend, ImageSet, Limits, Sandbox, open_sandbox
 from codebench.tasks import Task
 
 LOCAL_IMAGE_ID = "local-unsafe"  # what results of the local backend record as their image
+NO_TESTS = ParsedPatch(text="", files=())  # the hidden tests of a task that has none
 
 
 @dataclass(frozen=True)
@@ -75,13 +76,15 @@ def evaluate_patch(
     parsed = None if empty else parse_patch(patch_text, task.repo_dir)
     if isinstance(parsed, PatchRejection):
         return Evaluation(status=Status.MALFORMED_PATCH, reason=parsed.reason)
-    hidden = parse_patch(task.tests_patch, task.repo_dir)
+    # a task without hidden tests (they are in its starting tree) adds none
+    hidden = parse_patch(task.tests_patch, task.repo_dir) if task.spec.hidden_tests else NO_TESTS
     if isinstance(hidden, PatchRejection):
         reason = f"{task.task_dir}/tests.patch: {hidden.reason}"
         return Evaluation(status=Status.SANDBOX_ERROR, reason=reason)
     # both patches travel in the apply chain's command when small, else with the starting tree:
     # no copy into the sandbox of their own
-    staged = staged_patch_files({"hidden-tests": hidden} | ({"model": parsed} if parsed else {}))
+    tests = {"hidden-tests": hidden} if hidden.files else {}
+    staged = staged_patch_files(tests | ({"model": parsed} if parsed else {}))
     carried = staged if parsed is not None and can_carry(staged) else {}
     image = settings.image_for(task)
     with settings.slots:
@@ -122,8 +125,9 @@ def _evaluate_in(
     # patch is deleted, so the tested code cannot read the hidden tests' diff
     add_hidden_tests = (
         f"git apply --whitespace=nowarn {patch_file(box, 'hidden-tests')} && "
-        f"rm -f -- {box.scratch}/*.patch {box.scratch}/*.patch.*"
-    )
+        if hidden.files
+        else ""
+    ) + f"rm -f -- {box.scratch}/*.patch {box.scratch}/*.patch.*"
     try:
         report = grade(box, task.spec, setup=add_hidden_tests)
     except TestSetupError as exc:  # an engine fault is not the task's: it passes as it is

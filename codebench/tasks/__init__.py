@@ -2,10 +2,12 @@
 `codebench.authoring`)."""
 
 from codebench.tasks.loader import Task, load_suite, load_task, select_tasks
-from codebench.tasks.schema import Category, Scope, Source, TaskSpec
+from codebench.tasks.schema import Category, Corruption, Origin, Scope, Source, TaskSpec
 
 __all__ = [
     "Category",
+    "Corruption",
+    "Origin",
     "Scope",
     "Source",
     "Task",

@@ -58,7 +58,9 @@ class Task:
         """sha256 over everything that can change a result: spec (its metadata aside: source
         and date), patches and starting tree."""
         digest = hashlib.sha256()
-        digest.update(self.spec.model_dump_json(exclude=set(METADATA_FIELDS)).encode())
+        # hidden_tests left out at its default: hashes of tasks older than the field stay
+        excluded = set(METADATA_FIELDS) | ({"hidden_tests"} if self.spec.hidden_tests else set())
+        digest.update(self.spec.model_dump_json(exclude=excluded).encode())
         for text in (self.gold_patch, self.tests_patch):
             digest.update(hashlib.sha256(text.encode()).digest())
         for entry in tree_entries(self.repo_dir):
@@ -91,8 +93,22 @@ def load_task(task_dir: Path, repos_root: Path | None = None) -> Task:
         task_dir=task_dir,
         repo_dir=repo_dir,
         gold_patch=_read_patch(task_dir / GOLD_PATCH),
-        tests_patch=_read_patch(task_dir / TESTS_PATCH),
+        tests_patch=_read_tests_patch(task_dir, spec),
     )
+
+
+def _read_tests_patch(task_dir: Path, spec: TaskSpec) -> str:
+    """The hidden tests; "" for a task whose tests are in its starting tree (`hidden_tests =
+    false`), which must then have no tests.patch (one would be silently ignored)."""
+    if spec.hidden_tests:
+        return _read_patch(task_dir / TESTS_PATCH)
+    if (task_dir / TESTS_PATCH).exists():
+        raise TaskError(
+            task_dir / TASK_FILE,
+            f"is false but the task has a {TESTS_PATCH}; remove one of them",
+            "hidden_tests",
+        )
+    return ""
 
 
 def load_suite(suite: str, tasks_root: Path) -> list[Task]:
@@ -163,7 +179,11 @@ def _read_patch(path: Path) -> str:
     """The patch's text; raises `TaskError` if it is missing, empty or not UTF-8 (naming the
     line and byte offset of the first bad byte)."""
     if not path.is_file():
-        raise TaskError(path, "missing; a task needs gold.patch and tests.patch")
+        raise TaskError(
+            path,
+            "missing; a task needs gold.patch and tests.patch (or hidden_tests = false when "
+            "its tests are in the starting tree)",
+        )
     text = read_text(path, lambda where, message, _keys: TaskError(where, message))
     if not text.strip():
         raise TaskError(path, "is empty")

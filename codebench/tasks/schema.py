@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 TASK_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$"
 REPO_NAME_PATTERN = r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*$"
@@ -15,7 +15,7 @@ DEFAULT_TIMEOUT = 120  # seconds for one run of a task's tests
 DEFAULT_IMAGE = "python"
 COMMIT_PATTERN = r"^[0-9a-f]{40}([0-9a-f]{24})?$"  # a full sha-1 or sha-256 object name
 # Where a task came from: they cannot change a result, so the content hash leaves them out.
-METADATA_FIELDS = frozenset({"source", "created_at"})
+METADATA_FIELDS = frozenset({"source", "created_at", "origin", "corruption"})
 DATE_FORMS = "a TOML date (2024-05-01) or an offset date-time (2024-05-01T12:00:00+02:00)"
 
 
@@ -24,6 +24,37 @@ class Scope(StrEnum):
 
     LOCAL = "local"
     GLOBAL = "global"
+
+
+class Origin(StrEnum):
+    """How a task was made: written by a person (core), mined from a history, imported from
+    SWE-bench, or synthesized by corrupting a repository's own code (`tasks synth`)."""
+
+    CORE = "core"
+    MINED = "mined"
+    SWEBENCH = "swebench"
+    SYNTH = "synth"
+
+
+class Corruption(StrEnum):
+    """The known corruption a synthesized task's starting tree carries (its gold patch
+    reverses it). The first six stay in one function; the last two leave callers in other
+    modules out of step (global)."""
+
+    COMPARISON = "comparison"
+    ARITHMETIC = "arithmetic"
+    OFF_BY_ONE = "off_by_one"
+    CONSTANT = "constant"
+    REMOVED_GUARD = "removed_guard"
+    SWAPPED_ARGUMENTS = "swapped_arguments"
+    RENAMED_FUNCTION = "renamed_function"
+    NEW_PARAMETER = "new_parameter"
+
+    @property
+    def scope(self) -> Scope:
+        """Global for the kinds whose fix spans modules, local for the others."""
+        global_kinds = (Corruption.RENAMED_FUNCTION, Corruption.NEW_PARAMETER)
+        return Scope.GLOBAL if self in global_kinds else Scope.LOCAL
 
 
 class Category(StrEnum):
@@ -78,6 +109,17 @@ class TaskSpec(BaseModel):
     # For mined tasks: the repository and commit, and the commit's date (a task's shelf life).
     source: Source | None = None
     created_at: datetime | date | None = None
+    origin: Origin = Origin.CORE
+    corruption: Corruption | None = None  # synthesized tasks: the kind of corruption
+    # False: the graded tests are in the starting tree (synthesized tasks) and the task has no
+    # tests.patch; protected paths still revert any edit a patch makes to them
+    hidden_tests: bool = True
+
+    @model_validator(mode="after")
+    def _corruption_only_when_synthesized(self) -> TaskSpec:
+        if self.corruption is not None and self.origin is not Origin.SYNTH:
+            raise ValueError('corruption is only for synthesized tasks (origin = "synth")')
+        return self
 
     @field_validator("repo")
     @classmethod

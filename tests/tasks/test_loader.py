@@ -236,3 +236,41 @@ def test_hidden_folders_are_no_tasks(suite_copy: Path) -> None:
     stray = suite_copy / "mini" / ".mini-div-zero.abcd.partial"
     shutil.copytree(suite_copy / "mini" / "mini-div-zero", stray)
     assert [t.id for t in load_suite("mini", suite_copy)] == ["mini-div-zero", "mini-rename-show"]
+
+
+def test_tests_in_the_starting_tree_need_hidden_tests_false(suite_copy: Path) -> None:
+    """A task whose graded tests are in its starting tree (`tasks synth`) has no tests.patch;
+    one that has both would silently grade without it, so that is refused."""
+    task_dir = suite_copy / "mini" / "mini-div-zero"
+    path = edit_toml(
+        suite_copy, "mini-div-zero", 'scope = "local"', 'hidden_tests = false\nscope = "local"'
+    )
+    with pytest.raises(
+        TaskError, match=r"field 'hidden_tests': is false but the task has a tests\.patch"
+    ):
+        load_task(task_dir)
+    (task_dir / "tests.patch").unlink()
+    assert load_task(task_dir).tests_patch == ""
+    path.write_text(path.read_text().replace("hidden_tests = false\n", ""))
+    with pytest.raises(
+        TaskError, match="or hidden_tests = false when its tests are in the starting tree"
+    ):
+        load_task(task_dir)
+
+
+def test_origin_and_corruption_are_metadata(suite_copy: Path) -> None:
+    task_dir = suite_copy / "mini" / "mini-div-zero"
+    before = load_task(task_dir)
+    assert before.spec.origin.value == "core" and before.spec.corruption is None
+    edit_toml(
+        suite_copy,
+        "mini-div-zero",
+        'scope = "local"',
+        'origin = "synth"\ncorruption = "comparison"\nscope = "local"',
+    )
+    after = load_task(task_dir)
+    assert after.spec.corruption is not None and after.spec.corruption.scope is Scope.LOCAL
+    assert after.content_hash == before.content_hash  # where a task came from changes no result
+    edit_toml(suite_copy, "mini-div-zero", 'origin = "synth"', 'origin = "mined"')
+    with pytest.raises(TaskError, match="corruption is only for synthesized tasks"):
+        load_task(task_dir)

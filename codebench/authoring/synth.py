@@ -1,0 +1,435 @@
+"""`tasks synth`: tasks made by corrupting a repository's own code in a known way.
+
+HEAD's tree is written out; every site a kind of corruption can go (`corruptions`) is listed,
+sorted and shuffled with the seed. The repository's test modules run on the original tree a few
+times (a test must pass in every run to count: flaky and failing tests are dropped), once per
+command. Then, in that order, each candidate's corruption is applied in a sandbox and the tests
+run once: FAIL_TO_PASS are the counted tests that fail there, PASS_TO_PASS (at most
+`max_pass_to_pass`, those of the same test files first) those that still pass. A candidate no
+test detects, or (for local kinds) whose only failures are test modules that no longer import,
+is rejected; so is one on a line a kept task corrupts, or in a file with `per_file` tasks.
+A kept candidate becomes a task folder: the corrupted tree as its starting tree, the exact
+reversal as its gold patch, the tests in the tree (`hidden_tests = false`), an instruction made
+from the failing tests' symptom. Decisions go into the suite's `.synth.json`: a rerun with the
+same repository, seed and settings decides only what is new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+import tempfile
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import Progress
+
+from codebench.authoring.corruptions import ALL_KINDS, Corrupted, Corruptor, Site
+from codebench.authoring.history import CommitInfo, export_tree, list_commits, origin_url
+from codebench.authoring.judging import failed_run
+from codebench.authoring.mine import repository_name
+from codebench.authoring.mining_state import (
+    SYNTH_STATE_FILE,
+    CommitRecord,
+    StateFile,
+    decision_key,
+)
+from codebench.authoring.reasons import Reason, Rejection, listing
+from codebench.authoring.split import copy_tree
+from codebench.authoring.synth_text import instruction_for, symptom_of, title_for
+from codebench.authoring.testruns import run_failure, tally_patched, test_modules
+from codebench.authoring.writing import TaskFields, rename_into_place, staged, task_toml
+from codebench.errors import ConfigError, SandboxError, TaskError, UnappliedPatchError
+from codebench.grading import TestTally
+from codebench.patching.render import render_diff
+from codebench.paths import is_bundled
+from codebench.runner import SandboxSettings
+from codebench.sandbox import finish_closing
+from codebench.tasks import Category, Corruption, Origin, Scope, Source
+from codebench.tasks.loader import GOLD_PATCH, TASK_FILE, read_texts
+from codebench.tasks.schema import DEFAULT_IMAGE, DEFAULT_TEST_COMMAND, DEFAULT_TIMEOUT
+
+CORRUPTED = "on the corrupted tree"
+ORIGINAL = "on the original tree"
+SCOPE_NOTE = "by the corruption's kind: global kinds leave callers in context_files"
+# seconds; a candidate's run gets 4x the slowest original run, at least this (pytest takes a
+# while to report hundreds of failures: more-itertools' took over 20 s), at most --timeout
+MIN_CANDIDATE_TIMEOUT = 60.0
+
+
+@dataclass(frozen=True)
+class SynthRequest:
+    """What to corrupt, how much, and where the tasks go."""
+
+    repo: Path
+    suite_dir: Path
+    count: int = 30  # tasks kept, counting those of earlier runs
+    seed: int = 0
+    kinds: tuple[Corruption, ...] = ALL_KINDS
+    test_command: str = DEFAULT_TEST_COMMAND
+    image: str = DEFAULT_IMAGE
+    timeout: int = DEFAULT_TIMEOUT  # seconds for one run on the original; the task's timeout
+    workers: int = 1
+    original_runs: int = 3
+    per_file: int = 3  # tasks per corrupted file, at most
+    max_pass_to_pass: int = 50
+
+
+@dataclass(frozen=True)
+class SynthTask:
+    """A candidate written as a task."""
+
+    task_id: str
+    task_dir: Path
+    fail_to_pass: tuple[str, ...]
+    pass_to_pass: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SynthDecision:
+    """What became of one candidate."""
+
+    site: Site
+    outcome: SynthTask | Rejection
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The tests on the original tree: those passing in every run, and the others."""
+
+    stable: tuple[str, ...]
+    dropped: tuple[str, ...]  # failing or flaky on the original: never listed
+    seconds: float  # the slowest run
+    timeout: float  # the original's deadline (--timeout)
+
+    @property
+    def candidate_timeout(self) -> float:
+        """A candidate's run may be cut off sooner than the original's deadline: a corruption
+        that makes a test hang is rejected without waiting out a long `--timeout` each time."""
+        return min(self.timeout, max(MIN_CANDIDATE_TIMEOUT, 4 * self.seconds))
+
+
+@dataclass(frozen=True)
+class SynthSummary:
+    """What a run of `synth` decided, in the order it tried the candidates."""
+
+    decisions: tuple[SynthDecision, ...]
+    sites: int  # candidates found in the tree
+    skipped: int  # candidates an earlier run had decided
+    kept_before: int  # tasks an earlier run had kept (they count towards `count`)
+    baseline: Baseline | None  # None when nothing new had to run
+    state_file: Path
+
+    @property
+    def kept(self) -> list[tuple[Site, SynthTask]]:
+        """The candidates written as tasks."""
+        return [(d.site, d.outcome) for d in self.decisions if isinstance(d.outcome, SynthTask)]
+
+    @property
+    def rejected(self) -> list[tuple[Site, Rejection]]:
+        """The candidates turned down, with why."""
+        return [(d.site, d.outcome) for d in self.decisions if isinstance(d.outcome, Rejection)]
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    corrupted: Corrupted
+    fail_to_pass: tuple[str, ...]
+    pass_to_pass: tuple[str, ...]
+    symptom: str | None
+
+
+@dataclass
+class _Run:
+    request: SynthRequest
+    settings: SandboxSettings
+    original: Path  # HEAD's tree, written out
+    head: CommitInfo
+    test_files: tuple[str, ...]
+    corruptor: Corruptor
+    state: StateFile
+    key: str
+    origin: str | None
+    name: str
+    baseline: Baseline | None = None
+    places: set[str] = field(default_factory=set)
+    per_file: Counter[str] = field(default_factory=Counter)
+    kept: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def synth(request: SynthRequest, settings: SandboxSettings, console: Console) -> SynthSummary:
+    """Keep up to `count` validated corruptions of the repository's HEAD as task folders.
+
+    Raises `ConfigError` when `repo` is no git repository or has no test module, when the tests
+    cannot run on the original tree or none passes in every run (the message says what ran),
+    or when the state file is damaged; `TaskError` when the suite lies in the installed
+    package's suites, or HEAD's tree has a symlink leading out of it.
+    """
+    if is_bundled(request.suite_dir):
+        raise TaskError(request.suite_dir, "is read-only; pass --tasks-dir (see codebench init)")
+    head = list_commits(request.repo, shas=["HEAD"])[0]
+    request.suite_dir.mkdir(parents=True, exist_ok=True)
+    state = StateFile(request.suite_dir / SYNTH_STATE_FILE)
+    with tempfile.TemporaryDirectory(prefix="codebench-synth-") as work:
+        original = Path(work) / "original"
+        export_tree(request.repo, head.sha, original)
+        texts = read_texts(original)
+        test_files = tuple(test_modules(sorted(texts)))
+        if not test_files:
+            raise ConfigError(f"--repo {request.repo}: HEAD has no test modules (tests/test_*.py)")
+        origin = origin_url(request.repo)
+        corruptor = Corruptor(texts, request.kinds)
+        key, name = _settings_key(request, head), repository_name(request.repo, origin)
+        run = _Run(
+            request, settings, original, head, test_files, corruptor, state, key, origin, name
+        )
+        return _decide_all(run, console)
+
+
+def _settings_key(request: SynthRequest, head: CommitInfo) -> str:
+    return decision_key(
+        head.sha, request.test_command, request.image, request.timeout, request.original_runs
+    )
+
+
+def _decide_all(run: _Run, console: Console) -> SynthSummary:
+    order = list(run.corruptor.sites)
+    random.Random(run.request.seed).shuffle(order)
+    decisions: list[SynthDecision] = []
+    skipped = kept_before = at = 0
+    pool = ThreadPoolExecutor(max_workers=run.request.workers)
+    with Progress(console=console) as progress:
+        bar = progress.add_task(f"synthesizing {run.name}", total=run.request.count)
+        try:
+            while run.kept < run.request.count and at < len(order) and not _all_capped(run):
+                batch, at, replayed, earlier = _next_batch(run, order, at, decisions)
+                skipped, kept_before = skipped + replayed, kept_before + earlier
+                progress.update(bar, completed=run.kept)
+                verdicts = list(pool.map(lambda site: _evaluate(run, site), batch))
+                for site, verdict in zip(batch, verdicts, strict=True):
+                    if run.kept >= run.request.count:
+                        break  # decided by a later run, with a larger --count
+                    decisions.append(SynthDecision(site, _settle(run, site, verdict)))
+                    progress.update(bar, completed=run.kept)
+        finally:  # Ctrl-C: what runs finishes, the rest never starts
+            pool.shutdown(wait=True, cancel_futures=True)
+    finish_closing()
+    summary = (tuple(decisions), len(order), skipped, kept_before, run.baseline)
+    return SynthSummary(*summary, state_file=run.state.path)
+
+
+def _next_batch(
+    run: _Run, order: list[Site], at: int, decisions: list[SynthDecision]
+) -> tuple[list[Site], int, int, int]:
+    """Up to `workers` candidates to try at once from `order[at:]`, where to go on from, and
+    how many decided candidates (and kept ones among them) it passed. A crowded candidate is
+    rejected here; one decided earlier is replayed only before any candidate to try (so the
+    outcome never depends on the number of workers)."""
+    batch: list[Site] = []
+    replayed = earlier = 0
+    while len(batch) < run.request.workers and at < len(order):
+        site = order[at]
+        record = run.state.decided(site.key, run.key)
+        if record is not None and batch:
+            break
+        at += 1
+        if record is not None:
+            replayed += 1
+            if record.outcome == "synthesized":
+                earlier += 1
+                _claim(run, site)
+            continue
+        crowded = _crowded(run, site)
+        if crowded is not None:
+            decisions.append(SynthDecision(site, crowded))
+        else:
+            batch.append(site)
+    return batch, at, replayed, earlier
+
+
+def _all_capped(run: _Run) -> bool:
+    """Whether every file with candidates has `per_file` tasks (the rest could only be
+    rejected as crowded: they are not listed)."""
+    return all(run.per_file[path] >= run.request.per_file for path in run.corruptor.paths)
+
+
+def _crowded(run: _Run, site: Site) -> Rejection | None:
+    if site.place in run.places:
+        return Rejection(Reason.SAME_SITE, f"a kept task already corrupts {site.place}")
+    if run.per_file[site.path] >= run.request.per_file:
+        return Rejection(
+            Reason.FILE_CAP, f"{site.path} has {run.request.per_file} tasks already (--per-file)"
+        )
+    return None
+
+
+def _claim(run: _Run, site: Site) -> None:
+    run.kept += 1
+    run.places.add(site.place)
+    run.per_file[site.path] += 1
+
+
+def _settle(run: _Run, site: Site, verdict: _Verdict | Rejection) -> SynthTask | Rejection:
+    """Write a validated candidate as a task (unless a task kept meanwhile crowds it out), and
+    record the decision."""
+    task_dir = run.request.suite_dir / task_id_for(run.name, site)
+    outcome: SynthTask | Rejection
+    crowded = _crowded(run, site)
+    if crowded is not None:
+        outcome = crowded
+    elif isinstance(verdict, Rejection):
+        outcome = verdict
+    elif task_dir.exists():
+        outcome = Rejection(Reason.TASK_EXISTS, f"{task_dir} exists; remove it to decide again")
+    else:
+        outcome = _write_task(run, site, verdict, task_dir)
+        _claim(run, site)
+    _remember(run, site, outcome)
+    return outcome
+
+
+def _evaluate(run: _Run, site: Site) -> _Verdict | Rejection:
+    """Run the tests on the candidate's corruption and judge them (a failing sandbox is a
+    rejection a rerun retries)."""
+    corrupted = run.corruptor.corrupt(site)
+    if corrupted is None:
+        return Rejection(Reason.INVALID_CORRUPTION, "the corrupted file does not parse")
+    try:
+        baseline = _baseline(run)
+        patch = render_diff({site.path: corrupted.original}, {site.path: corrupted.text})
+        tally = _tally(run, [patch], baseline.candidate_timeout)
+    except UnappliedPatchError as exc:
+        return Rejection(Reason.NOT_APPLYING, str(exc))
+    except SandboxError as exc:
+        return Rejection(Reason.SANDBOX_ERROR, str(exc))
+    failed = failed_run(tally, CORRUPTED, baseline.candidate_timeout)
+    if failed is not None:
+        return failed
+    passed = set(tally.passed)
+    fail_to_pass = tuple(t for t in baseline.stable if t not in passed)
+    if not fail_to_pass:
+        detail = f"all {len(baseline.stable)} test(s) passing on the original pass {CORRUPTED}"
+        return Rejection(Reason.UNDETECTED, detail)
+    if site.kind.scope is Scope.LOCAL and not any(t in tally.statuses for t in fail_to_pass):
+        modules = sorted({t.split("::", 1)[0] for t in fail_to_pass})
+        detail = f"only whole test modules fail, at import: {listing(modules)}"
+        return Rejection(Reason.IMPORT_CRASH, detail)
+    pass_to_pass = _pass_to_pass(baseline, passed, fail_to_pass, run.request.max_pass_to_pass)
+    symptom = symptom_of(tally.output_tail, fail_to_pass)
+    return _Verdict(corrupted, fail_to_pass, pass_to_pass, symptom)
+
+
+def _tally(run: _Run, patches: list[str], timeout: float) -> TestTally:
+    """The test modules run on the original tree with `patches` applied (see
+    `tally_patched`, whose errors it raises)."""
+    request = run.request
+    return tally_patched(run.original, patches, run.test_files, request.test_command,
+                         request.image, run.settings, timeout)  # fmt: skip
+
+
+def _pass_to_pass(
+    baseline: Baseline, passed: set[str], fail_to_pass: tuple[str, ...], cap: int
+) -> tuple[str, ...]:
+    """The counted tests still passing, at most `cap`: those of the failing tests' files
+    first, then the rest, in the original run's order."""
+    files = {t.split("::", 1)[0] for t in fail_to_pass}
+    passing = [t for t in baseline.stable if t in passed]
+    near = [t for t in passing if t.split("::", 1)[0] in files]
+    chosen = set((near + [t for t in passing if t not in near])[:cap])
+    return tuple(t for t in passing if t in chosen)
+
+
+def _baseline(run: _Run) -> Baseline:
+    """The original tree's tests, run `original_runs` times the first time they are needed.
+
+    Raises `ConfigError` when a run fails (timed out, no report) or no test passes in all.
+    """
+    with run.lock:
+        if run.baseline is None:
+            run.baseline = _run_original(run)
+        return run.baseline
+
+
+def _run_original(run: _Run) -> Baseline:
+    request, tallies, slowest = run.request, [], 0.0
+    for _ in range(request.original_runs):
+        start = time.monotonic()
+        tally = _tally(run, [], request.timeout)
+        slowest = max(slowest, time.monotonic() - start)
+        failure = run_failure(tally, ORIGINAL, request.timeout)
+        if failure is not None:
+            raise ConfigError(f"--repo {request.repo}: {failure}")
+        tallies.append(tally)
+    always = set.intersection(*(set(t.passed) for t in tallies))
+    seen = list(dict.fromkeys(t for tally in tallies for t in tally.statuses))
+    stable = tuple(t for t in seen if t in always)
+    if not stable:
+        raise ConfigError(
+            f"--repo {request.repo}: no test passes {ORIGINAL} in all {request.original_runs} "
+            f"run(s) ({len(seen)} ran); check --test-command (a src layout needs "
+            f"'PYTHONPATH=src {DEFAULT_TEST_COMMAND}')"
+        )
+    return Baseline(stable, tuple(t for t in seen if t not in always), slowest, request.timeout)
+
+
+def _write_task(run: _Run, site: Site, verdict: _Verdict, task_dir: Path) -> SynthTask:
+    request, corrupted = run.request, verdict.corrupted
+    kind = site.kind
+    fields = TaskFields(
+        task_id=task_dir.name,
+        title=title_for(kind, verdict.fail_to_pass),
+        instruction=instruction_for(kind, verdict.fail_to_pass, verdict.symptom),
+        scope=kind.scope,
+        category=Category.BUG_FIX if kind.scope is Scope.LOCAL else Category.RENAME_SIGNATURE,
+        fail_to_pass=verdict.fail_to_pass,
+        pass_to_pass=verdict.pass_to_pass,
+        image=request.image,
+        test_command=request.test_command,
+        timeout=request.timeout,
+        source=Source(repository=run.origin, commit=run.head.sha),
+        created_at=run.head.committed_at,  # the code a fix restores is this old
+        origin=Origin.SYNTH,
+        corruption=kind,
+        context_files=site.callers if kind.scope is Scope.GLOBAL else (),
+        hidden_tests=False,
+        scope_note=SCOPE_NOTE,
+    )
+    gold = render_diff({site.path: corrupted.text}, {site.path: corrupted.original})
+    with staged(task_dir) as stage:
+        copy_tree(run.original, stage / "repo")
+        (stage / "repo" / site.path).write_bytes(corrupted.text.encode("utf-8"))
+        (stage / GOLD_PATCH).write_text(gold, encoding="utf-8")
+        (stage / TASK_FILE).write_text(task_toml(fields), encoding="utf-8")
+        rename_into_place(stage, task_dir)
+    return SynthTask(task_dir.name, task_dir, verdict.fail_to_pass, verdict.pass_to_pass)
+
+
+def _remember(run: _Run, site: Site, outcome: SynthTask | Rejection) -> None:
+    if isinstance(outcome, Rejection) and not outcome.reason.final:
+        return
+    kept = isinstance(outcome, SynthTask)
+    record = CommitRecord(
+        outcome="synthesized" if kept else "rejected",
+        reason=outcome.reason.value if isinstance(outcome, Rejection) else None,
+        detail=outcome.detail if isinstance(outcome, Rejection) else "",
+        task_id=outcome.task_id if isinstance(outcome, SynthTask) else None,
+        subject=f"{site.function}: {site.description}",
+        settings=run.key,
+        decided_at=datetime.now(UTC),
+    )
+    run.state.record(site.key, record)
+
+
+def task_id_for(name: str, site: Site) -> str:
+    """`<repository name>-<kind>-<8 hex digits of the site's key>`."""
+    digest = hashlib.sha256(site.key.encode()).hexdigest()[:8]
+    kind = site.kind.value.replace("_", "-")
+    return f"{re.sub('-+$', '', name[:30])}-{kind}-{digest}"

@@ -1,0 +1,93 @@
+"""The title and instruction of a synthesized task: written from the failing tests' symptom (as
+pytest's short summary states it), never from the corrupted line. A model-written instruction
+(`--instruction-model`) is for later."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from codebench.tasks import Corruption, Scope
+
+SUMMARY_LINE = re.compile(r"^(FAILED|ERROR) (\S+)(?: - (.*))?$")
+SECTION_HEADER = re.compile(r"^_{3,} (\S.*?) _{3,}$")
+ERROR_LINE = re.compile(r"^E {2,}(\S.*)$")
+ABSOLUTE_PATH = re.compile(r" \(/[^()\s]*\)")
+SYMPTOM_CHARS = 200
+TESTS_NAMED = 3
+
+
+def symptom_of(output: str, failing: Sequence[str]) -> str | None:
+    """What the first of the `failing` tests that the output speaks of says: pytest's short
+    summary message (`FAILED tests/t.py::test_x - AssertionError: ...`), unless pytest cut it
+    to the terminal's width, then the first `E   ...` line of its failure section (of any
+    failing test's, or a summary line about their files: an import error); trimmed. None when
+    the output (the run's tail) holds neither."""
+    summary = _summary_messages(output)
+    sections = _section_messages(output)
+    for test in failing:
+        message = summary.get(test)
+        if message is not None and not message.endswith("..."):
+            return _trim(message)
+        section = sections.get(".".join(test.split("::")[1:]))
+        if section is not None:
+            return _trim(section)
+    files = {test.split("::", 1)[0] for test in failing}
+    about_files = [m for where, m in summary.items() if where.split("::", 1)[0] in files]
+    whole = [m for m in [*sections.values(), *about_files] if not m.endswith("...")]
+    return _trim(whole[0]) if whole else None
+
+
+def _summary_messages(output: str) -> dict[str, str]:
+    """node id (or path) -> message, from the short test summary lines."""
+    found: dict[str, str] = {}
+    for line in output.splitlines():
+        match = SUMMARY_LINE.match(line.strip())
+        if match is not None and match.group(3):
+            found.setdefault(match.group(2), match.group(3).strip())
+    return found
+
+
+def _section_messages(output: str) -> dict[str, str]:
+    """`Class.test_name` (as a failure section's header says) -> its first `E` line."""
+    found: dict[str, str] = {}
+    header = None
+    for line in output.splitlines():
+        match = SECTION_HEADER.match(line)
+        if match is not None:
+            header = match.group(1)
+            continue
+        error = ERROR_LINE.match(line)
+        if header is not None and error is not None and header not in found:
+            found[header] = error.group(1).strip()
+    return found
+
+
+def title_for(kind: Corruption, failing: Sequence[str]) -> str:
+    """A short title naming the first failing test (never the corrupted code)."""
+    if kind.scope is Scope.GLOBAL:
+        return f"Calls across modules fail ({failing[0]})"
+    return f"Fix the bug behind the failing {failing[0]}"
+
+
+def instruction_for(kind: Corruption, failing: Sequence[str], symptom: str | None) -> str:
+    """The request: which tests fail, the symptom quoted, and what to do."""
+    named = ", ".join(f"`{test}`" for test in failing[:TESTS_NAMED])
+    more = len(failing) - TESTS_NAMED
+    tests = named + (f" and {more} more" if more > 0 else "")
+    said = f":\n\n    {symptom}\n\n" if symptom else ". "
+    if kind.scope is Scope.GLOBAL:
+        return (
+            f"Calls between the repository's modules fail: the tests {tests} fail{said}"
+            "Some code no longer agrees with the code it calls in another module. Find the "
+            "mismatch and fix it in the code, not in the tests."
+        )
+    return f"The tests {tests} fail{said}Find the bug in the code (not in the tests) and fix it."
+
+
+def _trim(text: str) -> str:
+    """One line, without absolute paths in parentheses (the sandbox's, which differ from run
+    to run: `ImportError: cannot import name 'f' from 'm' (/tmp/.../m.py)`), at most
+    `SYMPTOM_CHARS`."""
+    text = ABSOLUTE_PATH.sub("", " ".join(text.split()))
+    return text if len(text) <= SYMPTOM_CHARS else text[: SYMPTOM_CHARS - 3] + "..."

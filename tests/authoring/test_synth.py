@@ -1,0 +1,234 @@
+"""`tasks synth` on the fixture package: what is kept and how it is written, what is rejected
+and why, resuming, determinism for a seed, the per-file cap, and one Docker run."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from codebench.authoring import Reason, Rejection, SynthRequest, SynthSummary, synth, validate_task
+from codebench.authoring.corruptions import Site
+from codebench.errors import ConfigError
+from codebench.runner import SandboxSettings
+from codebench.sandbox import Backend
+from codebench.tasks import Corruption, Origin, Scope, Task, load_task
+from codebench.tasks.loader import read_texts
+from codebench.tasks.tree import tree_digest
+from tests.conftest import GitHistory, quiet
+
+LOCAL = SandboxSettings(Backend.LOCAL)
+SHAPES = Path(__file__).resolve().parent.parent / "fixtures" / "synth" / "shapes"
+
+
+def shapes_repo(root: Path) -> GitHistory:
+    """The fixture package committed as one commit."""
+    repo = GitHistory(root)
+    files: dict[str, str | bytes | None] = dict(read_texts(SHAPES))
+    repo.commit("shapes", files, "2024-06-01T12:00:00+00:00")
+    return repo
+
+
+@dataclass(frozen=True)
+class Synthesized:
+    repo: GitHistory
+    suite_dir: Path
+    summary: SynthSummary
+
+    def kept(self, kind: Corruption, function: str) -> Task:
+        for site, task in self.summary.kept:
+            if (site.kind, site.function) == (kind, function):
+                return load_task(task.task_dir)
+        raise AssertionError(f"no kept {kind} in {function}: {self.summary.kept}")
+
+    def rejection(self, kind: Corruption, path: str, function: str) -> list[Rejection]:
+        return [
+            r
+            for s, r in self.summary.rejected
+            if (s.kind, s.path, s.function) == (kind, path, function)
+        ]
+
+
+@pytest.fixture(scope="module")
+def every(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """Every candidate of the fixture decided once, two at a time, no per-file cap."""
+    root = tmp_path_factory.mktemp("synth")
+    repo = shapes_repo(root / "shapes")
+    suite = root / "tasks" / "synth"
+    request = SynthRequest(repo.root, suite, count=100, per_file=100, workers=2)
+    return Synthesized(repo, suite, synth(request, LOCAL, quiet()))
+
+
+def test_a_kept_task_starts_corrupted_and_its_gold_restores_the_original(
+    every: Synthesized, tmp_path: Path
+) -> None:
+    task = every.kept(Corruption.ARITHMETIC, "area")
+    assert "return width // height" in (task.repo_dir / "shapes/geometry.py").read_text()
+    assert (task.spec.origin, task.spec.corruption) == (Origin.SYNTH, Corruption.ARITHMETIC)
+    assert task.spec.hidden_tests is False and task.tests_patch == ""
+    assert task.scope is Scope.LOCAL
+    assert set(task.spec.fail_to_pass) == {
+        "tests/test_geometry.py::test_area",
+        "tests/test_report.py::test_describe",
+    }
+    assert "tests/test_geometry.py::test_clamp_inside" in task.spec.pass_to_pass
+    restored = tmp_path / "restored"
+    shutil.copytree(task.repo_dir, restored)
+    subprocess.run(["git", "apply", "-"], cwd=restored, input=task.gold_patch.encode(), check=True)
+    assert tree_digest(restored) == tree_digest(SHAPES)
+
+
+def test_the_instruction_quotes_the_symptom_and_not_the_code(every: Synthesized) -> None:
+    task = every.kept(Corruption.ARITHMETIC, "area")
+    assert "`tests/test_geometry.py::test_area`" in task.spec.instruction
+    assert "assert 0 == 12" in task.spec.instruction
+    for hint in ("//", "width", "shapes/geometry.py", "area("):
+        assert hint not in task.spec.instruction
+    assert "TODO" not in task.spec.title + task.spec.instruction
+
+
+def test_global_kinds_are_global_with_their_callers_as_context(every: Synthesized) -> None:
+    for kind, function in (
+        (Corruption.RENAMED_FUNCTION, "area"),
+        (Corruption.NEW_PARAMETER, "perimeter"),
+    ):
+        task = every.kept(kind, function)
+        assert task.scope is Scope.GLOBAL
+        assert task.spec.context_files == ("shapes/report.py",)
+        assert "tests/test_report.py::test_describe" in task.spec.fail_to_pass
+        assert "another module" in task.spec.instruction
+
+
+def test_the_kept_tasks_validate(every: Synthesized) -> None:
+    for kind, function in (
+        (Corruption.REMOVED_GUARD, "clamp"),
+        (Corruption.RENAMED_FUNCTION, "area"),
+    ):
+        verdict = validate_task(every.kept(kind, function), LOCAL, gold_runs=1)
+        assert verdict.problems == ()
+
+
+def test_a_corruption_no_test_detects_is_rejected(every: Synthesized) -> None:
+    rejections = every.rejection(Corruption.ARITHMETIC, "shapes/untested.py", "double")
+    assert rejections == [
+        Rejection(
+            Reason.UNDETECTED, "all 9 test(s) passing on the original pass on the corrupted tree"
+        )
+    ]
+
+
+def test_a_local_corruption_that_only_breaks_imports_is_rejected(every: Synthesized) -> None:
+    """`scale` runs when shapes.settings is imported: `==` -> `!=` makes it raise there, so the
+    only failure is tests/test_settings.py failing to import."""
+    rejections = every.rejection(Corruption.COMPARISON, "shapes/settings.py", "scale")
+    assert rejections == [
+        Rejection(
+            Reason.IMPORT_CRASH, "only whole test modules fail, at import: tests/test_settings.py"
+        )
+    ]
+
+
+def test_no_two_tasks_corrupt_one_line_and_no_test_file_is_corrupted(
+    every: Synthesized,
+) -> None:
+    places = [site.place for site, _ in every.summary.kept]
+    assert len(places) == len(set(places))
+    assert any(r.reason is Reason.SAME_SITE for _, r in every.summary.rejected)
+    for _, task in every.summary.kept:
+        gold = (task.task_dir / "gold.patch").read_text()
+        assert "tests/" not in gold and gold.count("diff --git") == 1
+
+
+def test_a_rerun_decides_nothing_anew(every: Synthesized) -> None:
+    request = SynthRequest(every.repo.root, every.suite_dir, count=100, per_file=100)
+    again = synth(request, LOCAL, quiet())
+    assert again.baseline is None  # nothing new to run
+    assert again.kept_before == len(every.summary.kept)
+    final = [d for d in every.summary.decisions if not _replayed(d.outcome)]
+    assert again.skipped == len(final)
+    assert all(_replayed(d.outcome) for d in again.decisions)  # only crowded ones again
+
+
+def _replayed(outcome: object) -> bool:
+    """Rejections that depend on what else was kept are decided again by each run."""
+    return isinstance(outcome, Rejection) and not outcome.reason.final
+
+
+def suite_files(summary: SynthSummary) -> dict[str, str]:
+    return {task.task_id: tree_digest(task.task_dir) for _, task in summary.kept}
+
+
+def test_the_same_seed_gives_the_same_suite_whatever_the_workers(tmp_path: Path) -> None:
+    repo = shapes_repo(tmp_path / "shapes")
+    runs = {}
+    for name, seed, workers in (("a", 7, 1), ("b", 7, 2), ("c", 8, 2)):
+        request = SynthRequest(repo.root, tmp_path / name, count=3, seed=seed, workers=workers)
+        runs[name] = suite_files(synth(request, LOCAL, quiet()))
+    assert len(runs["a"]) == 3
+    assert runs["a"] == runs["b"]
+    assert runs["a"] != runs["c"]
+
+
+def test_a_larger_count_later_ends_where_one_run_would(tmp_path: Path) -> None:
+    """Resuming decides only new candidates, and lands on the suite a single run makes."""
+    repo = shapes_repo(tmp_path / "shapes")
+    grown = tmp_path / "grown"
+    first = synth(SynthRequest(repo.root, grown, count=2, workers=2), LOCAL, quiet())
+    second = synth(SynthRequest(repo.root, grown, count=4, workers=2), LOCAL, quiet())
+    assert (len(first.kept), second.kept_before, len(second.kept)) == (2, 2, 2)
+    once = synth(SynthRequest(repo.root, tmp_path / "once", count=4), LOCAL, quiet())
+    assert suite_files(first) | suite_files(second) == suite_files(once)
+
+
+def test_per_file_caps_the_tasks_of_a_file(tmp_path: Path) -> None:
+    repo = shapes_repo(tmp_path / "shapes")
+    request = SynthRequest(repo.root, tmp_path / "s", count=100, per_file=1, workers=2)
+    summary = synth(request, LOCAL, quiet())
+    per_file = Counter(site.path for site, _ in summary.kept)
+    assert set(per_file.values()) == {1}
+    assert any(r.reason is Reason.FILE_CAP for _, r in summary.rejected)
+
+
+def test_kinds_limit_the_candidates(tmp_path: Path) -> None:
+    repo = shapes_repo(tmp_path / "shapes")
+    request = SynthRequest(repo.root, tmp_path / "s", count=2, kinds=(Corruption.OFF_BY_ONE,))
+    summary = synth(request, LOCAL, quiet())
+    assert {s.kind for s in _sites(summary)} == {Corruption.OFF_BY_ONE}
+
+
+def _sites(summary: SynthSummary) -> list[Site]:
+    return [d.site for d in summary.decisions]
+
+
+def test_tests_that_cannot_pass_on_the_original_stop_the_command(tmp_path: Path) -> None:
+    repo = shapes_repo(tmp_path / "shapes")
+    request = SynthRequest(repo.root, tmp_path / "s", test_command="python3 -m pytest -x --nope")
+    with pytest.raises(ConfigError, match="pytest stopped with an error on the original tree"):
+        synth(request, LOCAL, quiet())
+
+
+def test_a_repository_without_tests_is_refused(tmp_path: Path) -> None:
+    repo = GitHistory(tmp_path / "bare")
+    repo.commit("start", {"m.py": "def f(a):\n    return a + 1\n"}, "2024-01-01T00:00:00+00:00")
+    with pytest.raises(ConfigError, match="has no test modules"):
+        synth(SynthRequest(repo.root, tmp_path / "s"), LOCAL, quiet())
+
+
+def test_a_corruption_that_hangs_is_rejected_at_the_deadline(tmp_path: Path) -> None:
+    repo = GitHistory(tmp_path / "spin")
+    code = "def settle(n):\n    while n > 0:\n        n = n - 1\n    return n\n"
+    test = "from spin import settle\n\n\ndef test_settle():\n    assert settle(2) == 0\n"
+    files: dict[str, str | bytes | None] = {"spin/__init__.py": code, "tests/test_spin.py": test}
+    repo.commit("spin", files, "2024-01-01T00:00:00+00:00")
+    kinds = (Corruption.ARITHMETIC,)
+    request = SynthRequest(repo.root, tmp_path / "s", kinds=kinds, timeout=3)
+    (decision,) = synth(request, LOCAL, quiet()).decisions
+    assert decision.outcome == Rejection(
+        Reason.RUN_FAILED,
+        "the tests timed out after 3 s on the corrupted tree (a test hangs, or the run needs "
+        "more time: --timeout)",
+    )

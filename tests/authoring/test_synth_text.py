@@ -1,0 +1,65 @@
+"""The symptom a synthesized task's instruction quotes, from the end of pytest's output."""
+
+from __future__ import annotations
+
+from codebench.authoring.synth_text import instruction_for, symptom_of, title_for
+from codebench.tasks import Corruption
+
+# pytest -q in a sandbox (80 columns): the summary cuts long lines to "Run..."
+CUT = """\
+_______________ InterleaveEvenlyTests.test_degenerate_empty ________________
+
+self = <tests.test_more.InterleaveEvenlyTests testMethod=test_degenerate_empty>
+
+>       self.assertEqual(list(mi.interleave_evenly([])), [])
+E       RuntimeError: generator raised StopIteration
+
+tests/test_more.py:1200: RuntimeError
+=========================== short test summary info ============================
+FAILED tests/test_more.py::InterleaveEvenlyTests::test_degenerate_empty - Run...
+FAILED tests/test_more.py::InterleaveEvenlyTests::test_equal_lengths - Runtim...
+2 failed, 10 passed in 0.50s
+"""
+FAILING = (
+    "tests/test_more.py::InterleaveEvenlyTests::test_degenerate_empty",
+    "tests/test_more.py::InterleaveEvenlyTests::test_equal_lengths",
+)
+
+
+def test_a_summary_cut_to_the_terminal_is_replaced_by_the_error_line() -> None:
+    """more-itertools in Docker: the instruction quoted "Run..." as the symptom."""
+    assert symptom_of(CUT, FAILING) == "RuntimeError: generator raised StopIteration"
+
+
+def test_a_whole_summary_message_is_quoted() -> None:
+    output = "FAILED tests/test_g.py::test_area - assert 0 == 12\n1 failed\n"
+    assert symptom_of(output, ("tests/test_g.py::test_area",)) == "assert 0 == 12"
+
+
+def test_an_import_error_of_the_failing_tests_file_is_quoted_without_the_sandbox() -> None:
+    """The local backend's sandbox path differs from run to run: the same seed gave another
+    instruction."""
+    output = (
+        "ERROR tests/test_g.py - ImportError: cannot import name 'area' from 'shapes.geometry'"
+        " (/tmp/codebench-local-5plmgecq/workspace/shapes/geometry.py)\n"
+    )
+    assert symptom_of(output, ("tests/test_g.py::test_area",)) == (
+        "ImportError: cannot import name 'area' from 'shapes.geometry'"
+    )
+
+
+def test_no_symptom_leaves_the_instruction_without_a_quote() -> None:
+    assert symptom_of("1 failed in 0.1s\n", ("t.py::test_a",)) is None
+    text = instruction_for(Corruption.CONSTANT, ("t.py::test_a",), None)
+    assert (
+        text
+        == "The tests `t.py::test_a` fail. Find the bug in the code (not in the tests) and fix it."
+    )
+
+
+def test_the_instruction_names_three_tests_and_counts_the_rest() -> None:
+    tests = tuple(f"t.py::test_{n}" for n in range(5))
+    text = instruction_for(Corruption.NEW_PARAMETER, tests, "TypeError: f() missing 1")
+    assert "`t.py::test_2` and 2 more fail:\n\n    TypeError: f() missing 1\n\n" in text
+    assert "another module" in text
+    assert title_for(Corruption.NEW_PARAMETER, tests) == "Calls across modules fail (t.py::test_0)"
