@@ -21,7 +21,7 @@ from codebench.grading import IntegrityFinding, IntegrityRule, TestOutcome
 from codebench.models import Usage
 from codebench.models.trajectory import TrajectorySummary
 from codebench.patching import ApplyStep
-from codebench.tasks import Category, Scope
+from codebench.tasks import Category, Corruption, Origin, Scope
 
 
 class Status(StrEnum):
@@ -135,6 +135,9 @@ class TaskResult(Evaluation):
     analysis_failure: AnalysisFailure | None = None  # the analyzer raised on this patch
     finished_at: datetime
     tries: tuple[TryOutcome, ...] = ()  # every try, oldest first, when more than one was allowed
+    # how the task was made (None in results stored before they were recorded)
+    origin: Origin | None = None
+    corruption: Corruption | None = None  # a synthesized task's known corruption
 
     @field_validator("patch", "reply")
     @classmethod
@@ -194,6 +197,7 @@ class AnalysisSummary:
     renamed_names: int
     stale_call_sites: int
     undefined_names: int
+    excess_edit_distance: float | None = None  # beyond the gold's (the minimum, for synth)
 
     @classmethod
     def of(cls, analysis: EditAnalysis) -> AnalysisSummary:
@@ -208,6 +212,7 @@ class AnalysisSummary:
             renamed_names=len(analysis.renamed_names),
             stale_call_sites=len(analysis.stale_call_sites),
             undefined_names=len(analysis.undefined_names),
+            excess_edit_distance=analysis.excess_edit_distance,
         )
 
 
@@ -232,6 +237,8 @@ class ResultRecord:
     analysis: AnalysisSummary | None
     trajectory: TrajectorySummary | None = None  # an agent's attempt
     tries_made: int = 1  # how many tries the attempt made (the last ended it)
+    origin: Origin | None = None
+    corruption: Corruption | None = None
 
     @classmethod
     def of(cls, result: TaskResult) -> ResultRecord:
@@ -253,6 +260,8 @@ class ResultRecord:
             analysis=None if result.analysis is None else AnalysisSummary.of(result.analysis),
             trajectory=result.trajectory,
             tries_made=max(1, len(result.tries)),
+            origin=result.origin,
+            corruption=result.corruption,
         )
 
 

@@ -17,10 +17,11 @@ from codebench import HARNESS_VERSION, __version__
 from codebench.analysis.version import ANALYSIS_VERSION
 from codebench.grading import IntegrityRule
 from codebench.io import write_text_atomic
+from codebench.report.breakdowns import SliceRates, breakdown
 from codebench.report.trajectories import AgentStats, agent_stats
 from codebench.results import INFRA_STATUSES, ResultRecord, Status, TaskResult
 from codebench.stats import bootstrap_interval, mean
-from codebench.tasks import Category, Scope
+from codebench.tasks import Category, Corruption, Origin, Scope
 from codebench.tasks.dates import DateSelection, TaskDate, date_range
 
 SCHEMA_VERSION = 1
@@ -131,6 +132,9 @@ class ModelEntry(BaseModel):
     # the attempts made as an agent (`scaffold = "agent"`, or a scaffold of the user's); None
     # when none was
     agent: AgentStats | None = None
+    # by where the tasks came from, and by a synthesized task's corruption (`breakdowns`)
+    by_origin: dict[Origin, SliceRates] = {}
+    by_corruption: dict[Corruption, SliceRates] = {}
 
     @model_validator(mode="before")
     @classmethod
@@ -331,6 +335,8 @@ def _model_entry(
         per_task=dict(per_task),
         integrity_violations=integrity_violations(rows),
         agent=agent_stats([r.trajectory for r in rows if r.trajectory is not None]),
+        by_origin=breakdown(rows, lambda r: r.origin),
+        by_corruption=breakdown(rows, lambda r: r.corruption),
     )
 
 

@@ -206,8 +206,14 @@ def _try(item: WorkItem, settings: SandboxSettings, prior: tuple[PriorTry, ...])
 def _reused(item: WorkItem, store: ResultStore, stored: TaskResult) -> AttemptOutcome:
     """The stored result, analysed if it is not yet (graded already: only the analysis is
     new)."""
+    spec, changed = item.task.spec, False
+    if (stored.origin, stored.corruption) != (spec.origin, spec.corruption):
+        # stored before they were recorded (they are not part of the key)
+        stored = stored.model_copy(update={"origin": spec.origin, "corruption": spec.corruption})
+        changed = True
     if item.analyse and needs_analysis(stored):
-        stored = _analysed(item.task, stored)
+        stored, changed = _analysed(item.task, stored), True
+    if changed:
         store.save(stored, item.model.slug)
     return AttemptOutcome(stored, reused=True)
 
@@ -354,4 +360,6 @@ def _result(
         trajectory=proposal.trajectory.summary() if proposal.trajectory else None,
         finished_at=datetime.now(UTC),
         tries=tries,
+        origin=item.task.spec.origin,
+        corruption=item.task.spec.corruption,
     )

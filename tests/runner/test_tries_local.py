@@ -183,3 +183,19 @@ def test_every_try_of_an_agent_keeps_its_trajectory(
     console = Console(width=120, record=True)
     render_result(result, console, last, {1: None})  # its file was deleted
     assert "trajectory: its file is missing or damaged" in console.export_text()
+
+
+def test_results_carry_their_tasks_origin_and_stored_ones_get_it(tmp_path: Path) -> None:
+    """Issue 16: the leaderboard splits by origin; a result stored before origins were kept
+    gets its task's when it is reused (the origin is not part of the key)."""
+    from codebench.runner.store import ResultStore
+    from codebench.tasks import Origin
+
+    (first,) = run(local(tmp_path, ("gold",), 1), no_images, quiet()).results
+    assert first.origin is Origin.CORE and first.corruption is None
+    store = ResultStore(tmp_path)
+    store.save(first.model_copy(update={"origin": None}), "gold")
+    (again,) = run(local(tmp_path, ("gold",), 1), no_images, quiet()).results
+    assert again.origin is Origin.CORE
+    stored = store.load(TASK.id, "gold", 0)
+    assert stored is not None and stored.origin is Origin.CORE
