@@ -6,6 +6,7 @@ STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; max-width: 1600px; }
 table { border-collapse: collapse; margin: 1rem 0; }
 th, td { padding: .3rem .6rem; border-bottom: 1px solid #ddd; text-align: right; }
+#leaderboard td, #by-scope td, #by-category td { white-space: nowrap; }
 th { cursor: pointer; background: #f4f4f4; white-space: nowrap; }
 th[data-order=asc]::after { content: " \\25B2"; }
 th[data-order=desc]::after { content: " \\25BC"; }
