@@ -108,7 +108,10 @@ def _matrix_cell(task: str, entry: ModelEntry, links: AttemptLinks) -> str:
     return f'<td data-value="{resolved}">{chips}</td>'
 
 
-def _row(task: TaskEntry, info: TaskInfo | None, entries: list[ModelEntry], links: AttemptLinks):  # type: ignore[no-untyped-def]
+def _row(
+    task: TaskEntry, info: TaskInfo | None, entries: list[ModelEntry], links: AttemptLinks
+) -> str:
+    """A task's row: its facts as data attributes (what the filters read), a cell per model."""
     statuses = sorted({s.value for e in entries for s in e.per_task.get(task.id, [])})
     repo = info.repository if info else ""
     date = info.created or "" if info else ""

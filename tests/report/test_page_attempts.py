@@ -68,3 +68,39 @@ def test_a_diff_is_read_with_its_numbers_and_definitions() -> None:
         (12, "calc.py::camelCase"),
     ]
     assert read_diff("not a diff\n<x>") and read_diff("") == []
+
+
+def test_the_leaderboard_command_builds_the_attempt_pages_from_the_run(tmp_path: Path) -> None:
+    """`codebench leaderboard RUN --html DIR` reads the run's results and the suite's tasks."""
+    from typer.testing import CliRunner
+
+    from codebench.cli import app
+    from codebench.results import Status
+    from codebench.runner import ResultStore
+    from codebench.tasks import Scope, load_suite
+    from tests.conftest import FIXTURE_TASKS, result
+
+    task = next(t for t in load_suite("mini", FIXTURE_TASKS) if t.id == "mini-div-zero")
+    row = result(task.id, Scope.LOCAL, "gold", Status.RESOLVED)
+    ResultStore(tmp_path / "run").save(row.model_copy(update={"patch": task.gold_patch}), "gold")
+    site = tmp_path / "site"
+    done = CliRunner().invoke(
+        app,
+        [
+            "leaderboard",
+            str(tmp_path / "run"),
+            "--html",
+            str(site),
+            "--suite",
+            "mini",
+            "--tasks-dir",
+            str(FIXTURE_TASKS),
+        ],
+    )
+    assert done.exit_code == 0, done.output
+    attempt = (site / "attempts" / "0.html").read_text()
+    assert html_escaped(task.spec.instruction.strip()[:40]) in attempt
+    assert 'id="gold"' in attempt and 'id="patch"' in attempt
+    index = (site / "index.html").read_text()
+    assert 'href="attempts/0.html"' in index and (site / "metrics.html").is_file()
+    assert 'id="page-columns"' in (site / "metrics.html").read_text()
