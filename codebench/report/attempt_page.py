@@ -4,8 +4,10 @@ trajectory step by step (collapsible)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from codebench.models.trajectory import Step, Trajectory
-from codebench.report.diff_lines import read_diff
+from codebench.report.diff_lines import DiffLine, read_diff
 from codebench.report.diff_marks import mark_diff
 from codebench.report.diff_view import diff_table, marks_legend
 from codebench.report.page_assets import STYLE
@@ -57,17 +59,32 @@ def _tests(result: TaskResult) -> str:
     )
 
 
-def _patches(result: TaskResult, task: TaskInfo | None) -> str:
+@dataclass(frozen=True)
+class GoldView:
+    """A task's gold patch read and laid out once, for the pages of every attempt at it."""
+
+    lines: list[DiffLine]
+    table: str
+
+
+def gold_view(task: TaskInfo | None) -> GoldView | None:
+    """The gold patch of a task as its attempts' pages show it; None when unknown."""
+    if task is None or not task.gold_patch:
+        return None
+    lines = read_diff(task.gold_patch)
+    return GoldView(lines, diff_table(lines, table_id="gold"))
+
+
+def _patches(result: TaskResult, gold: GoldView | None) -> str:
     patch = result.effective_patch or result.patch
     if not patch:
         reply = _pre(result.reply, "reply") if result.reply else "<p>(no reply)</p>"
         return f"<h2>No patch</h2><p>The model's reply:</p>{reply}"
     lines = read_diff(patch)
-    gold = read_diff(task.gold_patch) if task is not None and task.gold_patch else None
-    marked = mark_diff(lines, result.analysis, gold)
+    marked = mark_diff(lines, result.analysis, gold.lines if gold is not None else None)
     which = "as applied" if result.effective_patch else "as proposed (never applied)"
     gold_side = (
-        f"<section><h3>gold patch</h3>{diff_table(gold, table_id='gold')}</section>"
+        f"<section><h3>gold patch</h3>{gold.table}</section>"
         if gold is not None
         else "<section><h3>gold patch</h3><p>unknown: the task was not found</p></section>"
     )
@@ -122,9 +139,16 @@ def _trajectory(trajectory: Trajectory | None, result: TaskResult) -> str:
     return f"<h2>Trajectory</h2><p>{esc(head)}</p><div id='trajectory'>{steps}</div>"
 
 
-def render_attempt(attempt: Attempt, task: TaskInfo | None, back: str = "../index.html") -> str:
-    """The attempt's page (every text from the model, the task or the tests escaped)."""
+def render_attempt(
+    attempt: Attempt,
+    task: TaskInfo | None,
+    gold: GoldView | None = None,
+    back: str = "../index.html",
+) -> str:
+    """The attempt's page (every text from the model, the task or the tests escaped); `gold`
+    is `gold_view(task)`, computed here when not given."""
     result = attempt.result
+    gold = gold if gold is not None else gold_view(task)
     title = f"{result.task_id} - {result.model}, sample {result.sample}"
     instruction = _pre(task.instruction, "instruction") if task else "<p>(task not found)</p>"
     task_title = f"<p>{esc(task.title)}</p>" if task else ""
@@ -135,7 +159,7 @@ def render_attempt(attempt: Attempt, task: TaskInfo | None, back: str = "../inde
         f"<p><a href='{esc(back)}' id='back'>&larr; leaderboard</a></p><h1>{esc(title)}</h1>"
         f"<p>{esc(result.scope.value)}, {esc(result.category.value)}</p>{task_title}"
         f"<h2>Instruction</h2>{instruction}{_status(result)}<h2>Tests</h2>{_tests(result)}"
-        f"{_patches(result, task)}{_analysis(result)}"
+        f"{_patches(result, gold)}{_analysis(result)}"
         f"{_trajectory(attempt.trajectory, result)}{log if result.log_tail else ''}"
         "</body></html>\n"
     )

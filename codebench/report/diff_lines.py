@@ -5,8 +5,8 @@ text (a model's patch may be anything)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 MODULE = "<module>"  # as the analyzer names a file's module-level region
 _HUNK = re.compile(r"^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@ ?(.*)$")
@@ -24,8 +24,7 @@ class LineKind(StrEnum):
     NOTE = "note"  # "\\ No newline at end of file", or text outside any hunk
 
 
-@dataclass(frozen=True)
-class DiffLine:
+class DiffLine(NamedTuple):
     """One line of a diff: its text (without the +/-/space prefix for code lines), the file it
     belongs to, its number in the old and new file, and the entity (`path::qualname`)."""
 
@@ -43,21 +42,27 @@ class _Definitions:
 
     def __init__(self) -> None:
         self.stack: list[tuple[int, str, str]] = []  # (indent, def|class, name)
+        self.current = MODULE
+
+    def entity(self, path: str) -> str:
+        """`path::qualname` of the current line."""
+        return f"{path}::{self.current}"
 
     def see(self, code: str) -> None:
         """Update the stack with a line of code (context, added or removed)."""
-        stripped = code.strip()
-        if not stripped or stripped.startswith(("#", "@", ")", "]", "}")):
+        stripped = code.lstrip()
+        if not stripped or stripped[0] in "#@)]}":
             return
-        indent = len(code) - len(code.lstrip())
+        indent = len(code) - len(stripped)
+        popped = False
         while self.stack and self.stack[-1][0] >= indent:
             self.stack.pop()
-        found = _DEFINITION.match(code)
+            popped = True
+        found = _DEFINITION.match(code) if stripped.startswith(("def", "class", "as")) else None
         if found and not any(kind == "def" for _, kind, _ in self.stack):
             self.stack.append((indent, found.group(2), found.group(3)))
-
-    def qualname(self) -> str:
-        return ".".join(name for _, _, name in self.stack) or MODULE
+        if found or popped:
+            self.current = ".".join(name for _, _, name in self.stack) or MODULE
 
 
 def _path(line: str) -> str | None:
@@ -106,7 +111,7 @@ def _code_line(
 ) -> tuple[DiffLine, int, int]:
     prefix, code = (raw[:1] or " "), raw[1:]
     definitions.see(code)
-    entity = f"{path}::{definitions.qualname()}"
+    entity = definitions.entity(path)
     if prefix == "+":
         return DiffLine(LineKind.ADDED, code, path, None, new, entity), old, new + 1
     if prefix == "-":

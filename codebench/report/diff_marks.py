@@ -62,14 +62,8 @@ def _in(entity: str, named: set[str]) -> bool:
     return any(same_entity(entity, n) for n in named)
 
 
-def _out_of_scope(line: DiffLine, analysis: EditAnalysis, gold: set[str] | None) -> Mark | None:
-    if gold is None or not analysis.out_of_scope_churn or _in(line.entity, gold):
-        return None
-    return Mark(MarkKind.OUT_OF_SCOPE, f"{line.entity} is not changed by the gold patch")
-
-
 def _lost(line: DiffLine, analysis: EditAnalysis) -> Mark | None:
-    if line.kind is not LineKind.REMOVED:
+    if line.kind is not LineKind.REMOVED or not analysis.docstring_comment_loss:
         return None
     for entry in analysis.docstring_comment_loss:
         entity, _, text = entry.partition(": ")
@@ -81,7 +75,7 @@ def _lost(line: DiffLine, analysis: EditAnalysis) -> Mark | None:
 
 
 def _style(line: DiffLine, drifts: list[ConventionDrift]) -> Mark | None:
-    if line.kind is not LineKind.ADDED:
+    if line.kind is not LineKind.ADDED or not drifts:
         return None
     for drift in drifts:
         if _breaks(line.text, drift):
@@ -135,15 +129,16 @@ def _findings(analysis: EditAnalysis) -> list[tuple[MarkKind, Finding]]:
     ]
 
 
-def _line_marks(
-    line: DiffLine, analysis: EditAnalysis, gold: set[str] | None, drifts: list[ConventionDrift]
+def _entity_marks(
+    entity: str, analysis: EditAnalysis, gold: set[str] | None, cosmetic: set[str]
 ) -> list[Mark]:
-    if line.kind not in (LineKind.ADDED, LineKind.REMOVED):
-        return []
-    found = [_out_of_scope(line, analysis, gold), _lost(line, analysis), _style(line, drifts)]
-    if _in(line.entity, set(analysis.cosmetic_entities)):
-        found.append(Mark(MarkKind.COSMETIC, f"{line.entity}: only its formatting changed"))
-    return [mark for mark in found if mark is not None]
+    """The marks every changed line of one entity carries (computed once per entity)."""
+    found = []
+    if gold is not None and analysis.out_of_scope_churn and not _in(entity, gold):
+        found.append(Mark(MarkKind.OUT_OF_SCOPE, f"{entity} is not changed by the gold patch"))
+    if _in(entity, cosmetic):
+        found.append(Mark(MarkKind.COSMETIC, f"{entity}: only its formatting changed"))
+    return found
 
 
 def mark_diff(
@@ -156,8 +151,16 @@ def mark_diff(
     gold_entities = changed_entities(gold) if gold is not None else None
     drifts = [d for d in analysis.style_detail if d.breaking_share > 0 and d.counted]
     placed, elsewhere = _finding_marks(lines, _findings(analysis))
+    cosmetic = set(analysis.cosmetic_entities)
+    by_entity: dict[str, list[Mark]] = {}
     for index, line in enumerate(lines):
-        placed.setdefault(index, []).extend(_line_marks(line, analysis, gold_entities, drifts))
+        if line.kind is not LineKind.ADDED and line.kind is not LineKind.REMOVED:
+            continue
+        if line.entity not in by_entity:
+            by_entity[line.entity] = _entity_marks(line.entity, analysis, gold_entities, cosmetic)
+        found = [*by_entity[line.entity], _lost(line, analysis), _style(line, drifts)]
+        if any(found):
+            placed.setdefault(index, []).extend(mark for mark in found if mark is not None)
     shown = {d.convention for d in drifts if d.convention in SHOWN_ON_LINES}
     elsewhere += [
         f"style: {d.breaking_share:.0%} of {d.added_observations} {d.convention} observations "

@@ -18,13 +18,19 @@ MARK_NAMES = {
 
 
 def _row(line: DiffLine, marks: tuple[Mark, ...]) -> str:
+    old = "" if line.old is None else line.old
+    new = "" if line.new is None else line.new
+    if not marks:  # most lines: the short way
+        text = esc(PREFIX.get(line.kind, "") + line.text)
+        return (
+            f'<tr class="{line.kind.value}"><td class="no">{old}</td><td class="no">{new}</td>'
+            f"<td>{text}</td></tr>"
+        )
     css = [line.kind.value]
     if marks:
         css += ["mark", *(f"mark-{m.kind.value}" for m in marks)]
     kinds = " ".join(dict.fromkeys(m.kind.value for m in marks))
     data = f' data-marks="{kinds}"' if kinds else ""
-    old = "" if line.old is None else str(line.old)
-    new = "" if line.new is None else str(line.new)
     why = "".join(f'<div class="why">{esc(m.kind.value)}: {esc(m.why)}</div>' for m in marks)
     text = esc(PREFIX.get(line.kind, "") + line.text)
     return (

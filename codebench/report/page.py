@@ -9,7 +9,7 @@ from pathlib import Path
 
 from codebench.io import write_text_atomic
 from codebench.report import plots
-from codebench.report.attempt_page import render_attempt
+from codebench.report.attempt_page import GoldView, gold_view, render_attempt
 from codebench.report.leaderboard import NOT_COMPARABLE, Leaderboard, ModelEntry
 from codebench.report.metrics_doc import metrics_page
 from codebench.report.page_agents import tries_and_agents
@@ -152,9 +152,13 @@ def write_page(
     links = attempt_links(inputs.attempts)
     if inputs.attempts:
         (out_dir / ATTEMPTS_DIR).mkdir(exist_ok=True)
+    golds: dict[str, GoldView | None] = {}
     for attempt, href in zip(inputs.attempts, links.values(), strict=True):
         task = inputs.tasks.get(attempt.result.task_id)
-        (out_dir / href).write_text(render_attempt(attempt, task), encoding="utf-8")
+        if attempt.result.task_id not in golds:
+            golds[attempt.result.task_id] = gold_view(task)
+        page = render_attempt(attempt, task, golds[attempt.result.task_id])
+        (out_dir / href).write_text(page, encoding="utf-8")
     path = out_dir / "index.html"
     page = render_page(boards, trend_png, inputs, links, metrics_doc=metrics is not None)
     path.write_text(page, encoding="utf-8")
