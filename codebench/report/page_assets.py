@@ -19,6 +19,7 @@ td:first-child, th:first-child { text-align: left; }
 .legend dt { font-weight: bold; margin-top: .4rem; }
 .legend dd { margin-left: 1.5rem; }
 .filters label { margin-right: 1rem; }
+.matrix-box { content-visibility: auto; contain-intrinsic-size: auto 12000px; }
 #matrix td { text-align: center; }
 #matrix td:first-child { text-align: left; }
 .s { display: inline-block; min-width: 1.4rem; padding: 0 .2rem; border-radius: 3px;

@@ -169,5 +169,6 @@ def matrix(
     return (
         f"{_filters(ordered, infos)}<p>{legend}</p>"
         f"<p><span id='matrix-shown'>{len(ordered)}</span> of {len(ordered)} tasks shown.</p>"
-        f"<table id='matrix' class='sortable'>{head(columns)}<tbody>\n{rows}\n</tbody></table>"
+        f"<div class='matrix-box'><table id='matrix' class='sortable'>{head(columns)}<tbody>\n"
+        f"{rows}\n</tbody></table></div>"
     )
