@@ -125,10 +125,23 @@ def _step(number: int, step: Step) -> str:
     return f"<details class='step'><summary>{esc(summary)}</summary>{text}{calls}</details>"
 
 
+def _earlier(attempt: Attempt) -> str:
+    """Each earlier try's trajectory (`--tries`), collapsed."""
+    shown = []
+    for number, trajectory in sorted(attempt.earlier.items()):
+        inner = _steps(trajectory) if trajectory else "<p>its file is missing or damaged</p>"
+        shown.append(f"<details><summary>try {number}'s trajectory</summary>{inner}</details>")
+    return "".join(shown)
+
+
 def _trajectory(trajectory: Trajectory | None, result: TaskResult) -> str:
     if trajectory is None:
         missing = result.trajectory is not None
         return "<p>trajectory: its file is missing or damaged</p>" if missing else ""
+    return f"<h2>Trajectory</h2>{_steps(trajectory)}"
+
+
+def _steps(trajectory: Trajectory) -> str:
     summary = trajectory.summary()
     head = (
         f"{summary.steps} steps, {summary.tool_calls} tool calls ({summary.tool_errors} "
@@ -136,7 +149,7 @@ def _trajectory(trajectory: Trajectory | None, result: TaskResult) -> str:
         + (f": {summary.detail}" if summary.detail else "")
     )
     steps = "".join(_step(n, s) for n, s in enumerate(trajectory.steps, 1))
-    return f"<h2>Trajectory</h2><p>{esc(head)}</p><div id='trajectory'>{steps}</div>"
+    return f"<p>{esc(head)}</p><div class='trajectory'>{steps}</div>"
 
 
 def render_attempt(
@@ -152,7 +165,11 @@ def render_attempt(
     title = f"{result.task_id} - {result.model}, sample {result.sample}"
     instruction = _pre(task.instruction, "instruction") if task else "<p>(task not found)</p>"
     task_title = f"<p>{esc(task.title)}</p>" if task else ""
-    log = f"<details><summary>test log (tail)</summary>{_pre(result.log_tail)}</details>"
+    log = (
+        f"<details><summary>test log (tail)</summary>{_pre(result.log_tail)}</details>"
+        if result.log_tail
+        else ""
+    )
     return (
         "<!doctype html><html><head><meta charset='utf-8'>"
         f"<title>{esc(title)}</title><style>{STYLE}</style></head><body>"
@@ -160,6 +177,6 @@ def render_attempt(
         f"<p>{esc(result.scope.value)}, {esc(result.category.value)}</p>{task_title}"
         f"<h2>Instruction</h2>{instruction}{_status(result)}<h2>Tests</h2>{_tests(result)}"
         f"{_patches(result, gold)}{_analysis(result)}"
-        f"{_trajectory(attempt.trajectory, result)}{log if result.log_tail else ''}"
+        f"{_earlier(attempt)}{_trajectory(attempt.trajectory, result)}{log}"
         "</body></html>\n"
     )

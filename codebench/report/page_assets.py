@@ -95,9 +95,4 @@ document.querySelectorAll('[data-filter]').forEach(input => {
   input.addEventListener('input', filterMatrix);
   input.addEventListener('change', filterMatrix);
 });
-document.querySelectorAll('tr[data-href]').forEach(row => {
-  row.addEventListener('keydown', event => {
-    if (event.key === 'Enter' && event.target === row) window.location = row.dataset.href;
-  });
-});
 """

@@ -33,6 +33,8 @@ class Attempt:
 
     result: TaskResult
     trajectory: Trajectory | None = None
+    # `--tries`: each earlier try's trajectory by try number (None: its file is missing)
+    earlier: Mapping[int, Trajectory | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -77,13 +79,21 @@ def load_attempts(run_dir: Path) -> tuple[Attempt, ...]:
         results = store.scan().results
     except OSError as exc:
         raise ResultStoreError(f"cannot read results of {run_dir}: {exc}") from exc
-    return tuple(
-        Attempt(r, _trajectory(store, r) if r.trajectory is not None else None) for r in results
-    )
+    return tuple(_attempt(store, r) for r in results)
 
 
-def _trajectory(store: ResultStore, result: TaskResult) -> Trajectory | None:
-    return store.load_trajectory(result.task_id, model_slug(result.model), result.sample)
+def _attempt(store: ResultStore, result: TaskResult) -> Attempt:
+    """The result with its stored trajectories (the last try's, and earlier tries' when an
+    agent made several)."""
+    slug = model_slug(result.model)
+    load = store.load_trajectory
+    earlier = {
+        number: load(result.task_id, slug, result.sample, number)
+        for number, outcome in enumerate(result.tries[:-1], 1)
+        if outcome.trajectory is not None
+    }
+    last = load(result.task_id, slug, result.sample) if result.trajectory is not None else None
+    return Attempt(result, last, earlier)
 
 
 def page_inputs(

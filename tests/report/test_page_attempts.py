@@ -104,3 +104,37 @@ def test_the_leaderboard_command_builds_the_attempt_pages_from_the_run(tmp_path:
     index = (site / "index.html").read_text()
     assert 'href="attempts/0.html"' in index and (site / "metrics.html").is_file()
     assert 'id="page-columns"' in (site / "metrics.html").read_text()
+
+
+def test_an_agents_tries_are_read_from_the_run_and_laid_out(tmp_path: Path) -> None:
+    """The last try's trajectory and each earlier try's, from their files beside the result."""
+    from codebench.models.trajectory import EndReason, Step, Trajectory
+    from codebench.report.attempt_page import render_attempt
+    from codebench.report.page_inputs import load_attempts
+    from codebench.results import Status, TryOutcome
+    from codebench.runner import ResultStore
+    from codebench.tasks import Scope
+    from tests.conftest import result
+
+    def trajectory(text: str) -> Trajectory:
+        return Trajectory(
+            system="s", user="u", steps=(Step(text=text),), ended_by=EndReason.SUBMITTED
+        )
+
+    store = ResultStore(tmp_path)
+    first, last = trajectory("first <try>"), trajectory("last try")
+    tries = tuple(
+        TryOutcome(status=s, patch_sha256="p", trajectory=first.summary())
+        for s in (Status.UNRESOLVED, Status.RESOLVED)
+    )
+    row = result("t", Scope.LOCAL, "agent", Status.RESOLVED).model_copy(
+        update={"tries": tries, "trajectory": last.summary()}
+    )
+    store.save(row, "agent")
+    store.save_trajectory(last, "t", "agent", 0)
+    store.save_trajectory(first, "t", "agent", 0, 1)
+    (attempt,) = load_attempts(tmp_path)
+    assert attempt.trajectory == last and attempt.earlier == {1: first}
+    page = render_attempt(attempt, None)
+    assert "try 1's trajectory" in page and "first &lt;try&gt;" in page
+    assert page.index("first &lt;try&gt;") < page.index("last try")
