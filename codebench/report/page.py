@@ -5,6 +5,9 @@ provenance), one page per attempt under `attempts/`, and `metrics.html`, the def
 from __future__ import annotations
 
 import base64
+import multiprocessing
+import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from codebench.io import write_text_atomic
@@ -20,6 +23,8 @@ from codebench.report.page_matrix import AttemptLinks, breakdown, matrix
 from codebench.report.page_overview import legend, overview_table
 
 ATTEMPTS_DIR = "attempts"
+PARALLEL_FROM = 2000  # attempts: fewer are written faster than a fork is made
+MAX_JOBS = 4
 VIOLATIONS_NOTE = (
     "violations: attempts that gamed (or tried to game) the grader, as count (share of the "
     "samples); - when the slice has no samples or the leaderboard predates the check."
@@ -90,12 +95,63 @@ def _provenance(board: Leaderboard) -> str:
     return f"<table class='provenance'><tbody>{rows}</tbody></table>"
 
 
-def attempt_links(attempts: tuple[Attempt, ...]) -> dict[tuple[str, str, int], str]:
-    """Each attempt's page, relative to index.html (named by position: ids may hold anything)."""
-    return {
-        (a.result.task_id, a.result.model, a.result.sample): f"{ATTEMPTS_DIR}/{n}.html"
-        for n, a in enumerate(attempts)
-    }
+def attempt_href(number: int) -> str:
+    """The page of the attempt at this position, relative to index.html (named by position:
+    task ids and model specs may hold anything)."""
+    return f"{ATTEMPTS_DIR}/{number}.html"
+
+
+def attempt_links(attempts: Sequence[Attempt]) -> dict[tuple[str, str, int], str]:
+    """(task id, model, sample) -> its attempt's page (the first, should two runs hold it)."""
+    links: dict[tuple[str, str, int], str] = {}
+    for number, attempt in enumerate(attempts):
+        key = (attempt.result.task_id, attempt.result.model, attempt.result.sample)
+        links.setdefault(key, attempt_href(number))
+    return links
+
+
+def _write_attempts(out_dir: Path, inputs: PageInputs, part: int = 0, parts: int = 1) -> None:
+    """Write every `parts`-th attempt page, from the `part`-th (the gold patch laid out once
+    per task)."""
+    golds: dict[str, GoldView | None] = {}
+    for number in range(part, len(inputs.attempts), parts):
+        attempt = inputs.attempts[number]
+        task_id = attempt.result.task_id
+        task = inputs.tasks.get(task_id)
+        if task_id not in golds:
+            golds[task_id] = gold_view(task)
+        page = render_attempt(attempt, task, golds[task_id])
+        (out_dir / attempt_href(number)).write_text(page, encoding="utf-8")
+
+
+def write_attempts(out_dir: Path, inputs: PageInputs, jobs: int | None = None) -> None:
+    """Write the attempt pages, in `jobs` processes (default: one per core, for 2,000 attempts
+    or more) forked from this one, so that nothing is pickled.
+
+    Raises:
+        OSError: a page cannot be written (in this process or a forked one).
+    """
+    if not inputs.attempts:
+        return
+    (out_dir / ATTEMPTS_DIR).mkdir(exist_ok=True)
+    if jobs is None:
+        jobs = min(os.cpu_count() or 1, MAX_JOBS) if len(inputs.attempts) >= PARALLEL_FROM else 1
+    if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        _write_attempts(out_dir, inputs)
+        return
+    context = multiprocessing.get_context("fork")
+    forked = [
+        context.Process(target=_write_attempts, args=(out_dir, inputs, part, jobs))
+        for part in range(1, jobs)
+    ]
+    for process in forked:
+        process.start()
+    _write_attempts(out_dir, inputs, 0, jobs)
+    for process in forked:
+        process.join()
+    failed = [p.exitcode for p in forked if p.exitcode != 0]
+    if failed:
+        raise OSError(f"writing the attempt pages in {out_dir} failed in a worker ({failed})")
 
 
 def render_page(
@@ -137,9 +193,11 @@ def write_page(
     out_dir: Path,
     trend_png: bytes | None = None,
     inputs: PageInputs | None = None,
+    jobs: int | None = None,
 ) -> Path:
-    """Write `out_dir/index.html`, a page per attempt of `inputs` under `out_dir/attempts/`,
-    and `out_dir/metrics.html`; return the index's path.
+    """Write `out_dir/index.html`, a page per attempt of `inputs` under `out_dir/attempts/`
+    (in `jobs` processes, see `write_attempts`), and `out_dir/metrics.html`; return the
+    index's path.
 
     Raises:
         OSError: a file cannot be written.
@@ -149,16 +207,8 @@ def write_page(
     metrics = metrics_page()
     if metrics is not None:
         write_text_atomic(out_dir / METRICS_DOC, metrics)
+    write_attempts(out_dir, inputs, jobs)
     links = attempt_links(inputs.attempts)
-    if inputs.attempts:
-        (out_dir / ATTEMPTS_DIR).mkdir(exist_ok=True)
-    golds: dict[str, GoldView | None] = {}
-    for attempt, href in zip(inputs.attempts, links.values(), strict=True):
-        task = inputs.tasks.get(attempt.result.task_id)
-        if attempt.result.task_id not in golds:
-            golds[attempt.result.task_id] = gold_view(task)
-        page = render_attempt(attempt, task, golds[attempt.result.task_id])
-        (out_dir / href).write_text(page, encoding="utf-8")
     path = out_dir / "index.html"
     page = render_page(boards, trend_png, inputs, links, metrics_doc=metrics is not None)
     path.write_text(page, encoding="utf-8")

@@ -138,3 +138,16 @@ def test_an_agents_tries_are_read_from_the_run_and_laid_out(tmp_path: Path) -> N
     page = render_attempt(attempt, None)
     assert "try 1's trajectory" in page and "first &lt;try&gt;" in page
     assert page.index("first &lt;try&gt;") < page.index("last try")
+
+
+def test_attempt_pages_written_by_two_processes_are_the_same(tmp_path: Path) -> None:
+    boards, inputs = nasty_inputs()
+    doubled = type(inputs)(inputs.attempts * 3, inputs.tasks)  # the same attempt in two runs
+    one = write_page(boards, tmp_path / "one", inputs=doubled, jobs=1).parent
+    two = write_page(boards, tmp_path / "two", inputs=doubled, jobs=2).parent
+    names = sorted(p.name for p in (one / "attempts").iterdir())
+    assert names == [f"{n}.html" for n in sorted(range(6), key=str)]
+    for name in names:
+        assert (one / "attempts" / name).read_text() == (two / "attempts" / name).read_text()
+    assert (one / "index.html").read_text() == (two / "index.html").read_text()
+    assert 'href="attempts/4.html"' not in (one / "index.html").read_text()  # the first is linked
