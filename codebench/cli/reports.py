@@ -82,7 +82,11 @@ def leaderboard(
         from codebench.report.page_inputs import page_inputs
 
         suites = [suite or board.suite for board in boards]
-        inputs = page_inputs(run_dirs, suites, tasks_root(tasks_dir))
+        try:
+            root: Path | None = tasks_root(tasks_dir)
+        except CodebenchError:  # no tasks: the attempt pages say so
+            root = None
+        inputs = page_inputs(run_dirs, suites, root)
         say(f"page: {write_page(boards, html_dir, inputs=inputs)}")
 
 

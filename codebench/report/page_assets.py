@@ -16,7 +16,8 @@ td:first-child, th:first-child { text-align: left; }
 .violation { color: #b00020; font-weight: bold; }
 .partial { color: #8a5a00; font-style: italic; }
 .unknown { color: #777; font-style: italic; }
-.legend dt { font-weight: bold; margin-top: .4rem; }
+.legend dl { columns: 2; max-width: 1200px; }
+.legend dt { font-weight: bold; margin-top: .4rem; break-after: avoid; }
 .legend dd { margin-left: 1.5rem; }
 .filters label { margin-right: 1rem; }
 .matrix-box { content-visibility: auto; contain-intrinsic-size: auto 12000px; }

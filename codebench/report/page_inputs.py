@@ -56,14 +56,14 @@ def task_info(task: Task) -> TaskInfo:
     return TaskInfo(task.id, spec.title, spec.instruction, task.gold_patch, repository, created)
 
 
-def load_tasks(suite: str | None, tasks_root: Path) -> dict[str, TaskInfo]:
-    """The suite's tasks by id; empty when no suite is named or it cannot be loaded (the page
-    then shows no instruction, gold patch, repository or date)."""
-    if suite is None:
+def load_tasks(suite: str | None, tasks_root: Path | None) -> dict[str, TaskInfo]:
+    """The suite's tasks by id; empty when no suite or root is named or the suite cannot be
+    loaded (the page then shows no instruction, gold patch, repository or date)."""
+    if suite is None or tasks_root is None:
         return {}
     try:
         return {task.id: task_info(task) for task in load_suite(suite, tasks_root)}
-    except CodebenchError:
+    except (CodebenchError, OSError):
         return {}
 
 
@@ -97,7 +97,7 @@ def _attempt(store: ResultStore, result: TaskResult) -> Attempt:
 
 
 def page_inputs(
-    run_dirs: Sequence[Path], suites: Sequence[str | None], tasks_root: Path
+    run_dirs: Sequence[Path], suites: Sequence[str | None], tasks_root: Path | None
 ) -> PageInputs:
     """The attempts of every run and the tasks of every suite named.
 
