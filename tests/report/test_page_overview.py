@@ -91,3 +91,17 @@ def test_an_agents_steps_are_collapsible_and_escaped() -> None:
     assert "<details class='step'><summary>step 1 (0.0 s): bash, 1 error(s)</summary>" in page
     assert "&lt;script&gt;x&lt;/script&gt;" in page and "<script>x" not in page
     assert "I will look &lt;here&gt;" in page
+
+
+def test_every_legend_link_has_its_anchor_in_the_metrics_page() -> None:
+    import re
+
+    from codebench.report.metrics_doc import metrics_page
+
+    metrics = metrics_page()
+    assert metrics is not None
+    ids = set(re.findall(r'id="([^"]+)"', metrics))
+    page = render_page([build_leaderboard(RESULTS, created_at=WHEN)], metrics_doc=True)
+    anchors = set(re.findall(r'href="metrics.html#([^"]+)"', page))
+    assert anchors and anchors <= ids, anchors - ids
+    assert "&lt;" not in metrics.split("<body>", 1)[0]  # the head is the page's own
