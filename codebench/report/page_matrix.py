@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from codebench.report.leaderboard import Leaderboard, ModelEntry, TaskEntry
 from codebench.report.page_cells import Better, Cell, Column, esc, head, rate_with_interval, td
@@ -12,6 +13,7 @@ from codebench.report.page_inputs import TaskInfo
 from codebench.results import Status
 from codebench.stats import bootstrap_interval
 
+Split = Literal["category", "scope"]
 # (task id, model, sample) -> the attempt's page, relative to index.html
 AttemptLinks = Mapping[tuple[str, str, int], str]
 SHORT = {
@@ -53,7 +55,7 @@ def slice_rate(entry: ModelEntry, task_ids: set[str]) -> SliceRate:
     return SliceRate(samples, round(sum(map(sum, outcomes)) / samples, 4), low, high)
 
 
-def _slices(tasks: Sequence[TaskEntry], by: str) -> dict[str, set[str]]:
+def _slices(tasks: Sequence[TaskEntry], by: Split) -> dict[str, set[str]]:
     groups: dict[str, set[str]] = {}
     for task in tasks:
         key = task.category.value if by == "category" else task.scope.value
@@ -61,7 +63,7 @@ def _slices(tasks: Sequence[TaskEntry], by: str) -> dict[str, set[str]]:
     return dict(sorted(groups.items()))
 
 
-def breakdown(boards: Sequence[Leaderboard], by: str) -> str:
+def breakdown(boards: Sequence[Leaderboard], by: Split) -> str:
     """A table of each model's resolved rate (with interval) per category or per scope."""
     slices: dict[str, set[str]] = {}
     for board in boards:
