@@ -71,16 +71,16 @@ def gold_view(task: TaskInfo | None) -> GoldView | None:
     """The gold patch of a task as its attempts' pages show it; None when unknown."""
     if task is None or not task.gold_patch:
         return None
-    lines = read_diff(task.gold_patch)
+    lines = read_diff(task.gold_patch, task.read_old)
     return GoldView(lines, diff_table(lines, table_id="gold"))
 
 
-def _patches(result: TaskResult, gold: GoldView | None) -> str:
+def _patches(result: TaskResult, task: TaskInfo | None, gold: GoldView | None) -> str:
     patch = result.effective_patch or result.patch
     if not patch:
         reply = _pre(result.reply, "reply") if result.reply else "<p>(no reply)</p>"
         return f"<h2>No patch</h2><p>The model's reply:</p>{reply}"
-    lines = read_diff(patch)
+    lines = read_diff(patch, task.read_old if task is not None else None)
     marked = mark_diff(lines, result.analysis, gold.lines if gold is not None else None)
     which = "as applied" if result.effective_patch else "as proposed (never applied)"
     gold_side = (
@@ -176,7 +176,7 @@ def render_attempt(
         f"<p><a href='{esc(back)}' id='back'>&larr; leaderboard</a></p><h1>{esc(title)}</h1>"
         f"<p>{esc(result.scope.value)}, {esc(result.category.value)}</p>{task_title}"
         f"<h2>Instruction</h2>{instruction}{_status(result)}<h2>Tests</h2>{_tests(result)}"
-        f"{_patches(result, gold)}{_analysis(result)}"
+        f"{_patches(result, task, gold)}{_analysis(result)}"
         f"{_earlier(attempt)}{_trajectory(attempt.trajectory, result)}{log}"
         "</body></html>\n"
     )

@@ -5,6 +5,7 @@ text (a model's patch may be anything)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -73,8 +74,42 @@ def _path(line: str) -> str | None:
     return name[2:] if name[:2] in ("a/", "b/") else name
 
 
-def read_diff(text: str) -> list[DiffLine]:
-    """The diff's lines with their files, numbers and entities."""
+ReadOld = Callable[[str], "str | None"]  # a file's starting text (None: no such file)
+
+
+class _OldLines:
+    """The starting files' lines, read once each, to find the definitions a hunk starts in."""
+
+    def __init__(self, read_old: ReadOld | None) -> None:
+        self.read_old = read_old
+        self.files: dict[str, list[str]] = {}
+
+    def enclosing(self, path: str, start: int, header: str) -> _Definitions:
+        """The definitions open at old line `start`: the starting file's lines above it, from
+        the last one at the top level, replayed; without the file, the hunk header's."""
+        definitions = _Definitions()
+        if self.read_old is None:
+            definitions.see(header)
+            return definitions
+        if path not in self.files:
+            self.files[path] = (self.read_old(path) or "").splitlines()
+        above = self.files[path][: max(0, start - 1)]
+        first = len(above)
+        while first > 0 and not _top_level(above[first - 1]):
+            first -= 1
+        for code in above[max(0, first - 1) :]:
+            definitions.see(code)
+        return definitions
+
+
+def _top_level(code: str) -> bool:
+    return bool(code) and not code[0].isspace() and code[0] not in "#@)]}"
+
+
+def read_diff(text: str, read_old: ReadOld | None = None) -> list[DiffLine]:
+    """The diff's lines with their files, numbers and entities; with `read_old` (the starting
+    tree's files), a hunk that starts inside a definition knows which."""
+    old_lines = _OldLines(read_old)
     lines: list[DiffLine] = []
     path, old, new = "", 0, 0
     in_hunk = False
@@ -89,8 +124,7 @@ def read_diff(text: str) -> list[DiffLine]:
         elif hunk:
             in_hunk = True
             old, new = int(hunk.group(1)), int(hunk.group(2))
-            definitions = _Definitions()
-            definitions.see(hunk.group(3))
+            definitions = old_lines.enclosing(path, old, hunk.group(3))
             lines.append(DiffLine(LineKind.HUNK, raw, path))
         elif in_hunk and (raw[:1] in ("+", "-", " ") or raw == ""):
             line, old, new = _code_line(raw, path, old, new, definitions)

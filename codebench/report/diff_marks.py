@@ -49,13 +49,20 @@ class Marked:
 
 
 def same_entity(line_entity: str, named: str) -> bool:
-    """Whether a line's entity (as the hunk shows it: a method may lack its class) is the
-    analyzer's `named` one."""
+    """Whether a line's entity, as the hunk shows it, may be the analyzer's `named` one: the
+    same, or one the hunk shows only in part (a method whose class is above the hunk, or whose
+    `def` is: git's hunk header names the class)."""
     if line_entity == named:
         return True
     path, _, qualname = line_entity.partition("::")
     other_path, _, other = named.partition("::")
-    return path == other_path and (other.endswith("." + qualname) or qualname.endswith("." + other))
+    if path != other_path:
+        return False
+    return (
+        other.endswith("." + qualname)
+        or qualname.endswith("." + other)
+        or other.startswith(qualname + ".")
+    )
 
 
 def _in(entity: str, named: set[str]) -> bool:

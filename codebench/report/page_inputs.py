@@ -3,7 +3,7 @@ the task it was made on (instruction, gold patch, repository, date), read from r
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +25,9 @@ class TaskInfo:
     gold_patch: str
     repository: str  # the repository's name (its folder, or the mined source's)
     created: str | None  # the created_at date, YYYY-MM-DD
+    # a file's text in the starting tree (None: no such file), to place diff lines in their
+    # definitions; None when the tree is not at hand
+    read_old: Callable[[str], str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,15 @@ def task_info(task: Task) -> TaskInfo:
     if source is not None and source.repository:
         repository = source.repository.rstrip("/").rsplit("/", 1)[-1].removesuffix(".git")
     created = spec.created_at.isoformat()[:10] if spec.created_at is not None else None
-    return TaskInfo(task.id, spec.title, spec.instruction, task.gold_patch, repository, created)
+    return TaskInfo(
+        task.id,
+        spec.title,
+        spec.instruction,
+        task.gold_patch,
+        repository,
+        created,
+        task.starting_text,
+    )
 
 
 def load_tasks(suite: str | None, tasks_root: Path | None) -> dict[str, TaskInfo]:

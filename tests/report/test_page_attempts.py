@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from codebench.report.diff_lines import LineKind, read_diff
+from codebench.report.diff_lines import DiffLine, LineKind, read_diff
 from codebench.report.page import write_page
 from tests.report.page_fixtures import NASTY_LINE, NASTY_TASK, PATCH, nasty_inputs
 
@@ -151,3 +151,18 @@ def test_attempt_pages_written_by_two_processes_are_the_same(tmp_path: Path) -> 
         assert (one / "attempts" / name).read_text() == (two / "attempts" / name).read_text()
     assert (one / "index.html").read_text() == (two / "index.html").read_text()
     assert 'href="attempts/4.html"' not in (one / "index.html").read_text()  # the first is linked
+
+
+def test_a_hunk_inside_a_method_knows_it_from_the_starting_file() -> None:
+    """git's hunk header names the class, not the method the hunk starts in."""
+    old = "class C:\n    def m(self):\n        a = 1\n        b = 2\n        c = 3\n        return a\n"
+    patch = (
+        "--- a/k.py\n+++ b/k.py\n@@ -4,3 +4,3 @@ class C:\n"
+        "         b = 2\n-        c = 3\n+        c = 4\n         return a\n"
+    )
+
+    def entities(lines: list[DiffLine]) -> set[str]:
+        return {line.entity for line in lines if line.entity}
+
+    assert entities(read_diff(patch, {"k.py": old}.get)) == {"k.py::C.m"}
+    assert entities(read_diff(patch)) == {"k.py::C"}  # without the tree: the header's
