@@ -25,6 +25,11 @@ class TrendPoint:
     regressed: bool = False
 
 
+def _text(label: str) -> str:
+    """A model's name as matplotlib draws it literally (`$` would start math text)."""
+    return label.replace("$", r"\$")
+
+
 def _figure(width: float = 7.0, height: float = 4.5) -> tuple[Any, Any]:
     import matplotlib
 
@@ -82,7 +87,7 @@ def resolved_vs_churn(models: list[ModelEntry]) -> bytes:
             yerr=_errors([stats]),
             fmt=MARKERS[n % len(MARKERS)],
             capsize=3,
-            label=m.model,
+            label=_text(m.model),
         )
     ax.scatter([0], [1], marker="*", s=250, color="gold", edgecolor="black", zorder=5)
     ax.annotate(
@@ -118,7 +123,7 @@ def cost_vs_resolved(models: list[ModelEntry]) -> bytes | None:
             yerr=_errors([stats]),
             fmt=MARKERS[n % len(MARKERS)],
             capsize=3,
-            label=m.model,
+            label=_text(m.model),
         )
     ax.set_xlim(left=0)
     ax.set_ylim(-0.02, 1.05)
@@ -147,7 +152,7 @@ def local_vs_global(models: list[ModelEntry]) -> bytes:
             capsize=2,
             label=name,
         )
-    ax.set_yticks(positions, [m.model for m in models], fontsize=8)
+    ax.set_yticks(positions, [_text(m.model) for m in models], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(0, 1.05)
     ax.set_xlabel("resolved rate (95% interval)")
@@ -171,7 +176,7 @@ def trend(points: dict[str, list[TrendPoint]]) -> bytes:
             [p.rate for p in series],
             marker=MARKERS[n % len(MARKERS)],
             linestyle=("-", "--", "-.", ":")[n % 4],
-            label=label,
+            label=_text(label),
         )[0]
         lows = [p.low if p.low is not None else p.rate for p in series]
         highs = [p.high if p.high is not None else p.rate for p in series]

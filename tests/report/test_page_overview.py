@@ -105,3 +105,12 @@ def test_every_legend_link_has_its_anchor_in_the_metrics_page() -> None:
     anchors = set(re.findall(r'href="metrics.html#([^"]+)"', page))
     assert anchors and anchors <= ids, anchors - ids
     assert "&lt;" not in metrics.split("<body>", 1)[0]  # the head is the page's own
+
+
+def test_plots_draw_model_names_literally() -> None:
+    """A `$` in a spec would start matplotlib's math text (and a bad one fails the draw)."""
+    rows = [r.model_copy(update={"model": "m$\\frac{$", "cost_usd": 0.1}) for r in RESULTS]
+    models = build_leaderboard(rows, created_at=WHEN).models
+    for png in (plots.resolved_vs_churn(models), plots.local_vs_global(models)):
+        assert png.startswith(b"\x89PNG")
+    assert plots.cost_vs_resolved(models) is not None
