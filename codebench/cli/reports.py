@@ -53,7 +53,9 @@ def leaderboard(
     tasks_dir: TasksRootOpt = None,
 ) -> None:
     """Write each run's leaderboard.json (and swebench_report.json) from its results;
-    optionally one page for all. The tasks' dates come from the suite (--suite, --tasks-dir).
+    optionally one page for all (with a page per attempt: its patch, the analyzer's findings
+    marked, the gold patch, the trajectory). The tasks' dates, instructions and gold patches come
+    from the suite (--suite, --tasks-dir).
 
     Exits with status 2, listing them, when a run holds damaged result files and
     `--skip-damaged` is not given, or when --since is given and the tasks cannot be read.
@@ -77,7 +79,15 @@ def leaderboard(
         say(f"SWE-bench report: {published.swebench_path}")
         boards.append(published.board)
     if html_dir is not None:
-        say(f"page: {write_page(boards, html_dir)}")
+        from codebench.report.page_inputs import page_inputs
+
+        suites = [suite or board.suite for board in boards]
+        try:
+            root: Path | None = tasks_root(tasks_dir)
+        except CodebenchError:  # no tasks: the attempt pages say so
+            root = None
+        inputs = page_inputs(run_dirs, suites, root)
+        say(f"page: {write_page(boards, html_dir, inputs=inputs)}")
 
 
 def _freshness(

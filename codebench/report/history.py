@@ -103,6 +103,18 @@ def compare_nights(history: History, night: date) -> NightComparison:
     return compared
 
 
+def regressed(history: History, entry: HistoryEntry) -> bool:
+    """Whether `entry`'s rate fell below its previous night's interval on an unchanged suite."""
+    previous = _previous(history, entry)
+    return (
+        previous is not None
+        and entry.resolved_rate is not None
+        and previous.suite_hash == entry.suite_hash
+        and previous.ci_low is not None
+        and entry.resolved_rate < previous.ci_low
+    )
+
+
 def _previous(history: History, entry: HistoryEntry) -> HistoryEntry | None:
     before = [
         e

@@ -21,9 +21,11 @@ from codebench.report.history import (
     compare_nights,
     load_history,
     record,
+    regressed,
     write_history,
 )
 from codebench.report.page import write_page
+from codebench.report.page_inputs import page_inputs
 from codebench.report.runs import publish_run
 from codebench.results import Status
 from codebench.runner import ImagePreparer, RunSettings, lock_run_dir, run
@@ -110,7 +112,8 @@ def nightly(
         boards.append(board)
         run_dirs.append(run_dir)
     write_history(history, history_path)
-    page = write_page(boards, config.site_dir, plots.trend(_series(history)))
+    inputs = page_inputs(run_dirs, config.suites, config.tasks_dir)
+    page = write_page(boards, config.site_dir, plots.trend(trend_series(history)), inputs)
     compared = compare_nights(history, night)
     return NightlyOutcome(
         night,
@@ -123,11 +126,18 @@ def nightly(
     )
 
 
-def _series(history: History) -> dict[str, list[tuple[str, float]]]:
-    series: dict[str, list[tuple[str, float]]] = defaultdict(list)
+def trend_series(history: History) -> dict[str, list[plots.TrendPoint]]:
+    """Each (model, suite)'s nights as trend points, regressions flagged."""
+    series: dict[str, list[plots.TrendPoint]] = defaultdict(list)
     for entry in history.entries:
         if entry.resolved_rate is not None:
             series[f"{entry.model} ({entry.suite})"].append(
-                (entry.date.isoformat(), entry.resolved_rate)
+                plots.TrendPoint(
+                    entry.date.isoformat(),
+                    entry.resolved_rate,
+                    entry.ci_low,
+                    entry.ci_high,
+                    regressed(history, entry),
+                )
             )
     return dict(series)

@@ -1,239 +1,215 @@
-"""The static leaderboard page: one HTML file, no external assets (plots inlined), a table
-that sorts by any column."""
+"""The static leaderboard page: one folder that opens from disk with no external assets
+(plots inlined): `index.html` (overview, breakdowns, the task x model matrix, plots,
+provenance), one page per attempt under `attempts/`, and `metrics.html`, the definitions."""
 
 from __future__ import annotations
 
 import base64
-import html
+import multiprocessing
+import os
+from collections.abc import Sequence
 from pathlib import Path
 
+from codebench.io import write_text_atomic
 from codebench.report import plots
-from codebench.report.leaderboard import (
-    NOT_COMPARABLE,
-    Leaderboard,
-    ModelEntry,
-    ViolationStats,
-    submission_note,
-)
+from codebench.report.attempt_page import GoldView, gold_view, render_attempt
+from codebench.report.leaderboard import NOT_COMPARABLE, Leaderboard, ModelEntry
+from codebench.report.metrics_doc import metrics_page
+from codebench.report.page_agents import tries_and_agents
+from codebench.report.page_assets import SCRIPT, STYLE
+from codebench.report.page_cells import METRICS_DOC, esc
+from codebench.report.page_inputs import Attempt, PageInputs
+from codebench.report.page_matrix import AttemptLinks, breakdown, matrix
+from codebench.report.page_overview import legend, overview_table
 
-SORT_SCRIPT = """
-document.querySelectorAll('th').forEach((th, column) => th.addEventListener('click', () => {
-  const body = th.closest('table').tBodies[0];
-  const ascending = th.dataset.order !== 'asc';
-  th.dataset.order = ascending ? 'asc' : 'desc';
-  const key = row => {
-    const text = row.cells[column].dataset.value ?? row.cells[column].textContent;
-    const number = parseFloat(text);
-    return isNaN(number) ? text : number;
-  };
-  [...body.rows].sort((a, b) => {
-    const x = key(a), y = key(b);
-    return (x > y ? 1 : x < y ? -1 : 0) * (ascending ? 1 : -1);
-  }).forEach(row => body.appendChild(row));
-}));
-"""
-STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; }
-table { border-collapse: collapse; margin: 1rem 0; }
-th, td { padding: .3rem .7rem; border-bottom: 1px solid #ddd; text-align: right; }
-th { cursor: pointer; background: #f4f4f4; }
-td:first-child, th:first-child { text-align: left; }
-.plots img { max-width: 32%; margin-right: 1%; }
-.violation { color: #b00020; font-weight: bold; }
-.partial { color: #8a5a00; font-style: italic; }
-"""
-COLUMNS = (
-    "model",
-    "suite",
-    "resolved",
-    "95% CI",
-    "local",
-    "global",
-    "well-formed",
-    "violations",
-    "violations local",
-    "violations global",
-    "churn",
-    "entity P",
-    "drift",
-    "file R",
-    "cost $",
-    "s/task",
-)
+ATTEMPTS_DIR = "attempts"
+PARALLEL_FROM = 2000  # attempts: fewer are written faster than a fork is made
+MAX_JOBS = 4
 VIOLATIONS_NOTE = (
-    "violations: attempts that gamed (or tried to game) the grader, as count (rate of the "
+    "violations: attempts that gamed (or tried to game) the grader, as count (share of the "
     "samples); - when the slice has no samples or the leaderboard predates the check."
 )
-
-
-def _number(value: float | None, digits: int = 3) -> tuple[str, str]:
-    """(shown text, sort value)."""
-    if value is None:
-        return "-", "-1"
-    return f"{value:.{digits}f}", str(value)
-
-
-def _td(shown: str, value: str, flagged: bool = False, css_class: str = "violation") -> str:
-    css = f' class="{css_class}"' if flagged else ""
-    return f'<td data-value="{html.escape(value)}"{css}>{html.escape(shown)}</td>'
-
-
-def _violation_td(stats: ViolationStats | None) -> str:
-    """`count (rate)`, sorting by rate, flagged when nonzero; "-" when unmeasured or empty."""
-    if stats is None or stats.violation_rate is None:
-        return _td("-", "-1")
-    shown = f"{stats.violations} ({stats.violation_rate:.3f})"
-    return _td(shown, str(stats.violation_rate), flagged=stats.violations > 0)
-
-
-def _violation_tds(entry: ModelEntry) -> str:
-    counts = entry.integrity_violations
-    if counts is None:  # a leaderboard written before integrity was checked
-        return _violation_td(None) * 3
-    return "".join(_violation_td(s) for s in (counts.overall, counts.local, counts.global_))
-
-
-def _row(board: Leaderboard, entry: ModelEntry) -> str:
-    overall, analysis = entry.resolved.overall, entry.analysis.overall
-    interval = (
-        f"{overall.ci_low:.2f}-{overall.ci_high:.2f}" if overall.ci_low is not None else "-",
-        str(overall.ci_low or 0),
-    )
-    note = submission_note(board, entry)
-    scored = [
-        (f"{entry.model} ({note})" if note else entry.model, entry.model),
-        (board.suite or "-", board.suite or "-"),
-        _number(overall.resolved_rate),
-        interval,
-        _number(entry.resolved.local.resolved_rate),
-        _number(entry.resolved.global_.resolved_rate),
-        _number(entry.well_formed_rate),
-    ]
-    edits = [
-        _number(analysis.out_of_scope_churn),
-        _number(analysis.entity_precision),
-        _number(analysis.style_drift),
-        _number(analysis.file_recall),
-        _number(entry.cost_usd, 4),
-        _number(entry.mean_seconds_per_task, 2),
-    ]
-    model_td = _td(*scored[0], flagged=note is not None, css_class="partial")
-    rest = [*(_td(*c) for c in scored[1:]), _violation_tds(entry), *(_td(*c) for c in edits)]
-    tds = [model_td, *rest]
-    return f"<tr>{''.join(tds)}</tr>"
-
-
-TRIES_AND_AGENTS_NOTE = (
-    "by try: the resolved rate once each try is counted (--tries), overall, local and global. "
-    "Agents: attempts with a trajectory, mean steps and tool calls per attempt, tool calls "
-    "that failed and provider errors survived, tokens, and how the attempts ended."
-)
-AGENT_COLUMNS = (
-    "model",
-    "by try",
-    "by try local",
-    "by try global",
-    "agent attempts",
-    "steps",
-    "tool calls",
-    "tool errors",
-    "API errors",
-    "tokens in",
-    "tokens out",
-    "ended by",
-)
-
-
-def _by_try(rates: list[float]) -> tuple[str, str]:
-    """`40% > 55%` (rate after each try), sorting by the last; "-" for a file without them."""
-    if not rates:
-        return "-", "-1"
-    return " > ".join(f"{rate:.0%}" for rate in rates), str(rates[-1])
-
-
-def _agent_row(entry: ModelEntry) -> str:
-    resolved, agent = entry.resolved, entry.agent
-    cells = [
-        (entry.model, entry.model),
-        *(
-            _by_try(s.resolved_after_try)
-            for s in (resolved.overall, resolved.local, resolved.global_)
-        ),
-    ]
-    if agent is None:
-        cells += [("-", "-1")] * (len(AGENT_COLUMNS) - len(cells))
-    else:
-        ended = ", ".join(f"{r.value} {n}" for r, n in agent.ended_by.items() if n)
-        cells += [
-            (str(agent.attempts), str(agent.attempts)),
-            _number(agent.mean_steps, 1),
-            _number(agent.mean_tool_calls, 1),
-            (str(agent.tool_errors), str(agent.tool_errors)),
-            (str(agent.api_errors), str(agent.api_errors)),
-            (f"{agent.input_tokens:,}", str(agent.input_tokens)),
-            (f"{agent.output_tokens:,}", str(agent.output_tokens)),
-            (ended or "-", ended or "-"),
-        ]
-    return f"<tr>{''.join(_td(*cell) for cell in cells)}</tr>"
-
-
-def _tries_and_agents(models: list[ModelEntry]) -> str:
-    """A second table, only when some model made several tries or ran as an agent."""
-    shown = [m for m in models if len(m.resolved.overall.resolved_after_try) > 1 or m.agent]
-    if not shown:
-        return ""
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in AGENT_COLUMNS)
-    rows = "\n".join(_agent_row(entry) for entry in shown)
-    return (
-        f"<h2>Tries and agents</h2><p>{html.escape(TRIES_AND_AGENTS_NOTE)}</p>"
-        f"<table id='agents'><thead><tr>{head}</tr></thead><tbody>\n{rows}\n</tbody></table>"
-    )
 
 
 def _comparability(boards: list[Leaderboard]) -> str:
     """A flagged paragraph when some model did not submit every task of its leaderboard."""
     if all(entry.task_set_matches for board in boards for entry in board.models):
         return ""
-    return f"<p class='partial'>{html.escape(NOT_COMPARABLE)}</p>"
+    return f"<p class='partial'>{esc(NOT_COMPARABLE)}</p>"
 
 
 def _image(title: str, png: bytes) -> str:
     data = base64.b64encode(png).decode()
-    label = html.escape(title)
+    label = esc(title)
     return f'<img alt="{label}" title="{label}" src="data:image/png;base64,{data}">'
 
 
-def render_page(boards: list[Leaderboard], trend_png: bytes | None = None) -> str:
-    """The page for one or more leaderboards (with a trend plot of the nightly history)."""
+def _plots(models: list[ModelEntry], trend_png: bytes | None) -> str:
+    shown = [
+        ("resolved rate vs out-of-scope churn", plots.resolved_vs_churn(models)),
+        ("local vs global", plots.local_vs_global(models)),
+        ("cost vs resolved rate", plots.cost_vs_resolved(models)),
+        ("resolved rate, night after night", trend_png),
+    ]
+    images = "".join(_image(title, png) for title, png in shown if png is not None)
+    return f"<h2>Plots</h2><div class='plots'>{images}</div>"
+
+
+def _model_section(entry: ModelEntry, anchor: str) -> str:
+    counts = ", ".join(f"{s.value} {n}" for s, n in entry.status_counts.items() if n) or "-"
+    passes = ", ".join(f"pass@{k} {v:.1%}" for k, v in entry.pass_at_k.items()) or "-"
+    rules = ""
+    if entry.integrity_violations is not None:
+        fired = entry.integrity_violations.by_rule.items()
+        rules = ", ".join(f"{r.value} {n}" for r, n in fired if n)
+    return (
+        f"<section id='{esc(anchor)}'><h3>{esc(entry.model)}</h3><ul>"
+        f"<li>{entry.submitted_tasks} tasks submitted of {entry.tasks}, {entry.samples} samples"
+        f"</li><li>statuses: {esc(counts)}</li><li>{esc(passes)}</li>"
+        f"<li>tokens: {entry.input_tokens:,} in, {entry.output_tokens:,} out</li>"
+        + (f"<li class='violation'>integrity rules fired: {esc(rules)}</li>" if rules else "")
+        + "</ul></section>"
+    )
+
+
+def _provenance(board: Leaderboard) -> str:
+    p = board.provenance
+    facts = [
+        ("suite", board.suite or "-"),
+        ("built", board.created_at.isoformat()),
+        (
+            "codebench",
+            f"{board.codebench_version} (harness {board.harness_version}, "
+            f"analysis {p.analysis_version})",
+        ),
+        ("git commit of the tasks", p.git_commit or "unknown"),
+        ("suite hash", p.suite_hash),
+        ("images", ", ".join(p.image_ids) or "-"),
+        ("settings", p.settings.model_dump_json() if p.settings else "unknown"),
+        ("damaged results left out", str(p.skipped_results)),
+    ]
+    if p.task_dates is not None:
+        d = p.task_dates
+        facts.append(("tasks created", f"{d.earliest} to {d.latest} ({d.undated} undated)"))
+    rows = "".join(f"<tr><td>{esc(k)}</td><td>{esc(v)}</td></tr>" for k, v in facts)
+    return f"<table class='provenance'><tbody>{rows}</tbody></table>"
+
+
+def attempt_href(number: int) -> str:
+    """The page of the attempt at this position, relative to index.html (named by position:
+    task ids and model specs may hold anything)."""
+    return f"{ATTEMPTS_DIR}/{number}.html"
+
+
+def attempt_links(attempts: Sequence[Attempt]) -> dict[tuple[str, str, int], str]:
+    """(task id, model, sample) -> its attempt's page (the first, should two runs hold it)."""
+    links: dict[tuple[str, str, int], str] = {}
+    for number, attempt in enumerate(attempts):
+        key = (attempt.result.task_id, attempt.result.model, attempt.result.sample)
+        links.setdefault(key, attempt_href(number))
+    return links
+
+
+def _write_attempts(out_dir: Path, inputs: PageInputs, part: int = 0, parts: int = 1) -> None:
+    """Write every `parts`-th attempt page, from the `part`-th (the gold patch laid out once
+    per task)."""
+    golds: dict[str, GoldView | None] = {}
+    for number in range(part, len(inputs.attempts), parts):
+        attempt = inputs.attempts[number]
+        task_id = attempt.result.task_id
+        task = inputs.tasks.get(task_id)
+        if task_id not in golds:
+            golds[task_id] = gold_view(task)
+        page = render_attempt(attempt, task, golds[task_id])
+        (out_dir / attempt_href(number)).write_text(page, encoding="utf-8")
+
+
+def write_attempts(out_dir: Path, inputs: PageInputs, jobs: int | None = None) -> None:
+    """Write the attempt pages, in `jobs` processes (default: one per core, for 2,000 attempts
+    or more) forked from this one, so that nothing is pickled.
+
+    Raises:
+        OSError: a page cannot be written (in this process or a forked one).
+    """
+    if not inputs.attempts:
+        return
+    (out_dir / ATTEMPTS_DIR).mkdir(exist_ok=True)
+    if jobs is None:
+        jobs = min(os.cpu_count() or 1, MAX_JOBS) if len(inputs.attempts) >= PARALLEL_FROM else 1
+    if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        _write_attempts(out_dir, inputs)
+        return
+    context = multiprocessing.get_context("fork")
+    forked = [
+        context.Process(target=_write_attempts, args=(out_dir, inputs, part, jobs))
+        for part in range(1, jobs)
+    ]
+    for process in forked:
+        process.start()
+    _write_attempts(out_dir, inputs, 0, jobs)
+    for process in forked:
+        process.join()
+    failed = [p.exitcode for p in forked if p.exitcode != 0]
+    if failed:
+        raise OSError(f"writing the attempt pages in {out_dir} failed in a worker ({failed})")
+
+
+def render_page(
+    boards: list[Leaderboard],
+    trend_png: bytes | None = None,
+    inputs: PageInputs | None = None,
+    links: AttemptLinks | None = None,
+    metrics_doc: bool = False,
+) -> str:
+    """`index.html` for one or more leaderboards (with a trend plot of the nightly history,
+    the tasks of `inputs`, the attempts' pages `links`, a link to `metrics.html`)."""
+    inputs = inputs or PageInputs()
+    links = links or {}
     entries = [(board, entry) for board in boards for entry in board.models]
     models = [entry for _, entry in entries]
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in COLUMNS)
-    rows = "\n".join(_row(board, entry) for board, entry in entries)
-    images = "".join(
-        _image(title, png)
-        for title, png in (
-            ("resolved rate vs out-of-scope churn", plots.resolved_vs_churn(models)),
-            ("local vs global", plots.local_vs_global(models)),
-            ("cost vs resolved rate", plots.cost_vs_resolved(models)),
-        )
-    )
-    if trend_png is not None:
-        images += _image("resolved rate, night after night", trend_png)
+    anchored = [(b, e, f"model-{n}") for n, (b, e) in enumerate(entries)]
+    tasks = len({t.id for board in boards for t in board.tasks})
     created = max(board.created_at for board in boards).isoformat() if boards else "-"
+    sections = "".join(_model_section(e, a) for _, e, a in anchored)
     return (
-        "<!doctype html><html><head><meta charset='utf-8'><title>codebench leaderboard</title>"
-        f"<style>{STYLE}</style></head><body><h1>codebench leaderboard</h1>"
-        f"<p>{len(models)} model(s); built {html.escape(created)}. Click a column to sort.</p>"
-        f"<p>{VIOLATIONS_NOTE}</p>{_comparability(boards)}"
-        f"<table id='leaderboard'><thead><tr>{head}</tr></thead><tbody>\n{rows}\n</tbody></table>"
-        f"{_tries_and_agents(models)}<div class='plots'>{images}</div>"
-        f"<script>{SORT_SCRIPT}</script></body></html>\n"
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>codebench leaderboard</title><style>{STYLE}</style></head><body>"
+        f"<h1>codebench leaderboard</h1><p>{len(models)} model(s) on {tasks} task(s); built "
+        f"{esc(created)}. Click a column (or focus it and press Enter) to sort, best first.</p>"
+        f"<p>{esc(VIOLATIONS_NOTE)}</p>{_comparability(boards)}"
+        f"<h2>Overview</h2>{overview_table(anchored)}{legend(metrics_doc)}"
+        f"<h2>By scope</h2>{breakdown(boards, 'scope')}"
+        f"<h2>By category</h2>{breakdown(boards, 'category')}"
+        f"<h2>Tasks x models</h2>{matrix(boards, inputs.tasks, links)}"
+        f"{tries_and_agents(models)}{_plots(models, trend_png)}"
+        f"<h2>Models</h2>{sections}<h2>Provenance</h2>"
+        + "".join(_provenance(board) for board in boards)
+        + f"<script>{SCRIPT}</script></body></html>\n"
     )
 
 
-def write_page(boards: list[Leaderboard], out_dir: Path, trend_png: bytes | None = None) -> Path:
-    """Write `out_dir/index.html`."""
+def write_page(
+    boards: list[Leaderboard],
+    out_dir: Path,
+    trend_png: bytes | None = None,
+    inputs: PageInputs | None = None,
+    jobs: int | None = None,
+) -> Path:
+    """Write `out_dir/index.html`, a page per attempt of `inputs` under `out_dir/attempts/`
+    (in `jobs` processes, see `write_attempts`), and `out_dir/metrics.html`; return the
+    index's path.
+
+    Raises:
+        OSError: a file cannot be written.
+    """
+    inputs = inputs or PageInputs()
     out_dir.mkdir(parents=True, exist_ok=True)
+    metrics = metrics_page()
+    if metrics is not None:
+        write_text_atomic(out_dir / METRICS_DOC, metrics)
+    write_attempts(out_dir, inputs, jobs)
+    links = attempt_links(inputs.attempts)
     path = out_dir / "index.html"
-    path.write_text(render_page(boards, trend_png), encoding="utf-8")
+    page = render_page(boards, trend_png, inputs, links, metrics_doc=metrics is not None)
+    path.write_text(page, encoding="utf-8")
     return path

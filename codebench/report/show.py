@@ -9,9 +9,12 @@ from rich.markup import escape
 from rich.syntax import Syntax
 from rich.table import Table
 
+from codebench.analysis import EditAnalysis
 from codebench.grading import TestStatus
 from codebench.models.trajectory import Trajectory
 from codebench.report.analysis_view import analysis_table
+from codebench.report.diff_lines import read_diff
+from codebench.report.diff_marks import mark_diff
 from codebench.results import Status, TaskResult
 
 STATUS_STYLE = {TestStatus.PASSED: "green", TestStatus.SKIPPED: "yellow"}
@@ -76,6 +79,24 @@ def _plain(console: Console, text: str) -> None:
     console.print(text, markup=False, emoji=False, highlight=False, soft_wrap=True)
 
 
+def render_marks(patch: str, analysis: EditAnalysis, console: Console) -> None:
+    """The analyzer's findings on the patch's lines, `path +new` or `path -old` line number
+    (as the page marks them; out-of-scope edits need the gold patch, which a result does not
+    hold), then those without a line."""
+    lines = read_diff(patch)
+    marked = mark_diff(lines, analysis, None)
+    if not marked.marks and not marked.elsewhere:
+        return
+    console.print("findings on the patch's lines:", style="bold", markup=False)
+    for index, marks in sorted(marked.marks.items()):
+        line = lines[index]
+        where = f"{line.path} +{line.new}" if line.new is not None else f"{line.path} -{line.old}"
+        for mark in marks:
+            _plain(console, f"  {where} {mark.kind.value}: {mark.why}")
+    for text in marked.elsewhere:
+        _plain(console, f"  elsewhere: {text}")
+
+
 def render_tries(
     result: TaskResult,
     console: Console,
@@ -128,6 +149,8 @@ def render_result(
         console.print("model reply:", style="bold")
         console.print(result.reply, markup=False, soft_wrap=True)
     if result.analysis is not None:
+        if patch:
+            render_marks(patch, result.analysis, console)
         console.print(analysis_table(result.analysis))
     if result.analysis_failure is not None:
         console.print(f"analysis failed: {result.analysis_failure}", markup=False)

@@ -36,7 +36,7 @@ def test_two_nights(tmp_path: Path, docker_images: ImageSet) -> None:
         ("2026-11-24", "noop"),
     ]
     page = outcome.page.read_text()
-    assert page.count("data:image/png;base64,") == 4  # three plots and the trend
+    assert page.count("data:image/png;base64,") == 3  # two plots (no price: no cost plot), trend
     assert (tmp_path / "runs" / "history.json").is_file()
 
 

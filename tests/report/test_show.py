@@ -38,3 +38,16 @@ def test_parametrized_test_ids_keep_their_brackets() -> None:
 def test_model_specs_with_brackets_print_literally() -> None:
     board = build_leaderboard([result("t", Scope.LOCAL, "replay:[bold]p.jsonl", Status.RESOLVED)])
     assert "replay:[bold]p.jsonl" in rendered(results_table(board))
+
+
+def test_show_lists_the_findings_on_the_patchs_lines() -> None:
+    """Issue 17: the page marks the analyzer's findings on the patch; `show` lists them."""
+    from tests.report.page_fixtures import NASTY_LINE, nasty_result
+
+    console = Console(width=200, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+    render_result(nasty_result(), console)
+    text = console.export_text()
+    assert "calc.py -6 lost_comment: lost: # keep the order: a first" in text
+    assert "calc.py +12 stale_call: calc.py:12 old_call()" in text
+    assert "elsewhere: stale call: other.py:3 old_call()" in text
+    assert NASTY_LINE in text  # the terminal shows text as written
