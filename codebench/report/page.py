@@ -20,6 +20,7 @@ from codebench.report.page_assets import SCRIPT, STYLE
 from codebench.report.page_cells import METRICS_DOC, esc
 from codebench.report.page_inputs import Attempt, PageInputs
 from codebench.report.page_matrix import AttemptLinks, breakdown, matrix
+from codebench.report.page_origins import origin_breakdowns
 from codebench.report.page_overview import legend, overview_table
 
 ATTEMPTS_DIR = "attempts"
@@ -180,6 +181,7 @@ def render_page(
         f"<h2>Overview</h2>{overview_table(anchored)}{legend(metrics_doc)}"
         f"<h2>By scope</h2>{breakdown(boards, 'scope')}"
         f"<h2>By category</h2>{breakdown(boards, 'category')}"
+        f"{origin_breakdowns(boards)}"
         f"<h2>Tasks x models</h2>{matrix(boards, inputs.tasks, links)}"
         f"{tries_and_agents(models)}{_plots(models, trend_png)}"
         f"<h2>Models</h2>{sections}<h2>Provenance</h2>"

@@ -64,3 +64,16 @@ def test_the_split_survives_the_file_and_older_files_load() -> None:
         del data["models"][0][key]
     older = Leaderboard.model_validate(data)
     assert older.models[0].by_origin == {} and older.models[0].by_corruption == {}
+
+
+def test_the_page_shows_the_split_only_when_there_is_one() -> None:
+    from codebench.report.page import render_page
+    from tests.conftest import RESULTS
+
+    page = render_page([build_leaderboard(rows(), created_at=WHEN)])
+    origin = page.split("<table id='by-origin'", 1)[1].split("</table>", 1)[0]
+    assert "synth excess" in origin and "50.0%" in origin and ">0.100<" in origin
+    kinds = page.split("<table id='by-corruption'", 1)[1].split("</table>", 1)[0]
+    assert "renamed_function" in kinds and "66.7%" in kinds
+    plain = render_page([build_leaderboard(RESULTS, created_at=WHEN)])
+    assert "by-origin" not in plain and "by-corruption" not in plain
