@@ -122,7 +122,7 @@ class SynthSummary:
 
     decisions: tuple[SynthDecision, ...]
     sites: int  # candidates found in the tree
-    skipped: int  # candidates an earlier run had decided
+    skipped: int  # candidates an earlier run had decided (with these settings)
     kept_before: int  # tasks an earlier run had kept (they count towards `count`)
     baseline: Baseline | None  # None when nothing new had to run
     state_file: Path
@@ -161,7 +161,8 @@ class _Run:
     baseline: Baseline | None = None
     places: set[str] = field(default_factory=set)
     per_file: Counter[str] = field(default_factory=Counter)
-    kept: int = 0
+    kept: int = 0  # tasks kept so far (replayed ones of earlier runs among them)
+    pending: int = 0  # tasks earlier runs kept that the order has not reached yet
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -203,48 +204,55 @@ def _settings_key(request: SynthRequest, head: CommitInfo) -> str:
 def _decide_all(run: _Run, console: Console) -> SynthSummary:
     order = list(run.corruptor.sites)
     random.Random(run.request.seed).shuffle(order)
+    decided = {s.key: r for s in order if (r := run.state.decided(s.key, run.key)) is not None}
+    run.pending = kept_before = sum(r.outcome == "synthesized" for r in decided.values())
     decisions: list[SynthDecision] = []
-    skipped = kept_before = at = 0
+    at = 0
     pool = ThreadPoolExecutor(max_workers=run.request.workers)
     with Progress(console=console) as progress:
         bar = progress.add_task(f"synthesizing {run.name}", total=run.request.count)
         try:
-            while run.kept < run.request.count and at < len(order) and not _all_capped(run):
-                batch, at, replayed, earlier = _next_batch(run, order, at, decisions)
-                skipped, kept_before = skipped + replayed, kept_before + earlier
-                progress.update(bar, completed=run.kept)
+            while _wanted(run) > 0 and at < len(order) and not _all_capped(run):
+                batch, at = _next_batch(run, order, at, decided, decisions)
                 verdicts = list(pool.map(lambda site: _evaluate(run, site), batch))
                 for site, verdict in zip(batch, verdicts, strict=True):
-                    if run.kept >= run.request.count:
+                    if _wanted(run) <= 0:
                         break  # decided by a later run, with a larger --count
                     decisions.append(SynthDecision(site, _settle(run, site, verdict)))
-                    progress.update(bar, completed=run.kept)
+                progress.update(bar, completed=run.kept + run.pending)
         finally:  # Ctrl-C: what runs finishes, the rest never starts
             pool.shutdown(wait=True, cancel_futures=True)
     finish_closing()
-    summary = (tuple(decisions), len(order), skipped, kept_before, run.baseline)
+    summary = (tuple(decisions), len(order), len(decided), kept_before, run.baseline)
     return SynthSummary(*summary, state_file=run.state.path)
 
 
+def _wanted(run: _Run) -> int:
+    """How many more tasks to keep, counting those an earlier run kept as kept already."""
+    return run.request.count - run.kept - run.pending
+
+
 def _next_batch(
-    run: _Run, order: list[Site], at: int, decisions: list[SynthDecision]
-) -> tuple[list[Site], int, int, int]:
-    """Up to `workers` candidates to try at once from `order[at:]`, where to go on from, and
-    how many decided candidates (and kept ones among them) it passed. A crowded candidate is
-    rejected here; one decided earlier is replayed only before any candidate to try (so the
-    outcome never depends on the number of workers)."""
+    run: _Run,
+    order: list[Site],
+    at: int,
+    decided: dict[str, CommitRecord],
+    decisions: list[SynthDecision],
+) -> tuple[list[Site], int]:
+    """Up to `workers` candidates to try at once from `order[at:]` (no more than are still
+    wanted), and where to go on from. A crowded candidate is rejected here; one decided
+    earlier is replayed (its place claimed) only before any candidate to try, so the outcome
+    never depends on the number of workers."""
     batch: list[Site] = []
-    replayed = earlier = 0
-    while len(batch) < run.request.workers and at < len(order):
+    while len(batch) < min(run.request.workers, _wanted(run)) and at < len(order):
         site = order[at]
-        record = run.state.decided(site.key, run.key)
+        record = decided.get(site.key)
         if record is not None and batch:
             break
         at += 1
         if record is not None:
-            replayed += 1
             if record.outcome == "synthesized":
-                earlier += 1
+                run.pending -= 1
                 _claim(run, site)
             continue
         crowded = _crowded(run, site)
@@ -252,7 +260,7 @@ def _next_batch(
             decisions.append(SynthDecision(site, crowded))
         else:
             batch.append(site)
-    return batch, at, replayed, earlier
+    return batch, at
 
 
 def _all_capped(run: _Run) -> bool:

@@ -184,6 +184,17 @@ def test_a_larger_count_later_ends_where_one_run_would(tmp_path: Path) -> None:
     assert suite_files(first) | suite_files(second) == suite_files(once)
 
 
+def test_tasks_kept_earlier_count_even_when_the_order_reaches_them_late(tmp_path: Path) -> None:
+    """more-itertools: a rerun with a larger --per-file tried candidates the first had left
+    out, kept them, then replayed the first run's tasks too: 33 tasks for --count 32."""
+    repo = shapes_repo(tmp_path / "shapes")
+    suite = tmp_path / "s"
+    synth(SynthRequest(repo.root, suite, count=2, per_file=1), LOCAL, quiet())
+    again = synth(SynthRequest(repo.root, suite, count=3, per_file=3), LOCAL, quiet())
+    assert again.kept_before == 2 and len(again.kept) == 1
+    assert len(list(suite.glob("*/task.toml"))) == 3
+
+
 def test_per_file_caps_the_tasks_of_a_file(tmp_path: Path) -> None:
     repo = shapes_repo(tmp_path / "shapes")
     request = SynthRequest(repo.root, tmp_path / "s", count=100, per_file=1, workers=2)
