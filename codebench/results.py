@@ -271,7 +271,7 @@ _COMPACT_FIELDS = (
     "schema_version", "task_id", "scope", "category", "model", "sample", "key", "status",
     "integrity", "usage", "cost_usd", "model_seconds", "eval_seconds", "analysis", "finished_at",
     "reason", "apply_step", "tampered_paths", "log_tail", "effective_patch", "patch", "reply",
-    "analysis_failure", "trajectory", "tries",
+    "analysis_failure", "trajectory", "tries", "origin", "corruption",
 )  # fmt: skip
 
 

@@ -9,7 +9,6 @@ signature in its module and leave the modules that call it as they are.
 
 from __future__ import annotations
 
-import ast
 import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from pathlib import PurePosixPath
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from codebench.analysis.parsing import parse_ast
 from codebench.authoring.split import is_doc_path
 from codebench.patching import is_test_path
 from codebench.tasks import Corruption
@@ -144,8 +144,8 @@ class Corruptor:
         text = self._found[site.key].make()
         original = self._texts[site.path]
         try:
-            ast.parse(text)
-        except (SyntaxError, ValueError):
+            parse_ast(text)  # the thread-safe parse (several sandboxes' candidates at once)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
         return Corrupted(site, original, text) if text != original else None
 
