@@ -12,7 +12,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from codebench.results import ResultRecord, Status
-from codebench.stats import bootstrap_interval, mean
+from codebench.stats import Interval, bootstrap_interval, mean
 
 K = TypeVar("K", bound=Hashable)
 
@@ -45,12 +45,20 @@ def breakdown(
     return {name: _rates(part) for name, part in sorted(slices.items(), key=str)}
 
 
-def _rates(rows: list[ResultRecord]) -> SliceRates:
-    resolved = [r for r in rows if r.status is Status.RESOLVED]
+def resolved_rate(rows: list[ResultRecord]) -> tuple[int, float | None, Interval]:
+    """(resolved samples, their share, its 95% bootstrap interval resampling tasks) of `rows`:
+    the one computation behind every resolved rate of a leaderboard."""
+    resolved = sum(r.status is Status.RESOLVED for r in rows)
     by_task: dict[str, list[bool]] = defaultdict(list)
     for row in rows:
         by_task[row.task_id].append(row.status is Status.RESOLVED)
-    low, high = bootstrap_interval(list(by_task.values()))
+    rate = round(resolved / len(rows), 4) if rows else None
+    return resolved, rate, bootstrap_interval(list(by_task.values()))
+
+
+def _rates(rows: list[ResultRecord]) -> SliceRates:
+    count, rate, (low, high) = resolved_rate(rows)
+    resolved = [r for r in rows if r.status is Status.RESOLVED]
     distances = [
         r.analysis.excess_edit_distance
         for r in resolved
@@ -59,8 +67,8 @@ def _rates(rows: list[ResultRecord]) -> SliceRates:
     excess = mean(distances)
     return SliceRates(
         samples=len(rows),
-        resolved=len(resolved),
-        resolved_rate=round(len(resolved) / len(rows), 4) if rows else None,
+        resolved=count,
+        resolved_rate=rate,
         ci_low=low,
         ci_high=high,
         excess_edit_distance=None if excess is None else round(excess, 4),

@@ -17,10 +17,10 @@ from codebench import HARNESS_VERSION, __version__
 from codebench.analysis.version import ANALYSIS_VERSION
 from codebench.grading import IntegrityRule
 from codebench.io import write_text_atomic
-from codebench.report.breakdowns import SliceRates, breakdown
+from codebench.report.breakdowns import SliceRates, breakdown, resolved_rate
 from codebench.report.trajectories import AgentStats, agent_stats
 from codebench.results import INFRA_STATUSES, ResultRecord, Status, TaskResult
-from codebench.stats import bootstrap_interval, mean
+from codebench.stats import mean
 from codebench.tasks import Category, Corruption, Origin, Scope
 from codebench.tasks.dates import DateSelection, TaskDate, date_range
 
@@ -412,12 +412,7 @@ def _analysis_stats(rows: list[ResultRecord]) -> AnalysisStats:
 
 
 def _stats(rows: list[ResultRecord], tries: int = 1) -> ScopeStats:
-    resolved = sum(r.status is Status.RESOLVED for r in rows)
-    rate = round(resolved / len(rows), 4) if rows else None
-    by_task: dict[str, list[bool]] = defaultdict(list)
-    for row in rows:
-        by_task[row.task_id].append(row.status is Status.RESOLVED)
-    low, high = bootstrap_interval(list(by_task.values()))
+    resolved, rate, (low, high) = resolved_rate(rows)
     return ScopeStats(
         samples=len(rows),
         resolved=resolved,

@@ -46,9 +46,7 @@ def executable_paths(root: Path) -> frozenset[str]:
 
     Raises OSError when a file cannot be read.
     """
-    return frozenset(
-        relative for relative, path in _paths(root) if path.stat().st_mode & stat.S_IXUSR
-    )
+    return frozenset(relative for relative, _, executable in tree_entries(root) if executable)
 
 
 def tree_entries(root: Path) -> list[tuple[str, bytes, bool]]:

@@ -80,7 +80,7 @@ def test_schema_file_is_in_step_with_the_model() -> None:
 
 
 def test_bootstrap_interval() -> None:
-    from codebench.report.leaderboard import bootstrap_interval
+    from codebench.stats import bootstrap_interval
 
     assert bootstrap_interval([]) == (None, None)
     assert bootstrap_interval([[True]] * 10) == (1.0, 1.0)
