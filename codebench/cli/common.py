@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -30,6 +31,29 @@ TasksRootOpt = Annotated[
     ),
 ]
 WorkersOpt = Annotated[int, typer.Option("--workers", min=1, help="Sandboxes at once.")]
+
+
+class ExecutorChoice(StrEnum):
+    """`--executor`'s values (`runner.Executor`'s, without importing the runner)."""
+
+    LOCAL = "local"
+    RAY = "ray"
+
+
+ExecutorOpt = Annotated[
+    ExecutorChoice,
+    typer.Option(
+        help="Where attempts run: this machine's pool, or a Ray cluster (pip install "
+        "'codebench[ray]'; see docs/cluster.md).",
+    ),
+]
+RayAddressOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="--executor ray: the cluster's address (host:port); default: start a cluster "
+        "of this machine, on loopback, with --workers sandbox slots."
+    ),
+]
 BackendOpt = Annotated[
     Backend,
     typer.Option("--backend", help="docker, or local (UNSAFE: runs patches on the host)."),

@@ -12,6 +12,9 @@ from rich.markup import escape
 from codebench.cli.app import app
 from codebench.cli.common import (
     BackendOpt,
+    ExecutorChoice,
+    ExecutorOpt,
+    RayAddressOpt,
     SinceOpt,
     SuiteOpt,
     TaskOpt,
@@ -87,13 +90,15 @@ def run_command(
             "the output of the repository's own tests (never the hidden ones), and answers again.",
         ),
     ] = 1,
+    executor: ExecutorOpt = ExecutorChoice.LOCAL,
+    ray_address: RayAddressOpt = None,
 ) -> None:
     """Run models on a suite; print the results table and the leaderboard's path (the
     SWE-bench-style report, swebench_report.json, is written beside it)."""
     from codebench.models import ModelOptions
     from codebench.report import analysis_summary_table, publish_run, results_table
     from codebench.report.nightly import NIGHTLY_TABLE
-    from codebench.runner import RunSettings, lock_run_dir, run
+    from codebench.runner import Executor, RunSettings, lock_run_dir, run
 
     options = ModelOptions.load(
         config,
@@ -117,6 +122,8 @@ def run_command(
         analyse=analysis,
         since=since,
         tries=tries,
+        executor=Executor(executor.value),
+        ray_address=_ray_address(executor, ray_address),
     )
     # the leaderboard is written under the same lock: no other run changes results/ before it
     with lock_run_dir(settings.run_dir) as held:
@@ -135,6 +142,13 @@ def run_command(
         out.print(f"[red]{escape(line)}[/]", soft_wrap=True)
     if code:
         raise typer.Exit(code)
+
+
+def _ray_address(executor: ExecutorChoice, address: str | None) -> str | None:
+    """`--ray-address`, refused without `--executor ray` (it would be ignored)."""
+    if address is not None and executor is not ExecutorChoice.RAY:
+        raise typer.BadParameter("--ray-address needs --executor ray", param_hint="--ray-address")
+    return address
 
 
 def run_exit_status(statuses: Iterable[Status]) -> tuple[int, list[str]]:

@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 # Opens a fresh sandbox holding the task's starting tree, never the hidden tests:
 # `with view.workspace() as box:`. The runner provides it; it holds one sandbox slot while open.
 Workspace = Callable[[], "AbstractContextManager[Sandbox]"]
+# Held around each provider call: a run's `threading.Semaphore`, or on a Ray cluster a slot of
+# the limit the whole cluster shares (`codebench.runner.cluster`).
+CallLimiter = AbstractContextManager[object]
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
 from codebench.errors import ConfigError, ModelError
-from codebench.models.base import Model, Proposal, TaskView, Usage
+from codebench.models.base import CallLimiter, Model, Proposal, TaskView, Usage
 from codebench.models.cache import CachedReply, ResponseCache, request_key
 from codebench.models.config import CONFIG_FILE, ModelConfig, Price
 from codebench.models.deadline import CallWatch, trace_request
@@ -158,7 +158,7 @@ class OpenAIModel(Model):
         config: ModelConfig,
         price: Price | None,
         cache: ResponseCache | None,
-        limiter: threading.Semaphore,
+        limiter: CallLimiter,
         base_url: str | None = None,
     ) -> None:
         self.spec, self.name, self.config, self.price = spec, name, config, price

@@ -20,7 +20,7 @@ from functools import cached_property
 from pathlib import Path
 
 from codebench.errors import ConfigError
-from codebench.models.base import Model
+from codebench.models.base import CallLimiter, Model
 from codebench.models.cache import ResponseCache
 from codebench.models.config import CONFIG_FILE, BenchConfig, ModelConfig, Scaffold, load_config
 from codebench.models.formats import EditFormat
@@ -45,6 +45,8 @@ class ModelOptions:
     cache: ResponseCache | None = None
     model_calls: int = DEFAULT_MODEL_CALLS  # provider calls at once, apart from sandboxes
     config_file: Path = Path(CONFIG_FILE)  # where `config` came from, for messages
+    # replaces the process's own limit (a Ray cluster's, shared by every node)
+    call_limiter: CallLimiter | None = None
 
     @classmethod
     def load(
@@ -83,8 +85,10 @@ class ModelOptions:
         return config
 
     @cached_property
-    def limiter(self) -> threading.Semaphore:
+    def limiter(self) -> CallLimiter:
         """The one limit every model of a run shares on concurrent provider calls."""
+        if self.call_limiter is not None:
+            return self.call_limiter
         return threading.Semaphore(self.model_calls)
 
 

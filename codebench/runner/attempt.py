@@ -26,7 +26,7 @@ from codebench.results import (
 from codebench.runner.analysis_step import needs_analysis, prefetch_analysis, with_analysis
 from codebench.runner.evaluate import SandboxSettings, evaluate_patch
 from codebench.runner.feedback import RETRIED_WITH_FEEDBACK, Feedback, feedback_for
-from codebench.runner.store import ResultStore
+from codebench.runner.store import AttemptStore
 from codebench.runner.tries import Spent, StoredTries, spent_on, stored_feedback, try_outcome
 from codebench.runner.workspace import workspace_for
 from codebench.tasks import Task
@@ -58,7 +58,7 @@ class RunCancelledError(Exception):
 
 
 def attempt(
-    item: WorkItem, store: ResultStore, settings: SandboxSettings, stop: threading.Event
+    item: WorkItem, store: AttemptStore, settings: SandboxSettings, stop: threading.Event
 ) -> AttemptOutcome:
     """Propose, then reuse the stored result if its key matches, else evaluate and store.
 
@@ -203,7 +203,7 @@ def _try(item: WorkItem, settings: SandboxSettings, prior: tuple[PriorTry, ...])
     return _Try(proposal, failure, key, Spent.of(proposal, model_seconds))
 
 
-def _reused(item: WorkItem, store: ResultStore, stored: TaskResult) -> AttemptOutcome:
+def _reused(item: WorkItem, store: AttemptStore, stored: TaskResult) -> AttemptOutcome:
     """The stored result, analysed if it is not yet (graded already: only the analysis is
     new)."""
     spec, changed = item.task.spec, False
@@ -220,7 +220,7 @@ def _reused(item: WorkItem, store: ResultStore, stored: TaskResult) -> AttemptOu
 
 def _finish(
     item: WorkItem,
-    store: ResultStore,
+    store: AttemptStore,
     made: _Try,
     evaluation: Evaluation,
     tried: _Tried,
@@ -246,6 +246,31 @@ def _finish(
     proposal = made.proposal
     if proposal.trajectory is not None:  # first: the result names it
         store.save_trajectory(proposal.trajectory, item.task.id, item.model.slug, item.sample)
+    store.save(result, item.model.slug)
+    return AttemptOutcome(result, reused=False)
+
+
+UNPREPARED_IMAGE = "unprepared"  # the image id of an attempt that never reached a sandbox
+
+
+def failed_attempt(
+    item: WorkItem, store: AttemptStore, status: Status, reason: str
+) -> AttemptOutcome:
+    """An attempt that could not be made at all (on a cluster: its node has no usable engine,
+    or every worker that ran it died), ended as a result of `status` and stored, so that every
+    attempt ends with one; a rerun retries it. A result already graded for this very task is
+    kept instead: the cluster's fault must not replace an answer."""
+    stored = store.load(item.task.id, item.model.slug, item.sample)
+    if stored is not None and _still_valid(stored, item.task):
+        return AttemptOutcome(stored, reused=True)
+    key = ResultKey(
+        task_hash=item.task.content_hash,
+        patch_sha256=patch_sha256(""),
+        image_id=UNPREPARED_IMAGE,
+        harness_version=HARNESS_VERSION,
+    )
+    made = _Try(Proposal(patch=""), None, key, Spent())
+    result = _result(item, made, Evaluation(status=status, reason=reason), Spent(), ())
     store.save(result, item.model.slug)
     return AttemptOutcome(result, reused=False)
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 
 from rich.console import Console
@@ -32,6 +33,13 @@ SWITCH_INTERVAL_SECONDS = 0.0005
 SHOWN_UNKNOWN_IDS = 5  # a warning about unknown prediction ids names at most this many
 
 
+class Executor(StrEnum):
+    """Where attempts run: a pool of this process's threads, or tasks of a Ray cluster."""
+
+    LOCAL = "local"
+    RAY = "ray"
+
+
 @dataclass(frozen=True)
 class RunSettings:
     """Everything one `codebench run` needs."""
@@ -49,6 +57,8 @@ class RunSettings:
     analyse: bool = True  # False: grade only, no edit analysis (faster on small machines)
     since: datetime | None = None  # only tasks created at or after it (see tasks.dates)
     tries: int = 1  # per attempt: a failed try is followed by another, with feedback
+    executor: Executor = Executor.LOCAL
+    ray_address: str | None = None  # --executor ray: the cluster (None: one started for the run)
 
 
 @dataclass(frozen=True)
@@ -99,27 +109,18 @@ def _run(settings: RunSettings, prepare_images: ImagePreparer, console: Console)
     warn_unknown_predictions(models, [task.id for task in suite], console)
     # any model, brought or built in: a trajectory past its agent limits is not graded
     models = [limited(model, settings.model_options) for model in models]
-    images = images_for(settings.backend, {t.spec.image for t in tasks}, prepare_images)
-    slots = threading.Semaphore(max(1, settings.workers))
-    sandbox = SandboxSettings(settings.backend, images, settings.limits, slots)
     items = [
         WorkItem(t, m, s, settings.analyse, max(1, settings.tries))
         for m in models
         for t in tasks
         for s in range(settings.samples)
     ]
-    # threads for both limits: sandboxes are held back by `slots`, calls by the model limiter
-    threads = settings.workers + settings.model_options.model_calls
     store = ResultStore(settings.run_dir)
     damaged = say_damaged(store, items, console)
-    if settings.analyse:
-        start_analysis_process()
-    # one spare sandbox per worker: the next attempt's container starts while this one runs
-    start_ahead(settings.backend, settings.workers, [item.task.repo_dir for item in items])
-    try:
-        outcomes = _execute(items, store, sandbox, threads, console)
-    finally:
-        stop_analysis_process()
+    if settings.executor is Executor.RAY:
+        outcomes = _on_ray(items, store, settings, prepare_images, console)
+    else:
+        outcomes = _on_threads(items, store, settings, prepare_images, console)
     # in the order the models were asked for, whatever order the attempts finished in
     rank = {model.spec: index for index, model in enumerate(models)}
     results = tuple(
@@ -128,6 +129,47 @@ def _run(settings: RunSettings, prepare_images: ImagePreparer, console: Console)
     reused = sum(o.reused for o in outcomes)
     dates = {task.id: task.spec.created_at for task in tasks}
     return RunOutcome(results, reused, len(outcomes) - reused, damaged, dates, selection)
+
+
+def _on_threads(
+    items: list[WorkItem],
+    store: ResultStore,
+    settings: RunSettings,
+    prepare_images: ImagePreparer,
+    console: Console,
+) -> list[AttemptOutcome]:
+    """The attempts on this machine: a thread each, sandboxes and model calls each bounded."""
+    keys = {item.task.spec.image for item in items}
+    images = images_for(settings.backend, keys, prepare_images)
+    slots = threading.Semaphore(max(1, settings.workers))
+    sandbox = SandboxSettings(settings.backend, images, settings.limits, slots)
+    # threads for both limits: sandboxes are held back by `slots`, calls by the model limiter
+    threads = settings.workers + settings.model_options.model_calls
+    if settings.analyse:
+        start_analysis_process()
+    # one spare sandbox per worker: the next attempt's container starts while this one runs
+    start_ahead(settings.backend, settings.workers, [item.task.repo_dir for item in items])
+    try:
+        return _execute(items, store, sandbox, threads, console)
+    finally:
+        stop_analysis_process()
+
+
+def _on_ray(
+    items: list[WorkItem],
+    store: ResultStore,
+    settings: RunSettings,
+    prepare_images: ImagePreparer,
+    console: Console,
+) -> list[AttemptOutcome]:
+    """The attempts as tasks of a Ray cluster (`codebench.runner.cluster`); each node
+    prepares its own images."""
+    from codebench.runner.cluster.driver import ClusterSettings, RayJob, execute_on_ray
+
+    options = settings.model_options
+    cluster = ClusterSettings(settings.ray_address, settings.workers, options.model_calls)
+    job = RayJob(settings.backend, settings.limits, options, prepare_images, cluster)
+    return execute_on_ray(items, store, job, console)
 
 
 def _fresh(tasks: list[Task], settings: RunSettings) -> tuple[list[Task], DateSelection]:
@@ -207,7 +249,7 @@ def _execute(
     sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
     pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="attempt")
     try:
-        with _progress(console) as progress:
+        with attempt_progress(console) as progress:
             bar = progress.add_task("attempts", total=len(items), last="")
             futures: list[Future[AttemptOutcome]] = [
                 pool.submit(attempt, item, store, sandbox, stop) for item in items
@@ -215,9 +257,7 @@ def _execute(
             for future in as_completed(futures):
                 outcome = future.result()
                 outcomes.append(outcome)
-                note = "reused" if outcome.reused else outcome.result.status.value
-                last = escape(f"{outcome.result.model} {outcome.result.task_id}: {note}")
-                progress.update(bar, advance=1, last=last)
+                progress.update(bar, advance=1, last=progress_note(outcome))
     except (KeyboardInterrupt, RunCancelledError):
         closed = _abandon(pool, stop)
         console.print(
@@ -257,7 +297,14 @@ def _abandon(pool: ThreadPoolExecutor, stop: threading.Event) -> int:
     return closed
 
 
-def _progress(console: Console) -> Progress:
+def progress_note(outcome: AttemptOutcome) -> str:
+    """The progress bar's note on the attempt that just ended (markup escaped)."""
+    note = "reused" if outcome.reused else outcome.result.status.value
+    return escape(f"{outcome.result.model} {outcome.result.task_id}: {note}")
+
+
+def attempt_progress(console: Console) -> Progress:
+    """The bar of a run's attempts (the local pool's and the cluster's)."""
     return Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from pydantic import ValidationError
 
@@ -44,6 +45,30 @@ class RecordScan:
 
     records: tuple[ResultRecord, ...]
     damaged: tuple[DamagedResult, ...]
+
+
+class AttemptStore(Protocol):
+    """What one attempt reads and writes: its stored result, its new result and trajectories.
+    A run's `ResultStore`, or on a Ray worker a recording one whose writes the driver makes."""
+
+    def load(self, task_id: str, model_slug: str, sample: int) -> TaskResult | None:
+        """The stored result, or None when absent or unusable."""
+        ...
+
+    def save(self, result: TaskResult, model_slug: str) -> Path:
+        """Write the attempt's result (raises `ResultStoreError`)."""
+        ...
+
+    def save_trajectory(
+        self,
+        trajectory: Trajectory,
+        task_id: str,
+        model_slug: str,
+        sample: int,
+        try_number: int | None = None,
+    ) -> Path:
+        """Write a trajectory, before the result that names it (raises `ResultStoreError`)."""
+        ...
 
 
 class ResultStore:

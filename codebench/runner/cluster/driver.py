@@ -1,0 +1,282 @@
+"""The run's attempts as Ray tasks: submitted from the driver, run on any node, their results
+written by the driver to the run's one store, exactly as the local pool writes them.
+
+Each attempt asks for one sandbox slot (the resource `SLOT_RESOURCE`, which each node offers
+as many of as it may run sandboxes at once); model calls at once are bounded for the whole
+cluster by one `CallSlots` actor. A worker that dies mid-attempt is retried on another
+(Ray's own task retries); the attempt is recorded once, by the driver.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+
+from codebench.errors import ConfigError
+from codebench.models import ModelOptions
+from codebench.models.limits import LimitedModel
+from codebench.models.replay import ReplayModel
+from codebench.results import Status
+from codebench.runner.attempt import AttemptOutcome, WorkItem, failed_attempt
+from codebench.runner.cluster.limiter import CallSlots, ClusterCallLimiter
+from codebench.runner.cluster.shipping import AttemptFailure, AttemptReport, PackedTree, TaskBundle
+from codebench.runner.cluster.worker import (
+    NodeSettings,
+    RemoteAttempt,
+    run_remote_attempt,
+    sweep_node,
+)
+from codebench.runner.store import ResultStore
+from codebench.sandbox import Backend, Limits
+
+SLOT_RESOURCE = "codebench_sandbox"  # one per sandbox a node may run at once
+RETRIES = 3  # runs of an attempt after its worker died (Ray retries only system failures)
+CANCEL_GRACE_SECONDS = 30.0  # after Ctrl-C, for attempts to remove their sandboxes
+SWEEP_SECONDS = 120.0
+WAIT_SECONDS = 0.5  # the progress bar's refresh while attempts run
+INSTALL_HINT = "pip install 'codebench[ray]'"
+# a cluster on loopback only: Ray then binds and announces 127.0.0.1, not the host's address
+LOOPBACK_VARIABLE = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"
+
+
+@dataclass(frozen=True)
+class ClusterSettings:
+    """Which cluster, and what a cluster started for the run offers."""
+
+    address: str | None = None  # None: start a one-machine cluster (on loopback) for the run
+    workers: int = 2  # sandbox slots of a cluster started for the run
+    model_calls: int = 4  # provider calls at once, across the cluster
+
+
+@dataclass(frozen=True)
+class RayJob:
+    """Everything the driver needs besides the attempts."""
+
+    backend: Backend
+    limits: Limits
+    options: ModelOptions
+    prepare_images: Any  # runner.run.ImagePreparer; a module-level function Ray can import
+    cluster: ClusterSettings
+
+
+def import_ray(address: str | None) -> Any:
+    """The `ray` module, configured for loopback when the cluster is on this machine.
+
+    Raises:
+        ConfigError: ray is not installed (with how to install it).
+    """
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # never phone home
+    if address is None or is_loopback(address):
+        os.environ.setdefault(LOOPBACK_VARIABLE, "0")
+    try:
+        import ray
+    except ImportError:
+        raise ConfigError(f"--executor ray needs ray, an optional extra: {INSTALL_HINT}") from None
+    return ray
+
+
+def is_loopback(address: str) -> bool:
+    """Whether a `host:port` (or `ray://host:port`) address is this machine's loopback."""
+    host = address.removeprefix("ray://").rsplit(":", 1)[0].strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@contextmanager
+def connected(ray: Any, cluster: ClusterSettings) -> Iterator[None]:
+    """Connected to `cluster.address`, or to a cluster of this machine started for the block
+    (and stopped after it).
+
+    Raises:
+        ConfigError: the address cannot be reached, or no node offers a sandbox slot.
+    """
+    started = cluster.address is None
+    try:
+        if started:
+            slots = max(1, cluster.workers)
+            ray.init(
+                address="local",  # a new cluster, never one found running on this machine
+                num_cpus=slots,
+                resources={SLOT_RESOURCE: slots},
+                include_dashboard=False,
+                log_to_driver=False,
+                logging_level=logging.WARNING,
+            )
+        else:
+            ray.init(address=cluster.address, log_to_driver=False, logging_level=logging.WARNING)
+    except (ConnectionError, RuntimeError, ValueError) as exc:
+        raise ConfigError(f"--ray-address {cluster.address}: cannot connect to Ray: {exc}") from exc
+    try:
+        _check_slots(ray, cluster)
+        yield
+    finally:
+        ray.shutdown()
+
+
+def _check_slots(ray: Any, cluster: ClusterSettings) -> None:
+    if ray.cluster_resources().get(SLOT_RESOURCE, 0) >= 1:
+        return
+    raise ConfigError(
+        f"--ray-address {cluster.address}: no node of the cluster offers a sandbox slot; start "
+        f"each node with `ray start ... --resources '{{\"{SLOT_RESOURCE}\": 2}}'` (2: the "
+        "sandboxes it may run at once; see docs/cluster.md)"
+    )
+
+
+def execute_on_ray(
+    items: list[WorkItem], store: ResultStore, job: RayJob, console: Console
+) -> list[AttemptOutcome]:
+    """Run `items` on the cluster and write their results to `store`; one outcome each.
+
+    Ctrl-C cancels every attempt of the cluster (each removes its sandbox; one that does not
+    within `CANCEL_GRACE_SECONDS` is killed and its node swept) and raises KeyboardInterrupt;
+    finished results stay written.
+
+    Raises:
+        ConfigError: ray is missing, or the cluster cannot be used.
+        ResultStoreError: a result cannot be written.
+    """
+    ray = import_ray(job.cluster.address)
+    with connected(ray, job.cluster):
+        return _execute(ray, items, store, job, console)
+
+
+def _execute(
+    ray: Any, items: list[WorkItem], store: ResultStore, job: RayJob, console: Console
+) -> list[AttemptOutcome]:
+    from codebench.runner.run import attempt_progress, progress_note
+
+    pending = _submit(ray, items, store, job)
+    outcomes: list[AttemptOutcome] = []
+    try:
+        with attempt_progress(console) as progress:
+            bar = progress.add_task("attempts", total=len(items), last="")
+            waiting = list(pending)
+            while waiting:
+                ready, waiting = ray.wait(waiting, num_returns=1, timeout=WAIT_SECONDS)
+                for ref in ready:
+                    outcome = _record(ray, ref, pending.pop(ref), store)
+                    outcomes.append(outcome)
+                    progress.update(bar, advance=1, last=progress_note(outcome))
+    except KeyboardInterrupt:
+        cancelled = _cancel(ray, list(pending))
+        _sweep(ray, job, console)
+        console.print(
+            f"[yellow]interrupted: cancelled {cancelled} attempt(s) on the cluster; finished "
+            "results are kept, rerun to resume[/]"
+        )
+        raise
+    _sweep(ray, job, console)
+    return outcomes
+
+
+def _submit(
+    ray: Any, items: list[WorkItem], store: ResultStore, job: RayJob
+) -> dict[Any, WorkItem]:
+    """Every attempt as a Ray task (each starting tree put in the object store once)."""
+    slots = ray.remote(CallSlots).options(max_concurrency=1000).remote(job.cluster.model_calls)
+    options = replace(job.options, call_limiter=ClusterCallLimiter(slots))
+    gold = {item.task.id: item.task.gold_patch for item in items}
+    node = NodeSettings(
+        uuid.uuid4().hex, job.backend, job.limits, options, gold, job.prepare_images
+    )
+    node_ref = ray.put(node)
+    remote = ray.remote(run_remote_attempt).options(
+        num_cpus=0, resources={SLOT_RESOURCE: 1}, max_retries=RETRIES
+    )
+    trees: dict[Path, tuple[PackedTree, Any]] = {}
+    pending: dict[Any, WorkItem] = {}
+    for item in items:
+        task = item.task
+        if task.repo_dir not in trees:
+            packed = PackedTree.of(task.repo_dir)
+            trees[task.repo_dir] = (packed, ray.put(packed))
+        packed, tree_ref = trees[task.repo_dir]
+        stored = store.load(task.id, item.model.slug, item.sample)
+        shipped = item.model if _travels_whole(item) else None
+        bundle = TaskBundle.of(task, packed)
+        attempt = RemoteAttempt(
+            bundle, item.model.spec, item.sample, item.analyse, item.tries, stored, shipped
+        )
+        pending[remote.remote(attempt, tree_ref, node_ref)] = item
+    return pending
+
+
+def _travels_whole(item: WorkItem) -> bool:
+    """A replay model is sent as it is: the predictions file it read is on the driver."""
+    model = item.model
+    inner = model.inner if isinstance(model, LimitedModel) else model
+    return isinstance(inner, ReplayModel)
+
+
+def _record(ray: Any, ref: Any, item: WorkItem, store: ResultStore) -> AttemptOutcome:
+    """The attempt's outcome, its files written to the run's store."""
+    try:
+        report = ray.get(ref)
+    except ray.exceptions.RayError as exc:  # every worker that ran it died, or its node
+        reason = f"the cluster could not run the attempt ({RETRIES} retries): {_first_line(exc)}"
+        return failed_attempt(item, store, Status.SANDBOX_ERROR, reason)
+    if isinstance(report, AttemptFailure):
+        return failed_attempt(item, store, report.status, report.reason)
+    assert isinstance(report, AttemptReport)
+    report.write(store, item.model.slug)
+    return AttemptOutcome(report.result, report.reused)
+
+
+def _cancel(ray: Any, refs: list[Any]) -> int:
+    """Cancel `refs`: first as Ctrl-C (the attempt removes its sandbox), then by force."""
+    for ref in refs:
+        ray.cancel(ref)
+    _, left = ray.wait(refs, num_returns=len(refs), timeout=CANCEL_GRACE_SECONDS)
+    for ref in left:
+        ray.cancel(ref, force=True)
+    if left:
+        ray.wait(left, num_returns=len(left), timeout=CANCEL_GRACE_SECONDS)
+    return len(refs)
+
+
+def _sweep(ray: Any, job: RayJob, console: Console) -> None:
+    """Remove, on every live node, the sandboxes of workers that died (a killed worker's)."""
+    if job.backend is Backend.LOCAL:
+        return
+    from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+    sweep = ray.remote(sweep_node)
+    refs = [
+        sweep.options(
+            num_cpus=0,
+            max_retries=0,
+            scheduling_strategy=NodeAffinitySchedulingStrategy(node["NodeID"], soft=False),
+        ).remote()
+        for node in ray.nodes()
+        if node.get("Alive")
+    ]
+    try:
+        swept = ray.get(refs, timeout=SWEEP_SECONDS)
+    except ray.exceptions.RayError as exc:
+        console.print(f"[yellow]could not sweep every node: {escape(_first_line(exc))}[/]")
+        return
+    for host, removed, problem in swept:
+        if removed:
+            console.print(f"removed {removed} sandbox(es) left by dead workers on {escape(host)}")
+        if problem:
+            console.print(f"[yellow]could not sweep {escape(host)}: {escape(problem)}[/]")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -1,0 +1,54 @@
+"""The driver's checks before any attempt runs: loopback addresses, a cluster without sandbox
+slots, ray missing."""
+
+from __future__ import annotations
+
+import builtins
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from codebench.errors import ConfigError
+from codebench.runner.cluster import driver
+from codebench.runner.cluster.driver import ClusterSettings, is_loopback
+
+
+@pytest.mark.parametrize(
+    ("address", "loopback"),
+    [
+        ("127.0.0.1:6379", True),
+        ("localhost:6379", True),
+        ("ray://127.0.0.5:10001", True),
+        ("[::1]:6379", True),
+        ("10.0.0.7:6379", False),
+        ("head.example:6379", False),
+        ("192.0.2.2:6379", False),
+    ],
+)
+def test_loopback_addresses(address: str, loopback: bool) -> None:
+    assert is_loopback(address) is loopback
+
+
+def test_a_cluster_without_sandbox_slots_says_how_to_offer_them() -> None:
+    fake = SimpleNamespace(cluster_resources=lambda: {"CPU": 8.0})
+    with pytest.raises(ConfigError, match=r"no node .* sandbox slot.*--resources"):
+        driver._check_slots(fake, ClusterSettings(address="10.0.0.7:6379"))
+    driver._check_slots(
+        SimpleNamespace(cluster_resources=lambda: {driver.SLOT_RESOURCE: 1.0}), ClusterSettings()
+    )
+
+
+def test_ray_missing_is_a_config_error_with_the_install_hint(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real_import = builtins.__import__
+
+    def no_ray(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "ray" or name.startswith("ray."):
+            raise ImportError("No module named 'ray'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_ray)
+    with pytest.raises(ConfigError, match=r"pip install 'codebench\[ray\]'"):
+        driver.import_ray(None)
