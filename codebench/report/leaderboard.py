@@ -168,6 +168,7 @@ class RunRecord(BaseModel):
     analysis: bool
     edit_format: str | None = None
     tries: int = 1  # `--tries`: a failed try was followed by another, with feedback
+    executor: str = "local"  # where the attempts ran: this machine's pool, or a Ray cluster
 
 
 class TaskDates(BaseModel):

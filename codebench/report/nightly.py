@@ -28,7 +28,7 @@ from codebench.report.page import write_page
 from codebench.report.page_inputs import page_inputs
 from codebench.report.runs import publish_run
 from codebench.results import Status
-from codebench.runner import ImagePreparer, RunSettings, lock_run_dir, run
+from codebench.runner import Executor, ImagePreparer, RunSettings, lock_run_dir, run
 
 HISTORY_FILE = "history.json"
 NIGHTLY_TABLE = "nightly"  # the table of bench.toml this command owns
@@ -46,6 +46,8 @@ class NightlyConfig(BaseModel):
     tasks_dir: Path = Field(default_factory=default_tasks_root)  # as `run --tasks-dir` does
     samples: int = Field(default=1, ge=1)
     workers: int = Field(default=2, ge=1)
+    executor: Executor = Executor.LOCAL  # "ray": every night's attempts on a Ray cluster
+    ray_address: str | None = None  # the cluster (None: one of this machine, started per run)
 
 
 def load_nightly_config(path: Path) -> NightlyConfig:
@@ -103,6 +105,8 @@ def nightly(
             samples=config.samples,
             workers=config.workers,
             model_options=options,
+            executor=config.executor,
+            ray_address=config.ray_address,
         )
         with lock_run_dir(run_dir) as held:  # held until its leaderboard is written
             outcome = run(settings, prepare_images, console, held=held)

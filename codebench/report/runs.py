@@ -53,6 +53,7 @@ def run_record(settings: RunSettings) -> RunRecord:
         analysis=settings.analyse,
         edit_format=options.edit_format,
         tries=settings.tries,
+        executor=settings.executor.value,
     )
 
 
