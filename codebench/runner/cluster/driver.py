@@ -12,8 +12,9 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -47,6 +48,9 @@ WAIT_SECONDS = 0.5  # the progress bar's refresh while attempts run
 INSTALL_HINT = "pip install 'codebench[ray]'"
 # a cluster on loopback only: Ray then binds and announces 127.0.0.1, not the host's address
 LOOPBACK_VARIABLE = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"
+AUTH_MODE_VARIABLE = "RAY_AUTH_MODE"
+TOKEN_VARIABLES = ("RAY_AUTH_TOKEN", "RAY_AUTH_TOKEN_PATH")
+DEFAULT_TOKEN_FILE = Path.home() / ".ray" / "auth_token"
 
 
 @dataclass(frozen=True)
@@ -75,14 +79,26 @@ def import_ray(address: str | None) -> Any:
     Raises:
         ConfigError: ray is not installed (with how to install it).
     """
-    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # never phone home
-    if address is None or is_loopback(address):
-        os.environ.setdefault(LOOPBACK_VARIABLE, "0")
+    for name, value in ray_variables(address, os.environ).items():
+        os.environ.setdefault(name, value)
     try:
         import ray
     except ImportError:
         raise ConfigError(f"--executor ray needs ray, an optional extra: {INSTALL_HINT}") from None
     return ray
+
+
+def ray_variables(address: str | None, environ: Mapping[str, str]) -> dict[str, str]:
+    """The variables the driver sets, unless `environ` sets them, before ray is imported (ray
+    reads them once, at import)."""
+    wanted = {"RAY_USAGE_STATS_ENABLED": "0"}  # never phone home
+    if address is None or is_loopback(address):
+        wanted[LOOPBACK_VARIABLE] = "0"
+    if any(environ.get(name) for name in TOKEN_VARIABLES) or DEFAULT_TOKEN_FILE.is_file():
+        # `ray start` turns token authentication on when it finds a token, but a driver that
+        # connects does not (Ray 2.60): against such a cluster it waits forever, refused
+        wanted[AUTH_MODE_VARIABLE] = "token"
+    return {name: value for name, value in wanted.items() if name not in environ}
 
 
 def is_loopback(address: str) -> bool:
@@ -277,6 +293,14 @@ def _sweep(ray: Any, job: RayJob, console: Console) -> None:
             console.print(f"[yellow]could not sweep {escape(host)}: {escape(problem)}[/]")
 
 
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
 def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+    """What a Ray error says, in one line: the original exception's type and message when a
+    task raised (Ray wraps it), without the terminal colours Ray adds."""
+    cause = getattr(exc, "cause", None)
+    if isinstance(cause, BaseException):
+        return f"{type(cause).__name__}: {_first_line(cause)}"
+    lines = [line for line in ANSI.sub("", str(exc)).splitlines() if line.strip()]
+    return lines[-1].strip() if lines else type(exc).__name__

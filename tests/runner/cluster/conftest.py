@@ -18,10 +18,14 @@ from typing import Any
 
 import pytest
 
-from codebench.runner.cluster.driver import LOOPBACK_VARIABLE, SLOT_RESOURCE
+from codebench.runner.cluster.driver import AUTH_MODE_VARIABLE, LOOPBACK_VARIABLE, SLOT_RESOURCE
 
 os.environ.setdefault(LOOPBACK_VARIABLE, "0")
 os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+# The clusters here start without token authentication, whatever token this machine holds;
+# a driver in token mode would refuse their workers' calls (OwnerDiedError). The drivers the
+# tests start, in this process or as `codebench run`, inherit the same setting.
+os.environ[AUTH_MODE_VARIABLE] = "disabled"
 NO_ENGINE = "unix:///nonexistent/codebench-no-engine.sock"
 
 

@@ -52,3 +52,24 @@ def test_ray_missing_is_a_config_error_with_the_install_hint(
     monkeypatch.setattr(builtins, "__import__", no_ray)
     with pytest.raises(ConfigError, match=r"pip install 'codebench\[ray\]'"):
         driver.import_ray(None)
+
+
+def test_a_driver_that_finds_a_token_uses_token_authentication() -> None:
+    """Broke: against a `ray start` head that had found ~/.ray/auth_token, the driver's
+    ray.init waited forever, refused ("Authentication token is missing or incorrect")."""
+    found = driver.ray_variables("10.0.0.7:6379", {"RAY_AUTH_TOKEN": "a" * 32})
+    assert found == {"RAY_USAGE_STATS_ENABLED": "0", driver.AUTH_MODE_VARIABLE: "token"}
+
+
+def test_what_the_environment_sets_is_kept() -> None:
+    environ = {driver.AUTH_MODE_VARIABLE: "disabled", "RAY_AUTH_TOKEN": "a" * 32,
+               "RAY_USAGE_STATS_ENABLED": "1"}  # fmt: skip
+    assert driver.ray_variables("10.0.0.7:6379", environ) == {}
+
+
+def test_a_cluster_of_this_machine_stays_on_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(driver, "DEFAULT_TOKEN_FILE", driver.Path("/nonexistent/auth_token"))
+    for address in (None, "127.0.0.1:6379"):
+        assert driver.ray_variables(address, {})[driver.LOOPBACK_VARIABLE] == "0"
+    assert driver.LOOPBACK_VARIABLE not in driver.ray_variables("10.0.0.7:6379", {})
+    assert driver.AUTH_MODE_VARIABLE not in driver.ray_variables(None, {})

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,35 @@ def test_ctrl_c_on_the_driver_cancels_the_clusters_attempts(
     assert not own.left(), "every sandbox of the cluster's attempts is gone"
     done = len(list(tmp_path.glob("results/*/*/sample-*.json")))
     assert done < 40, "the run stopped before its end"
+
+
+def test_without_an_address_the_run_starts_and_stops_a_cluster_of_its_own(
+    tmp_path: Path, docker_images: ImageSet
+) -> None:
+    argv = [sys.executable, "-m", "codebench", "run", "--suite", "mini", "--tasks-dir",
+            str(FIXTURE_TASKS), "--model", "gold", "--run-dir", str(tmp_path),
+            "--executor", "ray", "--workers", "2"]  # fmt: skip
+    mark = f"codebench-test-{uuid.uuid4().hex}"  # inherited by every process the run starts
+    env = {**os.environ, "CODEBENCH_TEST_MARK": mark}
+    done = subprocess.run(argv, cwd=ROOT, capture_output=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr.decode()
+    assert b"2 attempt(s) evaluated" in done.stdout + done.stderr
+    assert '"executor": "ray"' in (tmp_path / "leaderboard.json").read_text()
+    deadline = time.monotonic() + 20
+    while (left := marked_processes(mark)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not left, f"processes of the run's cluster still running: {left}"
+
+
+def marked_processes(mark: str) -> list[int]:
+    """Live processes whose environment holds `mark`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                environ = (entry / "environ").read_bytes()
+            except OSError:
+                continue
+            if f"CODEBENCH_TEST_MARK={mark}".encode() in environ:
+                found.append(int(entry.name))
+    return found
