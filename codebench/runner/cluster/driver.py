@@ -13,6 +13,7 @@ import ipaddress
 import logging
 import os
 import re
+import socket
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -44,6 +45,7 @@ SLOT_RESOURCE = "codebench_sandbox"  # one per sandbox a node may run at once
 RETRIES = 3  # runs of an attempt after its worker died (Ray retries only system failures)
 CANCEL_GRACE_SECONDS = 30.0  # after Ctrl-C, for attempts to remove their sandboxes
 SWEEP_SECONDS = 120.0
+CONNECT_SECONDS = 5.0  # for the head's port to accept a connection
 WAIT_SECONDS = 0.5  # the progress bar's refresh while attempts run
 INSTALL_HINT = "pip install 'codebench[ray]'"
 # a cluster on loopback only: Ray then binds and announces 127.0.0.1, not the host's address
@@ -121,6 +123,8 @@ def connected(ray: Any, cluster: ClusterSettings) -> Iterator[None]:
         ConfigError: the address cannot be reached, or no node offers a sandbox slot.
     """
     started = cluster.address is None
+    if cluster.address is not None:
+        _check_reachable(cluster.address)
     try:
         if started:
             slots = max(1, cluster.workers)
@@ -141,6 +145,21 @@ def connected(ray: Any, cluster: ClusterSettings) -> Iterator[None]:
         yield
     finally:
         ray.shutdown()
+
+
+def _check_reachable(address: str) -> None:
+    """Refuse an address where nothing listens: ray.init would retry it for minutes."""
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not port.isdigit() or not host:
+        raise ConfigError(f"--ray-address {address}: give HOST:PORT, e.g. 10.0.0.5:6379")
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_SECONDS):
+            return
+    except OSError as exc:
+        raise ConfigError(
+            f"--ray-address {address}: nothing answers there ({exc}); is the cluster's head "
+            "running (`ray start --head`), and is that its GCS port?"
+        ) from None
 
 
 def _check_slots(ray: Any, cluster: ClusterSettings) -> None:
@@ -176,14 +195,16 @@ def _execute(
 ) -> list[AttemptOutcome]:
     from codebench.runner.run import attempt_progress, progress_note
 
-    pending = _submit(ray, items, store, job)
+    pending: dict[Any, WorkItem] = {}
     outcomes: list[AttemptOutcome] = []
     try:
+        _submit(ray, items, store, job, pending)
         with attempt_progress(console) as progress:
             bar = progress.add_task("attempts", total=len(items), last="")
             waiting = list(pending)
             while waiting:
-                ready, waiting = ray.wait(waiting, num_returns=1, timeout=WAIT_SECONDS)
+                # all that finished within the wait: one call per refresh, not per attempt
+                ready, waiting = ray.wait(waiting, num_returns=len(waiting), timeout=WAIT_SECONDS)
                 for ref in ready:
                     outcome = _record(ray, ref, pending.pop(ref), store)
                     outcomes.append(outcome)
@@ -196,14 +217,20 @@ def _execute(
             "results are kept, rerun to resume[/]"
         )
         raise
+    except BaseException:  # a fatal error (the run dir is full): leave nothing running
+        _cancel(ray, list(pending))
+        _sweep(ray, job, console)
+        raise
     _sweep(ray, job, console)
     return outcomes
 
 
 def _submit(
-    ray: Any, items: list[WorkItem], store: ResultStore, job: RayJob
-) -> dict[Any, WorkItem]:
-    """Every attempt as a Ray task (each starting tree put in the object store once)."""
+    ray: Any, items: list[WorkItem], store: ResultStore, job: RayJob, pending: dict[Any, WorkItem]
+) -> None:
+    """Every attempt as a Ray task, into `pending` as it is submitted (so that Ctrl-C while
+    submitting cancels those already sent); each starting tree is put in the object store
+    once."""
     slots = ray.remote(CallSlots).options(max_concurrency=1000).remote(job.cluster.model_calls)
     options = replace(job.options, call_limiter=ClusterCallLimiter(slots))
     gold = {item.task.id: item.task.gold_patch for item in items}
@@ -215,7 +242,6 @@ def _submit(
         num_cpus=0, resources={SLOT_RESOURCE: 1}, max_retries=RETRIES
     )
     trees: dict[Path, tuple[PackedTree, Any]] = {}
-    pending: dict[Any, WorkItem] = {}
     for item in items:
         task = item.task
         if task.repo_dir not in trees:
@@ -229,7 +255,6 @@ def _submit(
             bundle, item.model.spec, item.sample, item.analyse, item.tries, stored, shipped
         )
         pending[remote.remote(attempt, tree_ref, node_ref)] = item
-    return pending
 
 
 def _travels_whole(item: WorkItem) -> bool:

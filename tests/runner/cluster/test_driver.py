@@ -4,6 +4,7 @@ slots, ray missing."""
 from __future__ import annotations
 
 import builtins
+import socket
 from types import SimpleNamespace
 from typing import Any
 
@@ -73,3 +74,27 @@ def test_a_cluster_of_this_machine_stays_on_loopback(monkeypatch: pytest.MonkeyP
         assert driver.ray_variables(address, {})[driver.LOOPBACK_VARIABLE] == "0"
     assert driver.LOOPBACK_VARIABLE not in driver.ray_variables("10.0.0.7:6379", {})
     assert driver.AUTH_MODE_VARIABLE not in driver.ray_variables(None, {})
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.parametrize(
+    ("address", "message"),
+    [
+        (f"127.0.0.1:{_closed_port()}", "nothing answers there"),
+        ("head-without-a-port", "give HOST:PORT"),
+        ("127.0.0.1:port", "give HOST:PORT"),
+    ],
+)
+def test_an_address_where_no_head_listens_is_refused_at_once(address: str, message: str) -> None:
+    """Broke: ray.init retried an address where nothing listened for minutes, silently."""
+    never = SimpleNamespace(init=lambda **_: pytest.fail("ray.init must not be reached"))
+    with (
+        pytest.raises(ConfigError, match=message),
+        driver.connected(never, ClusterSettings(address=address)),
+    ):
+        pytest.fail("the block must not run")
