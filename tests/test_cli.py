@@ -43,7 +43,7 @@ def run_mini(run_dir: Path, *models: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_help_does_not_import_heavy_packages() -> None:
-    probe = "import sys; from codebench.cli import app; print(sorted(m for m in ('docker', 'openai', 'libcst') if m in sys.modules))"
+    probe = "import sys; from codebench.cli import app; print(sorted(m for m in ('docker', 'openai', 'libcst', 'ray') if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 

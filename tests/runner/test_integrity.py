@@ -63,6 +63,10 @@ CAUGHT = {
     "stray_zombie": IntegrityRule.STRAY_PROCESS,
     "forged_sealed_file": IntegrityRule.REPORT_CHANNEL,
 }
+# Caught by another rule when the machine is slow: the forger's child rewrites the report one
+# second after pytest exits; a sealer that starts later than that finds no stray, and the
+# rewritten report then passes the canary test that must fail (seen at a load of 8 on 2 cores).
+ALSO_CAUGHT = {"forked_forger": {IntegrityRule.CANARY}}
 MALFORMED = ("quoted_git_path", "symlink_leading_zero", "symlink_two_spaces")
 
 
@@ -79,7 +83,8 @@ def test_grader_tricks_are_integrity_violations(
     integrity checks; see the module docstring for what each did."""
     evaluation = attack(name, mini_tasks["mini-div-zero"], sandbox_settings)
     assert evaluation.status is Status.INTEGRITY_VIOLATION, evaluation.reason
-    assert CAUGHT[name] in {f.rule for f in evaluation.integrity}, evaluation.integrity
+    rules = {f.rule for f in evaluation.integrity}
+    assert CAUGHT[name] in rules or rules & ALSO_CAUGHT.get(name, set()), evaluation.integrity
     assert evaluation.reason and "integrity:" in evaluation.reason
 
 

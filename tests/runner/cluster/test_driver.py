@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import builtins
 import socket
+import subprocess
+import sys
 from types import SimpleNamespace
 from typing import Any
 
@@ -98,3 +100,12 @@ def test_an_address_where_no_head_listens_is_refused_at_once(address: str, messa
         driver.connected(never, ClusterSettings(address=address)),
     ):
         pytest.fail("the block must not run")
+
+
+def test_ray_is_imported_only_when_a_run_asks_for_it() -> None:
+    probe = (
+        "import sys; import codebench.runner, codebench.runner.cluster.driver, "
+        "codebench.runner.cluster.worker; print('ray' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
