@@ -59,3 +59,19 @@ def test_the_example_config_loads() -> None:
     assert load_nightly_config(example).models[0] == "gold"
     config = load_config(example, other_tables={NIGHTLY_TABLE})
     assert config.model("openai:gpt-4o-mini").edit_format.value == "search_replace"
+
+
+def test_a_night_can_run_on_a_ray_cluster(tmp_path: Path) -> None:
+    from codebench.runner import Executor
+
+    path = tmp_path / "bench.toml"
+    path.write_text("[nightly]\nmodels = ['gold']\nexecutor = 'kubernetes'\n")
+    with pytest.raises(ConfigError, match=r"executor.*'local' or 'ray'"):
+        load_nightly_config(path)
+    path.write_text(
+        "[nightly]\nmodels = ['gold']\nexecutor = 'ray'\nray_address = '10.0.0.5:6379'\n"
+    )
+    config = load_nightly_config(path)
+    assert (config.executor, config.ray_address) == (Executor.RAY, "10.0.0.5:6379")
+    path.write_text("[nightly]\nmodels = ['gold']\n")
+    assert load_nightly_config(path).executor is Executor.LOCAL
