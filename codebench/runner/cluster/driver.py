@@ -9,7 +9,6 @@ cluster by one `CallSlots` actor. A worker that dies mid-attempt is retried on a
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import os
 import re
@@ -27,6 +26,7 @@ from rich.markup import escape
 from codebench.errors import ConfigError
 from codebench.models import ModelOptions
 from codebench.models.limits import LimitedModel
+from codebench.models.openai_model import is_loopback as url_is_loopback
 from codebench.models.replay import ReplayModel
 from codebench.results import Status
 from codebench.runner.attempt import AttemptOutcome, WorkItem, failed_attempt
@@ -38,6 +38,7 @@ from codebench.runner.cluster.worker import (
     run_remote_attempt,
     sweep_node,
 )
+from codebench.runner.run import ImagePreparer, attempt_progress, progress_note
 from codebench.runner.store import ResultStore
 from codebench.sandbox import Backend, Limits
 
@@ -71,7 +72,7 @@ class RayJob:
     backend: Backend
     limits: Limits
     options: ModelOptions
-    prepare_images: Any  # runner.run.ImagePreparer; a module-level function Ray can import
+    prepare_images: ImagePreparer  # a module-level function, which Ray imports by name
     cluster: ClusterSettings
 
 
@@ -105,13 +106,7 @@ def ray_variables(address: str | None, environ: Mapping[str, str]) -> dict[str, 
 
 def is_loopback(address: str) -> bool:
     """Whether a `host:port` (or `ray://host:port`) address is this machine's loopback."""
-    host = address.removeprefix("ray://").rsplit(":", 1)[0].strip("[]")
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return url_is_loopback("http://" + address.removeprefix("ray://"))
 
 
 @contextmanager
@@ -193,8 +188,6 @@ def execute_on_ray(
 def _execute(
     ray: Any, items: list[WorkItem], store: ResultStore, job: RayJob, console: Console
 ) -> list[AttemptOutcome]:
-    from codebench.runner.run import attempt_progress, progress_note
-
     pending: dict[Any, WorkItem] = {}
     outcomes: list[AttemptOutcome] = []
     try:
@@ -209,17 +202,14 @@ def _execute(
                     outcome = _record(ray, ref, pending.pop(ref), store)
                     outcomes.append(outcome)
                     progress.update(bar, advance=1, last=progress_note(outcome))
-    except KeyboardInterrupt:
+    except BaseException as exc:  # Ctrl-C, or a fatal error (the run dir is full)
         cancelled = _cancel(ray, list(pending))
         _sweep(ray, job, console)
-        console.print(
-            f"[yellow]interrupted: cancelled {cancelled} attempt(s) on the cluster; finished "
-            "results are kept, rerun to resume[/]"
-        )
-        raise
-    except BaseException:  # a fatal error (the run dir is full): leave nothing running
-        _cancel(ray, list(pending))
-        _sweep(ray, job, console)
+        if isinstance(exc, KeyboardInterrupt):
+            console.print(
+                f"[yellow]interrupted: cancelled {cancelled} attempt(s) on the cluster; "
+                "finished results are kept, rerun to resume[/]"
+            )
         raise
     _sweep(ray, job, console)
     return outcomes
