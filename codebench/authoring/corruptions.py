@@ -3,8 +3,9 @@
 `Corruptor(files, kinds).sites` lists every place a kind of corruption can go in the source
 files (never in test files, conftest or setup scripts); `corrupt(site)` makes one: the file's
 corrupted text, the original's bytes everywhere else. Local kinds change one operator, literal,
-statement or call inside a function; global kinds change a module-level function's name or
-signature in its module and leave the modules that call it as they are.
+statement or call inside a function, and the gold patch reverses it; global kinds are API
+changes the modules that use the API have not followed (`api_changes`), and the gold patch is
+their follow-up.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from codebench.analysis.parsing import parse_ast
+from codebench.authoring.api_changes import ApiChange, SourceFiles, api_changes
 from codebench.authoring.split import is_doc_path
 from codebench.patching import is_test_path
-from codebench.tasks import Corruption
+from codebench.patching.render import render_diff
+from codebench.tasks import Corruption, Scope
 
 ALL_KINDS = tuple(Corruption)
 LOCAL_KINDS = frozenset(k for k in Corruption if k.scope.value == "local")
@@ -50,8 +53,6 @@ ARITHMETIC: dict[type[cst.BaseBinaryOp], Callable[..., cst.BaseBinaryOp]] = {
 }
 STRINGS = (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)
 BARE = (cst.Name, cst.Attribute, cst.Call, cst.Subscript, cst.Integer)  # `x - 1` needs no parens
-NEW_PARAMETER_NAMES = ("options", "context", "mode", "flag")
-SPACE = cst.SimpleWhitespace(" ")
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ class Site:
     line: int
     column: int
     description: str  # e.g. "`<` -> `<=`": for people and the state file, never an instruction
-    callers: tuple[str, ...] = ()  # global kinds: the other modules that name the function
+    followers: tuple[str, ...] = ()  # global kinds: the source files the gold edits
+    announcement: str = ""  # global kinds: the API change, as the instruction states it
 
     @property
     def key(self) -> str:
@@ -79,17 +81,36 @@ class Site:
 
 @dataclass(frozen=True)
 class Corrupted:
-    """A site's corruption made: the file's original and corrupted texts."""
+    """A site's corruption made: the files the starting tree changes and those the gold
+    patch then changes, with their original texts (None: a file the change creates)."""
 
     site: Site
-    original: str
-    text: str
+    originals: Mapping[str, str | None]
+    start: Mapping[str, str]  # the starting tree's files that differ from the original
+    fixed: Mapping[str, str]  # the gold's files, as it leaves them
+
+    @property
+    def start_patch(self) -> str:
+        """The diff from the original tree to the starting tree."""
+        before = {p: t for p in self.start if (t := self.originals[p]) is not None}
+        return render_diff(before, self.start)
+
+    def gold_patch(self, leaving_out: str | None = None) -> str:
+        """The diff from the starting tree to the fixed one (without one file's part)."""
+        after = {p: t for p, t in self.fixed.items() if p != leaving_out}
+        before = {p: t for p in after if (t := self.start.get(p, self.originals[p])) is not None}
+        return render_diff(before, after)
+
+    @property
+    def context_files(self) -> tuple[str, ...]:
+        """The starting tree's changed source files the gold does not edit: the new API."""
+        return tuple(p for p in sorted(self.start) if p not in self.fixed and is_source_file(p))
 
 
 @dataclass(frozen=True)
 class _Found:
     site: Site
-    make: Callable[[], str]  # the corrupted file's text
+    make: Callable[[], tuple[dict[str, str], dict[str, str]]]  # (starting files, gold files)
 
 
 def is_source_file(path: str) -> bool:
@@ -110,27 +131,33 @@ class Corruptor:
         """`files`: every text file of the tree by posix path (other modules are searched
         for callers). Files that libcst cannot parse are skipped."""
         found: list[_Found] = []
-        sources = {p: t for p, t in files.items() if is_source_file(p)}
+        python = {
+            p: t
+            for p, t in files.items()
+            if p.endswith(".py") and not ODD_SEPARATORS.search(t) and not is_doc_path(p)
+        }
+        sources = frozenset(p for p in python if is_source_file(p))
+        tree = SourceFiles(python)
+        wanted = frozenset(kinds)
         for path in sorted(sources):
-            text = sources[path]
-            if ODD_SEPARATORS.search(text):
+            module = tree.module(path)
+            if module is None:
                 continue
-            try:
-                wrapper = MetadataWrapper(cst.parse_module(text))
-            except Exception:  # libcst raises assorted errors on odd input
-                continue
-            collector = _Collector(path, frozenset(kinds))
-            wrapper.visit(collector)
-            found += collector.found
-            if set(kinds) & {Corruption.RENAMED_FUNCTION, Corruption.NEW_PARAMETER}:
-                found += _global_sites(path, wrapper, sources, kinds)
+            if wanted & LOCAL_KINDS:
+                collector = _Collector(path, wanted)
+                MetadataWrapper(module, unsafe_skip_copy=True).visit(collector)
+                found += collector.found
+            if wanted - LOCAL_KINDS:
+                changes = api_changes(path, tree, sources)
+                found += [_global(change) for change in changes if change.kind in wanted]
         self._found = {f.site.key: f for f in found}
-        self._texts = sources
+        self._texts = python
 
     @property
-    def paths(self) -> frozenset[str]:
-        """The files with at least one site."""
-        return frozenset(f.site.path for f in self._found.values())
+    def scoped_paths(self) -> frozenset[tuple[Scope, str]]:
+        """The files with at least one site, with the scope of its kind (`--per-file` counts
+        local and global tasks apart)."""
+        return frozenset((f.site.kind.scope, f.site.path) for f in self._found.values())
 
     @property
     def sites(self) -> tuple[Site, ...]:
@@ -141,13 +168,16 @@ class Corruptor:
     def corrupt(self, site: Site) -> Corrupted | None:
         """The corruption at `site` (one of `sites`); None when the corrupted text does not
         parse or equals the original. Raises `KeyError` for a site not found here."""
-        text = self._found[site.key].make()
-        original = self._texts[site.path]
+        start, fixed = self._found[site.key].make()
         try:
-            parse_ast(text)  # the thread-safe parse (several sandboxes' candidates at once)
+            for text in (*start.values(), *fixed.values()):
+                parse_ast(text)  # the thread-safe parse (several sandboxes' candidates at once)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
-        return Corrupted(site, original, text) if text != original else None
+        if not start or (site.kind.scope is Scope.GLOBAL and not fixed):
+            return None
+        originals = {p: self._texts.get(p) for p in (*start, *fixed)}
+        return Corrupted(site, originals, start, fixed)
 
 
 class _Collector(cst.CSTVisitor):
@@ -188,10 +218,12 @@ class _Collector(cst.CSTVisitor):
         function = ".".join(name for name, _ in self._scopes)
         site = Site(kind, self.path, function, start.line, start.column, what)
 
-        def make() -> str:
+        def make() -> tuple[dict[str, str], dict[str, str]]:
             changed = module.deep_remove(node) if new is None else module.deep_replace(node, new)
             assert isinstance(changed, cst.Module)
-            return changed.code
+            if changed.code == module.code:
+                return {}, {}
+            return {self.path: changed.code}, {self.path: module.code}
 
         self.found.append(_Found(site, make))
 
@@ -317,89 +349,7 @@ def _short(code: str, chars: int = 40) -> str:
     return line if len(line) <= chars else line[: chars - 3] + "..."
 
 
-def _global_sites(
-    path: str, wrapper: MetadataWrapper, sources: Mapping[str, str], kinds: Collection[Corruption]
-) -> list[_Found]:
-    """Renames and new parameters of the module's undecorated top-level functions that other
-    source modules name (else the fix would not span modules)."""
-    module, found = wrapper.module, []
-    positions = wrapper.resolve(PositionProvider)
-    text = sources[path]
-    for statement in module.body:
-        if not isinstance(statement, cst.FunctionDef) or statement.decorators:
-            continue
-        name = statement.name.value
-        if name.startswith("__"):
-            continue
-        word = re.compile(rf"\b{re.escape(name)}\b")
-        callers = tuple(p for p in sorted(sources) if p != path and word.search(sources[p]))
-        if not callers:
-            continue
-        start = positions[statement.name].start
-        where = (path, name, start.line, start.column)
-        new_name = f"{name}_impl"
-        if Corruption.RENAMED_FUNCTION in kinds and not re.search(rf"\b{new_name}\b", text):
-            what = f"`{name}` renamed `{new_name}` in its module only"
-            site = Site(Corruption.RENAMED_FUNCTION, *where, what, callers)
-            found.append(_Found(site, _renaming(module, name, new_name)))
-        parameter = next((n for n in NEW_PARAMETER_NAMES if not re.search(rf"\b{n}\b", text)), None)
-        if Corruption.NEW_PARAMETER in kinds and parameter is not None:
-            what = f"`{name}` given a required parameter `{parameter}`, callers unchanged"
-            site = Site(Corruption.NEW_PARAMETER, *where, what, callers)
-            found.append(_Found(site, _adding_parameter(module, statement, parameter)))
-    return found
-
-
-def _renaming(module: cst.Module, old: str, new: str) -> Callable[[], str]:
-    def make() -> str:
-        return module.visit(_Renamer(old, new)).code
-
-    return make
-
-
-class _Renamer(cst.CSTTransformer):
-    """Every name `old` of a module as `new`: not attributes of other objects, nor keywords."""
-
-    def __init__(self, old: str, new: str) -> None:
-        super().__init__()
-        self.old, self.new = old, new
-
-    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:  # noqa: N802
-        return (
-            updated_node.with_changes(value=self.new)
-            if updated_node.value == self.old
-            else updated_node
-        )
-
-    def leave_Attribute(  # noqa: N802
-        self, original_node: cst.Attribute, updated_node: cst.Attribute
-    ) -> cst.Attribute:
-        return updated_node.with_changes(attr=original_node.attr)
-
-    def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:  # noqa: N802
-        return updated_node.with_changes(keyword=original_node.keyword)
-
-
-def _adding_parameter(
-    module: cst.Module, function: cst.FunctionDef, name: str
-) -> Callable[[], str]:
-    """The module with `name` as a required positional parameter of `function`, after its
-    other required ones."""
-
-    def make() -> str:
-        params = list(function.params.params)
-        at = next((i for i, p in enumerate(params) if p.default is not None), len(params))
-        params.insert(at, cst.Param(cst.Name(name)))
-        trailing = params[at - 1].comma if at == len(params) - 1 and at > 0 else None
-        if isinstance(trailing, cst.Comma):
-            # a trailing comma stays last: the new parameter takes it, and the one before gets
-            # the comma between the others (its layout)
-            between = params[at - 2].comma if at >= 2 else cst.Comma(whitespace_after=SPACE)
-            params[at - 1] = params[at - 1].with_changes(comma=between)
-            params[at] = params[at].with_changes(comma=trailing)
-        changed = function.with_changes(params=function.params.with_changes(params=params))
-        replaced = module.deep_replace(function, changed)
-        assert isinstance(replaced, cst.Module)
-        return replaced.code
-
-    return make
+def _global(change: ApiChange) -> _Found:
+    site = Site(change.kind, change.path, change.name, change.line, change.column,
+                change.description, change.followers, change.announcement)  # fmt: skip
+    return _Found(site, change.make)

@@ -35,7 +35,8 @@ class Reason(StrEnum):
     UNDETECTED = "no test fails"  # no test that passes on the original fails on the corruption
     IMPORT_CRASH = "only import crash"  # only whole test modules failing to import (local kinds)
     SAME_SITE = "same site"  # a kept task corrupts the same line
-    FILE_CAP = "file cap"  # the file already has --per-file tasks
+    FILE_CAP = "file cap"  # the file already has --per-file tasks of the candidate's scope
+    SINGLE_FILE_FIX = "single-file fix"  # a global follow-up the tests notice in < 2 files
 
     @property
     def final(self) -> bool:

@@ -7,11 +7,14 @@ command. Then, in that order, each candidate's corruption is applied in a sandbo
 run once: FAIL_TO_PASS are the counted tests that fail there, PASS_TO_PASS (at most
 `max_pass_to_pass`, those of the same test files first) those that still pass. A candidate no
 test detects, or (for local kinds) whose only failures are test modules that no longer import,
-is rejected; so is one on a line a kept task corrupts, or in a file with `per_file` tasks.
+is rejected; so is one on a line a kept task corrupts, or in a file with `per_file` tasks of
+its scope. A global candidate's follow-up (the gold) must then pass every counted test, and
+leaving out any one of at least two of its files must fail one: else one file would do.
 A kept candidate becomes a task folder: the corrupted tree as its starting tree, the exact
-reversal as its gold patch, the tests in the tree (`hidden_tests = false`), an instruction made
-from the failing tests' symptom. Decisions go into the suite's `.synth.json`: a rerun with the
-same repository, seed and settings decides only what is new.
+reversal (local kinds) or the follow-up (global kinds) as its gold patch, the tests in the tree
+(`hidden_tests = false`), an instruction made from the failing tests' symptom. Decisions go
+into the suite's `.synth.json`: a rerun with the same repository, seed and settings decides
+only what is new.
 """
 
 from __future__ import annotations
@@ -23,14 +26,17 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import zip_longest
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import Progress
 
+from codebench.authoring.api_changes import MIN_FOLLOWERS
 from codebench.authoring.corruptions import ALL_KINDS, Corrupted, Corruptor, Site
 from codebench.authoring.history import CommitInfo, export_tree, list_commits, origin_url
 from codebench.authoring.judging import failed_run
@@ -48,7 +54,6 @@ from codebench.authoring.testruns import run_failure, tally_patched, test_module
 from codebench.authoring.writing import TaskFields, rename_into_place, staged, task_toml
 from codebench.errors import ConfigError, SandboxError, TaskError, UnappliedPatchError
 from codebench.grading import TestTally
-from codebench.patching.render import render_diff
 from codebench.paths import is_bundled
 from codebench.runner import SandboxSettings
 from codebench.sandbox import finish_closing
@@ -58,7 +63,8 @@ from codebench.tasks.schema import DEFAULT_IMAGE, DEFAULT_TEST_COMMAND, DEFAULT_
 
 CORRUPTED = "on the corrupted tree"
 ORIGINAL = "on the original tree"
-SCOPE_NOTE = "by the corruption's kind: global kinds leave callers in context_files"
+FOLLOWED = "with the gold follow-up"
+SCOPE_NOTE = "by the corruption's kind: global kinds' gold edits the API's users"
 # seconds; a candidate's run gets 4x the slowest original run, at least this (pytest takes a
 # while to report hundreds of failures: more-itertools' took over 20 s), at most --timeout
 MIN_CANDIDATE_TIMEOUT = 60.0
@@ -160,7 +166,7 @@ class _Run:
     name: str
     baseline: Baseline | None = None
     places: set[str] = field(default_factory=set)
-    per_file: Counter[str] = field(default_factory=Counter)
+    per_file: Counter[tuple[Scope, str]] = field(default_factory=Counter)
     kept: int = 0  # tasks kept so far (replayed ones of earlier runs among them)
     pending: int = 0  # tasks earlier runs kept that the order has not reached yet
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -202,9 +208,8 @@ def _settings_key(request: SynthRequest, head: CommitInfo) -> str:
 
 
 def _decide_all(run: _Run, console: Console) -> SynthSummary:
-    order = list(run.corruptor.sites)
-    random.Random(run.request.seed).shuffle(order)
-    decided = {s.key: r for s in order if (r := run.state.decided(s.key, run.key)) is not None}
+    order = taking_turns(run.corruptor.sites, run.request.seed)
+    decided = {s.key: r for s in order if (r := _decided(run, s)) is not None}
     run.pending = kept_before = sum(r.outcome == "synthesized" for r in decided.values())
     decisions: list[SynthDecision] = []
     at = 0
@@ -225,6 +230,29 @@ def _decide_all(run: _Run, console: Console) -> SynthSummary:
     finish_closing()
     summary = (tuple(decisions), len(order), len(decided), kept_before, run.baseline)
     return SynthSummary(*summary, state_file=run.state.path)
+
+
+def _decided(run: _Run, site: Site) -> CommitRecord | None:
+    """An earlier run's decision on `site`; None when there is none, or it kept a task whose
+    folder is gone (deleting a task frees its site for the next candidate)."""
+    record = run.state.decided(site.key, run.key)
+    if record is None or record.outcome != "synthesized":
+        return record
+    task_file = run.request.suite_dir / (record.task_id or "") / TASK_FILE
+    return record if record.task_id and task_file.is_file() else None
+
+
+def taking_turns(sites: Sequence[Site], seed: int) -> list[Site]:
+    """The sites shuffled with `seed`, the kinds taking turns (a kind with few sites, such as
+    a global one, is tried as early as one with many)."""
+    shuffled = sorted(sites, key=lambda s: (s.path, s.line, s.column, s.kind.value))
+    random.Random(seed).shuffle(shuffled)
+    by_kind: dict[Corruption, list[Site]] = {}
+    for site in shuffled:
+        by_kind.setdefault(site.kind, []).append(site)
+    queues = [by_kind[kind] for kind in Corruption if kind in by_kind]
+    turns = zip_longest(*queues)
+    return [site for turn in turns for site in turn if site is not None]
 
 
 def _wanted(run: _Run) -> int:
@@ -266,15 +294,20 @@ def _next_batch(
 def _all_capped(run: _Run) -> bool:
     """Whether every file with candidates has `per_file` tasks (the rest could only be
     rejected as crowded: they are not listed)."""
-    return all(run.per_file[path] >= run.request.per_file for path in run.corruptor.paths)
+    return all(
+        run.per_file[(scope, path)] >= run.request.per_file
+        for scope, path in run.corruptor.scoped_paths
+    )
 
 
 def _crowded(run: _Run, site: Site) -> Rejection | None:
     if site.place in run.places:
         return Rejection(Reason.SAME_SITE, f"a kept task already corrupts {site.place}")
-    if run.per_file[site.path] >= run.request.per_file:
+    scope = site.kind.scope
+    if run.per_file[(scope, site.path)] >= run.request.per_file:
+        cap = run.request.per_file
         return Rejection(
-            Reason.FILE_CAP, f"{site.path} has {run.request.per_file} tasks already (--per-file)"
+            Reason.FILE_CAP, f"{site.path} has {cap} {scope.value} tasks already (--per-file)"
         )
     return None
 
@@ -282,7 +315,7 @@ def _crowded(run: _Run, site: Site) -> Rejection | None:
 def _claim(run: _Run, site: Site) -> None:
     run.kept += 1
     run.places.add(site.place)
-    run.per_file[site.path] += 1
+    run.per_file[(site.kind.scope, site.path)] += 1
 
 
 def _settle(run: _Run, site: Site, verdict: _Verdict | Rejection) -> SynthTask | Rejection:
@@ -305,19 +338,26 @@ def _settle(run: _Run, site: Site, verdict: _Verdict | Rejection) -> SynthTask |
 
 
 def _evaluate(run: _Run, site: Site) -> _Verdict | Rejection:
-    """Run the tests on the candidate's corruption and judge them (a failing sandbox is a
-    rejection a rerun retries)."""
+    """Run the tests on the candidate's corruption (and a global one's follow-up) and judge
+    them (a failing sandbox is a rejection a rerun retries)."""
     corrupted = run.corruptor.corrupt(site)
     if corrupted is None:
         return Rejection(Reason.INVALID_CORRUPTION, "the corrupted file does not parse")
     try:
-        baseline = _baseline(run)
-        patch = render_diff({site.path: corrupted.original}, {site.path: corrupted.text})
-        tally = _tally(run, [patch], baseline.candidate_timeout)
+        verdict = _judge(run, corrupted, _baseline(run))
+        if isinstance(verdict, _Verdict) and site.kind.scope is Scope.GLOBAL:
+            return _follow_up_rejection(run, verdict, _baseline(run)) or verdict
+        return verdict
     except UnappliedPatchError as exc:
         return Rejection(Reason.NOT_APPLYING, str(exc))
     except SandboxError as exc:
         return Rejection(Reason.SANDBOX_ERROR, str(exc))
+
+
+def _judge(run: _Run, corrupted: Corrupted, baseline: Baseline) -> _Verdict | Rejection:
+    """The counted tests on the starting tree: some must fail (for local kinds, not only at
+    import)."""
+    tally = _tally(run, [corrupted.start_patch], baseline.candidate_timeout)
     failed = failed_run(tally, CORRUPTED, baseline.candidate_timeout)
     if failed is not None:
         return failed
@@ -326,13 +366,41 @@ def _evaluate(run: _Run, site: Site) -> _Verdict | Rejection:
     if not fail_to_pass:
         detail = f"all {len(baseline.stable)} test(s) passing on the original pass {CORRUPTED}"
         return Rejection(Reason.UNDETECTED, detail)
-    if site.kind.scope is Scope.LOCAL and not any(t in tally.statuses for t in fail_to_pass):
+    local = corrupted.site.kind.scope is Scope.LOCAL
+    if local and not any(t in tally.statuses for t in fail_to_pass):
         modules = sorted({t.split("::", 1)[0] for t in fail_to_pass})
         detail = f"only whole test modules fail, at import: {listing(modules)}"
         return Rejection(Reason.IMPORT_CRASH, detail)
     pass_to_pass = _pass_to_pass(baseline, passed, fail_to_pass, run.request.max_pass_to_pass)
     symptom = symptom_of(tally.output_tail, fail_to_pass)
     return _Verdict(corrupted, fail_to_pass, pass_to_pass, symptom)
+
+
+def _follow_up_rejection(run: _Run, verdict: _Verdict, baseline: Baseline) -> Rejection | None:
+    """A global candidate's gold must pass every counted test, and leaving any one of at least
+    `MIN_FOLLOWERS` of its files out must fail one (else a fix in one file would do)."""
+    corrupted, timeout = verdict.corrupted, baseline.candidate_timeout
+    tally = _tally(run, [corrupted.start_patch, corrupted.gold_patch()], timeout)
+    failed = failed_run(tally, FOLLOWED, timeout)
+    if failed is not None:
+        return failed
+    failing = [t for t in baseline.stable if t not in set(tally.passed)]
+    if failing:
+        return Rejection(Reason.GOLD_FAILS, f"{listing(failing)} fail {FOLLOWED}")
+    needed: list[str] = []
+    for path in sorted(corrupted.fixed):
+        left_out = corrupted.gold_patch(leaving_out=path)
+        tally = _tally(run, [corrupted.start_patch, left_out], timeout)
+        passed = set(tally.passed)
+        if tally.timed_out or any(t not in passed for t in verdict.fail_to_pass):
+            needed.append(path)
+        if len(needed) >= MIN_FOLLOWERS:
+            return None
+    detail = (
+        f"the tests notice {len(needed)} of the follow-up's {len(corrupted.fixed)} file(s) "
+        f"left out ({listing(needed) or 'none'}): at least {MIN_FOLLOWERS} must matter"
+    )
+    return Rejection(Reason.SINGLE_FILE_FIX, detail)
 
 
 def _tally(run: _Run, patches: list[str], timeout: float) -> TestTally:
@@ -393,8 +461,8 @@ def _write_task(run: _Run, site: Site, verdict: _Verdict, task_dir: Path) -> Syn
     kind = site.kind
     fields = TaskFields(
         task_id=task_dir.name,
-        title=title_for(kind, verdict.fail_to_pass),
-        instruction=instruction_for(kind, verdict.fail_to_pass, verdict.symptom),
+        title=title_for(kind, verdict.fail_to_pass, site.announcement),
+        instruction=instruction_for(kind, verdict.fail_to_pass, verdict.symptom, site.announcement),
         scope=kind.scope,
         category=Category.BUG_FIX if kind.scope is Scope.LOCAL else Category.RENAME_SIGNATURE,
         fail_to_pass=verdict.fail_to_pass,
@@ -406,15 +474,15 @@ def _write_task(run: _Run, site: Site, verdict: _Verdict, task_dir: Path) -> Syn
         created_at=run.head.committed_at,  # the code a fix restores is this old
         origin=Origin.SYNTH,
         corruption=kind,
-        context_files=site.callers if kind.scope is Scope.GLOBAL else (),
+        context_files=corrupted.context_files,
         hidden_tests=False,
         scope_note=SCOPE_NOTE,
     )
-    gold = render_diff({site.path: corrupted.text}, {site.path: corrupted.original})
     with staged(task_dir) as stage:
         copy_tree(run.original, stage / "repo")
-        (stage / "repo" / site.path).write_bytes(corrupted.text.encode("utf-8"))
-        (stage / GOLD_PATCH).write_text(gold, encoding="utf-8")
+        for path, text in corrupted.start.items():
+            (stage / "repo" / path).write_bytes(text.encode("utf-8"))
+        (stage / GOLD_PATCH).write_text(corrupted.gold_patch(), encoding="utf-8")
         (stage / TASK_FILE).write_text(task_toml(fields), encoding="utf-8")
         rename_into_place(stage, task_dir)
     return SynthTask(task_dir.name, task_dir, verdict.fail_to_pass, verdict.pass_to_pass)

@@ -15,6 +15,11 @@ ERROR_LINE = re.compile(r"^E {2,}(\S.*)$")
 ABSOLUTE_PATH = re.compile(r" \(/[^()\s]*\)")
 SYMPTOM_CHARS = 200
 TESTS_NAMED = 3
+GLOBAL_TITLES = {
+    Corruption.RENAMED_FUNCTION: "a rename",
+    Corruption.NEW_PARAMETER: "a new parameter",
+    Corruption.MOVED_CONSTANT: "a moved constant",
+}
 
 
 def symptom_of(output: str, failing: Sequence[str]) -> str | None:
@@ -63,24 +68,31 @@ def _section_messages(output: str) -> dict[str, str]:
     return found
 
 
-def title_for(kind: Corruption, failing: Sequence[str]) -> str:
-    """A short title naming the first failing test (never the corrupted code)."""
+def title_for(kind: Corruption, failing: Sequence[str], announcement: str = "") -> str:
+    """A short title naming the first failing test (never the corrupted code); for a global
+    kind, the API change to finish."""
     if kind.scope is Scope.GLOBAL:
-        return f"Calls across modules fail ({failing[0]})"
+        change = GLOBAL_TITLES.get(kind, "an API change")
+        return f"Finish {change}: the rest of the code still uses the old API ({failing[0]})"
     return f"Fix the bug behind the failing {failing[0]}"
 
 
-def instruction_for(kind: Corruption, failing: Sequence[str], symptom: str | None) -> str:
-    """The request: which tests fail, the symptom quoted, and what to do."""
+def instruction_for(
+    kind: Corruption, failing: Sequence[str], symptom: str | None, announcement: str = ""
+) -> str:
+    """The request: which tests fail, the symptom quoted, and what to do. A global kind's
+    request states the API change (`announcement`): the task is to make the code that uses
+    the API follow it, not to undo it."""
     named = ", ".join(f"`{test}`" for test in failing[:TESTS_NAMED])
     more = len(failing) - TESTS_NAMED
     tests = named + (f" and {more} more" if more > 0 else "")
     said = f":\n\n    {symptom}\n\n" if symptom else ". "
     if kind.scope is Scope.GLOBAL:
+        change = announcement or "An API of the repository changed"
         return (
-            f"Calls between the repository's modules fail: the tests {tests} fail{said}"
-            "Some code no longer agrees with the code it calls in another module. Find the "
-            "mismatch and fix it in the code, not in the tests."
+            f"{change}, and the tests were updated to match. The code in the repository's "
+            f"other modules that uses it was not, so the tests {tests} fail{said}"
+            "Update that code to the new API. Keep the change itself, and do not edit the tests."
         )
     return f"The tests {tests} fail{said}Find the bug in the code (not in the tests) and fix it."
 

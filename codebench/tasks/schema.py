@@ -37,9 +37,10 @@ class Origin(StrEnum):
 
 
 class Corruption(StrEnum):
-    """The known corruption a synthesized task's starting tree carries (its gold patch
-    reverses it). The first six stay in one function; the last two leave callers in other
-    modules out of step (global)."""
+    """The known corruption a synthesized task's starting tree carries. The first six stay in
+    one function, and the gold patch reverses them. The last three are an API change made in
+    its defining module (and in the tests) that the modules using the API have not followed
+    (global): the gold patch is their follow-up, in at least two files."""
 
     COMPARISON = "comparison"
     ARITHMETIC = "arithmetic"
@@ -49,11 +50,16 @@ class Corruption(StrEnum):
     SWAPPED_ARGUMENTS = "swapped_arguments"
     RENAMED_FUNCTION = "renamed_function"
     NEW_PARAMETER = "new_parameter"
+    MOVED_CONSTANT = "moved_constant"
 
     @property
     def scope(self) -> Scope:
         """Global for the kinds whose fix spans modules, local for the others."""
-        global_kinds = (Corruption.RENAMED_FUNCTION, Corruption.NEW_PARAMETER)
+        global_kinds = (
+            Corruption.RENAMED_FUNCTION,
+            Corruption.NEW_PARAMETER,
+            Corruption.MOVED_CONSTANT,
+        )
         return Scope.GLOBAL if self in global_kinds else Scope.LOCAL
 
 

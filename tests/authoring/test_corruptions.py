@@ -1,5 +1,6 @@
 """The libcst corruptions of `tasks synth`: every kind on the fixture package, the reversal
-restoring every byte, what is never corrupted, and the transforms' awkward inputs."""
+restoring every byte, what is never corrupted, the transforms' awkward inputs, and how global
+kinds find the code that must follow an API change."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from codebench.authoring.corruptions import Corrupted, Corruptor, Site, is_source_file
-from codebench.patching.render import render_diff
 from codebench.tasks import Corruption
 from codebench.tasks.loader import read_texts
 
@@ -26,14 +26,24 @@ def made(c: Corruptor, site: Site) -> Corrupted:
     return corrupted
 
 
-def restored(tmp_path: Path, corrupted: Corrupted) -> bytes:
-    """The corrupted file after `git apply` of the gold patch (the reversal)."""
-    path = corrupted.site.path
-    (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
-    (tmp_path / path).write_bytes(corrupted.text.encode())
-    gold = render_diff({path: corrupted.text}, {path: corrupted.original})
+def restored(tmp_path: Path, corrupted: Corrupted) -> dict[str, bytes]:
+    """The files the gold patch edits, after `git apply` of it to the starting files."""
+    for path in corrupted.fixed:
+        text = corrupted.start.get(path, corrupted.originals[path])
+        assert text is not None
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes(text.encode())
+    gold = corrupted.gold_patch()
     subprocess.run(["git", "apply", "-"], cwd=tmp_path, input=gold.encode(), check=True)
-    return (tmp_path / path).read_bytes()
+    return {path: (tmp_path / path).read_bytes() for path in corrupted.fixed}
+
+
+def texts_of(corrupted: Corrupted) -> tuple[str, str]:
+    """A local corruption's file: (original, corrupted)."""
+    ((path, text),) = corrupted.start.items()
+    original = corrupted.originals[path]
+    assert original is not None and set(corrupted.fixed) == {path}
+    return original, text
 
 
 def test_the_reversal_restores_every_byte_of_an_awkward_file(tmp_path: Path) -> None:
@@ -53,8 +63,8 @@ def test_the_reversal_restores_every_byte_of_an_awkward_file(tmp_path: Path) -> 
     }
     for number, site in enumerate(c.sites):
         corrupted = made(c, site)
-        assert corrupted.text != text
-        assert restored(tmp_path / str(number), corrupted) == text.encode()
+        assert texts_of(corrupted)[1] != text
+        assert restored(tmp_path / str(number), corrupted) == {"pkg/m.py": text.encode()}
 
 
 def test_files_a_diff_cannot_restore_are_left_alone() -> None:
@@ -72,6 +82,8 @@ def test_tests_conftest_and_setup_scripts_are_never_corrupted() -> None:
         "shapes/geometry.py",
         "shapes/report.py",
         "shapes/settings.py",
+        "shapes/summary.py",
+        "shapes/units.py",
         "shapes/untested.py",
     }
     for path in ("tests/conftest.py", "tests/helpers.py", "tests/test_x.py", "setup.py"):
@@ -90,17 +102,28 @@ def test_every_kind_has_sites_on_the_fixture_package(tmp_path: Path) -> None:
         (Corruption.CONSTANT, "perimeter", "`2` -> `3`"),
         (Corruption.REMOVED_GUARD, "clamp", "guard `if low > high:` removed"),
         (Corruption.SWAPPED_ARGUMENTS, "clamp", "arguments 1 and 2 of `min(...)` swapped"),
-        (Corruption.RENAMED_FUNCTION, "area", "`area` renamed `area_impl` in its module only"),
+        (
+            Corruption.RENAMED_FUNCTION,
+            "area",
+            "`area` renamed `area_impl` in its module and the tests",
+        ),
         (
             Corruption.NEW_PARAMETER,
             "perimeter",
-            "`perimeter` given a required parameter `options`, callers unchanged",
+            "`perimeter` given a required keyword-only `options`",
         ),
+        (Corruption.MOVED_CONSTANT, "UNIT", "`UNIT` moved to `shapes/constants.py`"),
     }
     assert expected <= described
     for number, site in enumerate(c.sites):
         corrupted = made(c, site)
-        assert restored(tmp_path / str(number), corrupted) == corrupted.original.encode()
+        if site.kind.scope.value == "local":
+            original = corrupted.originals[site.path]
+            assert original is not None
+            assert restored(tmp_path / str(number), corrupted) == {site.path: original.encode()}
+        else:
+            fixed = {p: t.encode() for p, t in corrupted.fixed.items()}
+            assert restored(tmp_path / str(number), corrupted) == fixed
 
 
 def test_local_corruptions_change_one_line_only() -> None:
@@ -108,54 +131,116 @@ def test_local_corruptions_change_one_line_only() -> None:
     for site in c.sites:
         if site.kind.scope.value != "local" or site.kind is Corruption.REMOVED_GUARD:
             continue
-        corrupted = made(c, site)
-        old, new = corrupted.original.splitlines(), corrupted.text.splitlines()
+        original, text = texts_of(made(c, site))
+        old, new = original.splitlines(), text.splitlines()
         changed = [n for n, (a, b) in enumerate(zip(old, new, strict=True), 1) if a != b]
         assert changed == [site.line], site
 
 
-def test_global_kinds_need_a_caller_in_another_module() -> None:
-    c = corruptor(read_texts(SHAPES), Corruption.RENAMED_FUNCTION, Corruption.NEW_PARAMETER)
-    assert {(s.function, s.callers) for s in c.sites} == {
-        ("area", ("shapes/report.py",)),
-        ("perimeter", ("shapes/report.py",)),
+def test_global_kinds_need_two_source_modules_that_follow() -> None:
+    """A function another module uses only once is no global site: its follow-up would be
+    one file. Test files follow too, but in the starting tree."""
+    c = corruptor(read_texts(SHAPES), *GLOBAL)
+    assert {(s.kind, s.function, s.followers) for s in c.sites} == {
+        (kind, name, followers)
+        for kind in (Corruption.RENAMED_FUNCTION, Corruption.NEW_PARAMETER)
+        for name, followers in (
+            ("area", ("shapes/report.py", "shapes/summary.py")),
+            ("perimeter", ("shapes/report.py", "shapes/summary.py")),
+            ("is_square", ("shapes/report.py", "shapes/untested.py")),
+        )
+    } | {(Corruption.MOVED_CONSTANT, "UNIT", ("shapes/report.py", "shapes/summary.py"))}
+    rename = next(s for s in c.sites if (s.kind, s.function) == (GLOBAL[0], "area"))
+    corrupted = made(c, rename)
+    assert set(corrupted.start) == {"shapes/geometry.py", "tests/test_geometry.py"}
+    assert "area_impl(3, 4)" in corrupted.start["tests/test_geometry.py"]
+    assert corrupted.context_files == ("shapes/geometry.py",)
+
+
+GLOBAL = (Corruption.RENAMED_FUNCTION, Corruption.NEW_PARAMETER, Corruption.MOVED_CONSTANT)
+USERS = {
+    "pkg/__init__.py": '"""The package."""\n\nfrom pkg.m import area\n\n__all__ = ["area"]\n',
+    "pkg/n.py": (
+        "import pkg.m as measures\nfrom pkg import m\n\n\n"
+        "def twice(box):\n    return m.area(box.area, 2) + measures.area(1, 2) + box.area(3)\n"
+    ),
+    "pkg/o.py": "from pkg import area\n\n\ndef once():\n    return area(1, area=3)\n",
+}
+
+
+def test_a_rename_follows_imports_module_attributes_and_all_but_no_other_object() -> None:
+    """`box.area` is another object's; `area=` a keyword; the `__all__` entry is renamed
+    (else the package's star import would fail)."""
+    text = "def area(w, h):\n    return w * h\n"
+    c = corruptor({"pkg/m.py": text, **USERS}, Corruption.RENAMED_FUNCTION)
+    (site,) = c.sites
+    corrupted = made(c, site)
+    assert corrupted.start == {"pkg/m.py": text.replace("def area", "def area_impl")}
+    assert corrupted.fixed == {
+        "pkg/__init__.py": USERS["pkg/__init__.py"].replace("area", "area_impl"),
+        "pkg/n.py": USERS["pkg/n.py"]
+        .replace("m.area(box", "m.area_impl(box")
+        .replace("measures.area(1", "measures.area_impl(1"),
+        "pkg/o.py": USERS["pkg/o.py"]
+        .replace("import area", "import area_impl")
+        .replace("return area(", "return area_impl("),
     }
 
 
-def test_a_rename_leaves_attributes_keywords_and_strings_alone() -> None:
-    text = (
-        "def area(w, h):\n    return w * h\n\n\n"
-        "def twice(box):\n    return area(box.area, h=2) + area(1, area=3) if 'area' else 0\n"
-    )
-    c = corruptor({"m.py": text, "n.py": "from m import area\n"}, Corruption.RENAMED_FUNCTION)
-    (site,) = c.sites
-    assert made(c, site).text == text.replace("def area", "def area_impl").replace(
-        "return area(box", "return area_impl(box"
-    ).replace("+ area(1", "+ area_impl(1")
-
-
 @pytest.mark.parametrize(
-    ("signature", "corrupted"),
+    ("signature", "changed"),
     [
-        ("def f():", "def f(options):"),
-        ("def f(a, b=1, *rest, c=2):", "def f(a, options, b=1, *rest, c=2):"),
-        ("def f(\n    a,\n    b,\n):", "def f(\n    a,\n    b,\n    options,\n):"),
-        ("def f(\n    a,\n):", "def f(\n    a, options,\n):"),
+        ("def area():", "def area(*, options):"),
+        ("def area(a, b=1, *rest, c=2):", "def area(a, b=1, *rest, c=2, options):"),
+        ("def area(a, **more):", "def area(a, *, options, **more):"),
     ],
 )
-def test_a_new_parameter_goes_after_the_required_ones(signature: str, corrupted: str) -> None:
-    text = f"{signature}\n    return 0\n"
-    c = corruptor({"m.py": text, "n.py": "import m\nm.f()\n"}, Corruption.NEW_PARAMETER)
+def test_a_new_parameter_is_keyword_only_and_every_call_passes_it(
+    signature: str, changed: str
+) -> None:
+    text = f"{signature}\n    return 0\n\n\ndef again():\n    return area()\n"
+    c = corruptor({"pkg/m.py": text, **USERS}, Corruption.NEW_PARAMETER)
     (site,) = c.sites
-    assert made(c, site).text == f"{corrupted}\n    return 0\n"
+    corrupted = made(c, site)
+    expected = text.replace(signature, changed).replace("area()\n", "area(options=None)\n")
+    assert corrupted.start == {"pkg/m.py": expected}
+    assert (
+        "m.area(box.area, 2, options=None) + measures.area(1, 2, options=None)"
+        in (corrupted.fixed["pkg/n.py"])
+    )
+    assert "box.area(3)" in corrupted.fixed["pkg/n.py"]
+    assert "area(1, area=3, options=None)" in corrupted.fixed["pkg/o.py"]
 
 
 def test_a_new_parameter_name_is_one_the_module_does_not_use() -> None:
-    text = "def f(options):\n    context = options\n    return context\n"
-    c = corruptor({"m.py": text, "n.py": "from m import f\n"}, Corruption.NEW_PARAMETER)
-    assert [s.description for s in c.sites] == [
-        "`f` given a required parameter `mode`, callers unchanged"
-    ]
+    text = "def area(options):\n    context = options\n    return context\n"
+    c = corruptor({"pkg/m.py": text, **USERS}, Corruption.NEW_PARAMETER)
+    assert [s.description for s in c.sites] == ["`area` given a required keyword-only `mode`"]
+
+
+CONSTANTS = {
+    "pkg/limits.py": '"""Limits."""\n\nLIMIT = (1, 2)\nOTHER = 3\nUSED = 4\nSUM = 1 + OTHER\n\n\n'
+    "def used():\n    return USED\n",
+    "pkg/a.py": "from pkg.limits import OTHER, LIMIT, USED, SUM\n",
+    "pkg/b.py": "from .limits import (\n    LIMIT,\n    OTHER,\n)\n",
+    "tests/test_limits.py": "from pkg.limits import LIMIT\n",
+}
+
+
+def test_a_moved_constant_goes_to_a_sibling_and_its_imports_follow() -> None:
+    """Only a literal the module does not use itself can move (else the module would import
+    it back and every import would still work); a multi-name import is split."""
+    c = corruptor(CONSTANTS, Corruption.MOVED_CONSTANT)
+    assert [s.function for s in c.sites] == ["LIMIT"]
+    corrupted = made(c, c.sites[0])
+    assert corrupted.start["pkg/constants.py"] == "LIMIT = (1, 2)\n"
+    assert "LIMIT" not in corrupted.start["pkg/limits.py"]
+    assert corrupted.start["tests/test_limits.py"] == "from pkg.constants import LIMIT\n"
+    assert corrupted.fixed == {
+        "pkg/a.py": "from pkg.limits import OTHER, USED, SUM\nfrom pkg.constants import LIMIT\n",
+        "pkg/b.py": "from .limits import (\n    OTHER,\n)\nfrom .constants import LIMIT\n",
+    }
+    assert corrupted.context_files == ("pkg/constants.py", "pkg/limits.py")
 
 
 def test_a_guard_that_is_the_whole_body_is_no_site() -> None:

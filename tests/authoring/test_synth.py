@@ -3,6 +3,7 @@ and why, resuming, determinism for a seed, the per-file cap, and one Docker run.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from collections import Counter
@@ -11,12 +12,21 @@ from pathlib import Path
 
 import pytest
 
-from codebench.authoring import Reason, Rejection, SynthRequest, SynthSummary, synth, validate_task
+from codebench.authoring import (
+    Reason,
+    Rejection,
+    SynthRequest,
+    SynthSummary,
+    synth,
+    testruns,
+    validate_task,
+)
 from codebench.authoring.corruptions import Site
+from codebench.authoring.synth import taking_turns
 from codebench.errors import ConfigError
 from codebench.runner import SandboxSettings
 from codebench.sandbox import Backend
-from codebench.tasks import Corruption, Origin, Scope, Task, load_task
+from codebench.tasks import Category, Corruption, Origin, Scope, Task, load_task
 from codebench.tasks.loader import read_texts
 from codebench.tasks.tree import tree_digest
 from tests.conftest import GitHistory, quiet
@@ -54,6 +64,17 @@ class Synthesized:
 
 
 @pytest.fixture(scope="module")
+def new_parameters(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """Only new parameters: in `every`, a rename of the same function takes its place."""
+    root = tmp_path_factory.mktemp("synth")
+    repo = shapes_repo(root / "shapes")
+    suite = root / "tasks" / "synth"
+    kinds = (Corruption.NEW_PARAMETER,)
+    request = SynthRequest(repo.root, suite, count=100, kinds=kinds, per_file=100, workers=2)
+    return Synthesized(repo, suite, synth(request, LOCAL, quiet()))
+
+
+@pytest.fixture(scope="module")
 def every(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     """Every candidate of the fixture decided once, two at a time, no per-file cap."""
     root = tmp_path_factory.mktemp("synth")
@@ -74,6 +95,7 @@ def test_a_kept_task_starts_corrupted_and_its_gold_restores_the_original(
     assert set(task.spec.fail_to_pass) == {
         "tests/test_geometry.py::test_area",
         "tests/test_report.py::test_describe",
+        "tests/test_summary.py::test_total",
     }
     assert "tests/test_geometry.py::test_clamp_inside" in task.spec.pass_to_pass
     restored = tmp_path / "restored"
@@ -91,22 +113,86 @@ def test_the_instruction_quotes_the_symptom_and_not_the_code(every: Synthesized)
     assert "TODO" not in task.spec.title + task.spec.instruction
 
 
-def test_global_kinds_are_global_with_their_callers_as_context(every: Synthesized) -> None:
-    for kind, function in (
-        (Corruption.RENAMED_FUNCTION, "area"),
-        (Corruption.NEW_PARAMETER, "perimeter"),
+def test_global_kinds_start_with_the_change_made_and_the_gold_is_the_follow_up(
+    every: Synthesized, new_parameters: Synthesized
+) -> None:
+    """The starting tree has the API change (and tests that use the new API); the gold edits
+    the two modules that use the old one."""
+    for synthesized, kind, name, changed in (
+        (every, Corruption.RENAMED_FUNCTION, "area", "def area_impl("),
+        (new_parameters, Corruption.NEW_PARAMETER, "area", "def area(width, height, *, options):"),
     ):
-        task = every.kept(kind, function)
-        assert task.scope is Scope.GLOBAL
-        assert task.spec.context_files == ("shapes/report.py",)
-        assert "tests/test_report.py::test_describe" in task.spec.fail_to_pass
-        assert "another module" in task.spec.instruction
+        task = synthesized.kept(kind, name)
+        assert task.scope is Scope.GLOBAL and task.spec.category is Category.RENAME_SIGNATURE
+        assert changed in (task.repo_dir / "shapes/geometry.py").read_text()
+        assert task.spec.context_files == ("shapes/geometry.py",)
+        assert f"The function `{name}` of `shapes/geometry.py`" in task.spec.instruction
+        assert gold_files(task) == ["shapes/report.py", "shapes/summary.py"]
+        assert "tests/test_summary.py::test_total" in task.spec.fail_to_pass
+    task = every.kept(Corruption.MOVED_CONSTANT, "UNIT")
+    assert (task.repo_dir / "shapes/constants.py").read_text() == 'UNIT = "cm"\n'
+    assert task.spec.context_files == ("shapes/constants.py", "shapes/units.py")
+    assert gold_files(task) == ["shapes/report.py", "shapes/summary.py"]
+    assert "moved from `shapes/units.py` to `shapes/constants.py`" in task.spec.instruction
+
+
+def gold_files(task: Task) -> list[str]:
+    return re.findall(r"^diff --git a/(\S+) ", task.gold_patch, re.MULTILINE)
+
+
+def test_partial_follow_up_fails_every_global_task(
+    every: Synthesized, new_parameters: Synthesized
+) -> None:
+    """`partial` (the gold's first file) must fail: the follow-up spans two files."""
+    kept = [*every.summary.kept, *new_parameters.summary.kept]
+    globals_ = [load_task(t.task_dir) for s, t in kept if s.kind.scope is Scope.GLOBAL]
+    assert {t.spec.corruption for t in globals_} == {
+        Corruption.RENAMED_FUNCTION,
+        Corruption.NEW_PARAMETER,
+        Corruption.MOVED_CONSTANT,
+    }
+    for task in globals_:
+        first = "diff --git" + task.gold_patch.split("diff --git")[1]
+        files = testruns.test_modules(read_texts(task.repo_dir))
+        spec = task.spec
+        tally = testruns.tally_patched(
+            task.repo_dir, [first], files, spec.test_command, spec.image, LOCAL, 60
+        )
+        assert set(spec.fail_to_pass) - set(tally.passed), spec.id
+
+
+def test_a_follow_up_the_tests_notice_in_one_file_only_is_rejected(
+    every: Synthesized, new_parameters: Synthesized
+) -> None:
+    """`is_square` is used by report.py (tested) and untested.py (no test imports it): one
+    file would make the tests pass, so the task would not be global."""
+    for synthesized, kind in (
+        (every, Corruption.RENAMED_FUNCTION),
+        (new_parameters, Corruption.NEW_PARAMETER),
+    ):
+        (rejection,) = synthesized.rejection(kind, "shapes/geometry.py", "is_square")
+        assert rejection == Rejection(
+            Reason.SINGLE_FILE_FIX,
+            "the tests notice 1 of the follow-up's 2 file(s) left out (shapes/report.py): "
+            "at least 2 must matter",
+        )
+
+
+def test_a_follow_up_that_fails_the_tests_is_rejected(new_parameters: Synthesized) -> None:
+    """report.py passes `perimeter` around uncalled: calls cannot follow a new parameter."""
+    (rejection,) = new_parameters.rejection(
+        Corruption.NEW_PARAMETER, "shapes/geometry.py", "perimeter"
+    )
+    assert rejection == Rejection(
+        Reason.GOLD_FAILS, "tests/test_report.py::test_measures fail with the gold follow-up"
+    )
 
 
 def test_the_kept_tasks_validate(every: Synthesized) -> None:
     for kind, function in (
         (Corruption.REMOVED_GUARD, "clamp"),
         (Corruption.RENAMED_FUNCTION, "area"),
+        (Corruption.MOVED_CONSTANT, "UNIT"),
     ):
         verdict = validate_task(every.kept(kind, function), LOCAL, gold_runs=1)
         assert verdict.problems == ()
@@ -116,7 +202,7 @@ def test_a_corruption_no_test_detects_is_rejected(every: Synthesized) -> None:
     rejections = every.rejection(Corruption.ARITHMETIC, "shapes/untested.py", "double")
     assert rejections == [
         Rejection(
-            Reason.UNDETECTED, "all 9 test(s) passing on the original pass on the corrupted tree"
+            Reason.UNDETECTED, "all 12 test(s) passing on the original pass on the corrupted tree"
         )
     ]
 
@@ -138,9 +224,10 @@ def test_no_two_tasks_corrupt_one_line_and_no_test_file_is_corrupted(
     places = [site.place for site, _ in every.summary.kept]
     assert len(places) == len(set(places))
     assert any(r.reason is Reason.SAME_SITE for _, r in every.summary.rejected)
-    for _, task in every.summary.kept:
+    for site, task in every.summary.kept:
         gold = (task.task_dir / "gold.patch").read_text()
-        assert "tests/" not in gold and gold.count("diff --git") == 1
+        files = 1 if site.kind.scope is Scope.LOCAL else 2
+        assert "tests/" not in gold and gold.count("diff --git") == files
 
 
 def test_a_rerun_decides_nothing_anew(every: Synthesized) -> None:
@@ -199,8 +286,10 @@ def test_per_file_caps_the_tasks_of_a_file(tmp_path: Path) -> None:
     repo = shapes_repo(tmp_path / "shapes")
     request = SynthRequest(repo.root, tmp_path / "s", count=100, per_file=1, workers=2)
     summary = synth(request, LOCAL, quiet())
-    per_file = Counter(site.path for site, _ in summary.kept)
+    per_file = Counter((site.kind.scope, site.path) for site, _ in summary.kept)
     assert set(per_file.values()) == {1}
+    assert (Scope.LOCAL, "shapes/geometry.py") in per_file  # local and global counted apart
+    assert (Scope.GLOBAL, "shapes/geometry.py") in per_file
     assert any(r.reason is Reason.FILE_CAP for _, r in summary.rejected)
 
 
@@ -243,3 +332,27 @@ def test_a_corruption_that_hangs_is_rejected_at_the_deadline(tmp_path: Path) -> 
         "the tests timed out after 3 s on the corrupted tree (a test hangs, or the run needs "
         "more time: --timeout)",
     )
+
+
+def test_kinds_take_turns_in_the_order() -> None:
+    """Six local kinds have hundreds of sites where a global kind has a few: shuffled
+    together, a 30-task suite of toolz had one global task."""
+    sites = [Site(Corruption.CONSTANT, "m.py", "f", n, 0, "") for n in range(50)]
+    sites += [Site(Corruption.RENAMED_FUNCTION, "m.py", "g", 99, 0, "")]
+    order = taking_turns(sites, seed=3)
+    assert order[1].kind is Corruption.RENAMED_FUNCTION
+    assert sorted(s.key for s in order) == sorted(s.key for s in sites)
+    assert order == taking_turns(list(reversed(sites)), seed=3)  # sorted first: the same order
+
+
+def test_deleting_a_task_folder_frees_its_site(tmp_path: Path) -> None:
+    """A task a person deleted (a bad instruction, a flaky test) was replayed as kept: the
+    rerun made one task fewer than --count."""
+    repo = shapes_repo(tmp_path / "shapes")
+    suite = tmp_path / "s"
+    first = synth(SynthRequest(repo.root, suite, count=2), LOCAL, quiet())
+    shutil.rmtree(first.kept[0][1].task_dir)
+    again = synth(SynthRequest(repo.root, suite, count=2), LOCAL, quiet())
+    assert again.kept_before == 1
+    assert [site for site, _ in again.kept] == [first.kept[0][0]]
+    assert len(list(suite.glob("*/task.toml"))) == 2

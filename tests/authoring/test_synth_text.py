@@ -61,5 +61,7 @@ def test_the_instruction_names_three_tests_and_counts_the_rest() -> None:
     tests = tuple(f"t.py::test_{n}" for n in range(5))
     text = instruction_for(Corruption.NEW_PARAMETER, tests, "TypeError: f() missing 1")
     assert "`t.py::test_2` and 2 more fail:\n\n    TypeError: f() missing 1\n\n" in text
-    assert "another module" in text
-    assert title_for(Corruption.NEW_PARAMETER, tests) == "Calls across modules fail (t.py::test_0)"
+    assert "other modules" in text and "An API of the repository changed" in text
+    assert title_for(Corruption.NEW_PARAMETER, tests) == (
+        "Finish a new parameter: the rest of the code still uses the old API (t.py::test_0)"
+    )
