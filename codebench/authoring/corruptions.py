@@ -19,7 +19,8 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from codebench.analysis.parsing import parse_ast
-from codebench.authoring.api_changes import ApiChange, SourceFiles, api_changes
+from codebench.authoring.api_changes import api_changes
+from codebench.authoring.api_usage import ApiChange, SourceFiles
 from codebench.authoring.split import is_doc_path
 from codebench.patching import is_test_path
 from codebench.patching.render import render_diff

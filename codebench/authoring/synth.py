@@ -36,7 +36,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import Progress
 
-from codebench.authoring.api_changes import MIN_FOLLOWERS
+from codebench.authoring.api_usage import MIN_FOLLOWERS
 from codebench.authoring.corruptions import ALL_KINDS, Corrupted, Corruptor, Site
 from codebench.authoring.history import CommitInfo, export_tree, list_commits, origin_url
 from codebench.authoring.judging import failed_run

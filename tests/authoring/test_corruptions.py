@@ -223,15 +223,17 @@ CONSTANTS = {
     "def used():\n    return USED\n",
     "pkg/a.py": "from pkg.limits import OTHER, LIMIT, USED, SUM\n",
     "pkg/b.py": "from .limits import (\n    LIMIT,\n    OTHER,\n)\n",
+    "pkg/c.py": '"""C."""\nfrom pkg import limits\n\n\ndef f():\n    return limits.LIMIT\n',
+    "pkg/d.py": "import pkg.limits\n\nX = pkg.limits.LIMIT, pkg.limits.SUM\n",
     "tests/test_limits.py": "from pkg.limits import LIMIT\n",
 }
 
 
-def test_a_moved_constant_goes_to_a_sibling_and_its_imports_follow() -> None:
-    """Only a literal the module does not use itself can move (else the module would import
-    it back and every import would still work); a multi-name import is split."""
+def test_a_moved_constant_goes_to_a_sibling_and_its_uses_follow() -> None:
+    """A multi-name import is split; `limits.LIMIT` becomes `constants.LIMIT`, with the new
+    module imported the way the old one is."""
     c = corruptor(CONSTANTS, Corruption.MOVED_CONSTANT)
-    assert [s.function for s in c.sites] == ["LIMIT"]
+    assert [s.function for s in c.sites] == ["LIMIT", "OTHER"]  # USED: one module imports it
     corrupted = made(c, c.sites[0])
     assert corrupted.start["pkg/constants.py"] == "LIMIT = (1, 2)\n"
     assert "LIMIT" not in corrupted.start["pkg/limits.py"]
@@ -239,8 +241,30 @@ def test_a_moved_constant_goes_to_a_sibling_and_its_imports_follow() -> None:
     assert corrupted.fixed == {
         "pkg/a.py": "from pkg.limits import OTHER, USED, SUM\nfrom pkg.constants import LIMIT\n",
         "pkg/b.py": "from .limits import (\n    OTHER,\n)\nfrom .constants import LIMIT\n",
+        "pkg/c.py": CONSTANTS["pkg/c.py"]
+        .replace("limits.LIMIT", "constants.LIMIT")
+        .replace("import limits\n", "import limits\nfrom pkg import constants\n"),
+        "pkg/d.py": "import pkg.limits\nimport pkg.constants\n\n"
+        "X = pkg.constants.LIMIT, pkg.limits.SUM\n",
     }
     assert corrupted.context_files == ("pkg/constants.py", "pkg/limits.py")
+
+
+def test_a_constant_its_module_uses_is_named_through_the_new_module() -> None:
+    """Importing it back would re-export it: no other module would break."""
+    c = corruptor(CONSTANTS, Corruption.MOVED_CONSTANT)
+    corrupted = made(c, c.sites[1])
+    assert corrupted.start["pkg/limits.py"] == (
+        '"""Limits."""\n\nfrom . import constants\n\nLIMIT = (1, 2)\nUSED = 4\n'
+        "SUM = 1 + constants.OTHER\n\n\ndef used():\n    return USED\n"
+    )
+
+
+def test_a_constant_in_all_or_a_module_naming_the_new_one_does_not_move() -> None:
+    listed = {**CONSTANTS, "pkg/limits.py": CONSTANTS["pkg/limits.py"] + '__all__ = ["LIMIT"]\n'}
+    assert [s.function for s in corruptor(listed, Corruption.MOVED_CONSTANT).sites] == ["OTHER"]
+    clash = {**CONSTANTS, "pkg/limits.py": CONSTANTS["pkg/limits.py"] + "constants = None\n"}
+    assert corruptor(clash, Corruption.MOVED_CONSTANT).sites == ()
 
 
 def test_a_guard_that_is_the_whole_body_is_no_site() -> None:
