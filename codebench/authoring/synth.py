@@ -49,7 +49,13 @@ from codebench.authoring.mining_state import (
 )
 from codebench.authoring.reasons import Reason, Rejection, listing
 from codebench.authoring.split import copy_tree
-from codebench.authoring.synth_text import instruction_for, symptom_of, title_for
+from codebench.authoring.synth_text import (
+    Rewriter,
+    Wording,
+    instruction_for,
+    symptom_of,
+    title_for,
+)
 from codebench.authoring.testruns import run_failure, tally_patched, test_modules
 from codebench.authoring.writing import TaskFields, rename_into_place, staged, task_toml
 from codebench.errors import ConfigError, SandboxError, TaskError, UnappliedPatchError
@@ -84,8 +90,9 @@ class SynthRequest:
     timeout: int = DEFAULT_TIMEOUT  # seconds for one run on the original; the task's timeout
     workers: int = 1
     original_runs: int = 3
-    per_file: int = 3  # tasks per corrupted file, at most
+    per_file: int = 3  # tasks per corrupted file and scope, at most
     max_pass_to_pass: int = 50
+    rewriter: Rewriter | None = None  # --instruction-model: rewrites each instruction
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,7 @@ class SynthTask:
     task_dir: Path
     fail_to_pass: tuple[str, ...]
     pass_to_pass: tuple[str, ...]
+    note: str | None = None  # why a model's rewrite of the instruction was not used
 
 
 @dataclass(frozen=True)
@@ -456,13 +464,27 @@ def _run_original(run: _Run) -> Baseline:
     return Baseline(stable, tuple(t for t in seen if t not in always), slowest, request.timeout)
 
 
+def _wording(request: SynthRequest, site: Site, verdict: _Verdict) -> Wording:
+    """The template's title and instruction, or a model's rewrite of them (which must keep the
+    first failing test and a global task's API name)."""
+    failing, kind = verdict.fail_to_pass, site.kind
+    template = Wording(
+        title_for(kind, failing, site.announcement),
+        instruction_for(kind, failing, verdict.symptom, site.announcement),
+    )
+    if request.rewriter is None:
+        return template
+    keep = (failing[0], *([site.function] if kind.scope is Scope.GLOBAL else []))
+    return request.rewriter(template, keep)
+
+
 def _write_task(run: _Run, site: Site, verdict: _Verdict, task_dir: Path) -> SynthTask:
     request, corrupted = run.request, verdict.corrupted
-    kind = site.kind
+    kind, wording = site.kind, _wording(run.request, site, verdict)
     fields = TaskFields(
         task_id=task_dir.name,
-        title=title_for(kind, verdict.fail_to_pass, site.announcement),
-        instruction=instruction_for(kind, verdict.fail_to_pass, verdict.symptom, site.announcement),
+        title=wording.title,
+        instruction=wording.instruction,
         scope=kind.scope,
         category=Category.BUG_FIX if kind.scope is Scope.LOCAL else Category.RENAME_SIGNATURE,
         fail_to_pass=verdict.fail_to_pass,
@@ -485,7 +507,8 @@ def _write_task(run: _Run, site: Site, verdict: _Verdict, task_dir: Path) -> Syn
         (stage / GOLD_PATCH).write_text(corrupted.gold_patch(), encoding="utf-8")
         (stage / TASK_FILE).write_text(task_toml(fields), encoding="utf-8")
         rename_into_place(stage, task_dir)
-    return SynthTask(task_dir.name, task_dir, verdict.fail_to_pass, verdict.pass_to_pass)
+    lists = (verdict.fail_to_pass, verdict.pass_to_pass)
+    return SynthTask(task_dir.name, task_dir, *lists, note=wording.note)
 
 
 def _remember(run: _Run, site: Site, outcome: SynthTask | Rejection) -> None:

@@ -1,12 +1,19 @@
 """The title and instruction of a synthesized task: written from the failing tests' symptom (as
-pytest's short summary states it), never from the corrupted line. A model-written instruction
-(`--instruction-model`) is for later."""
+pytest's short summary states it), never from the corrupted line; with `--instruction-model`,
+a model rewrites that text as a user's report. The model is shown only the text, so it cannot
+give away what it was not told."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
 
+from codebench.authoring.instructions import parse_rewrite
+from codebench.errors import ConfigError, ModelError
+from codebench.models import ModelOptions, get_model
+from codebench.models.openai_model import OpenAIModel
 from codebench.tasks import Corruption, Scope
 
 SUMMARY_LINE = re.compile(r"^(FAILED|ERROR) (\S+)(?: - (.*))?$")
@@ -103,3 +110,55 @@ def _trim(text: str) -> str:
     `SYMPTOM_CHARS`."""
     text = ABSOLUTE_PATH.sub("", " ".join(text.split()))
     return text if len(text) <= SYMPTOM_CHARS else text[: SYMPTOM_CHARS - 3] + "..."
+
+
+REWRITE_SYSTEM = """\
+You rewrite benchmark tasks for coding assistants as the report a user of the repository would \
+write. You get a title and a request made from a template. Rewrite both in plain prose: keep \
+every test name and the quoted error message exactly, keep the names of functions, constants \
+and modules the request gives, add nothing you were not told (you do not know where the bug \
+is), and never propose a fix or show code. Reply with a short title on the first line, a blank \
+line, then the request."""
+
+
+@dataclass(frozen=True)
+class Wording:
+    """A task's title and instruction, and why a model's rewrite was not used (if so)."""
+
+    title: str
+    instruction: str
+    note: str | None = None
+
+
+Rewriter = Callable[[Wording, Sequence[str]], Wording]  # (template, words to keep) -> wording
+
+
+def model_rewriter(spec: str, options: ModelOptions) -> Rewriter:
+    """Rewrites by the model `spec` (an `openai:<name>` spec).
+
+    Raises `ConfigError` for another kind of model, or a model without an API key.
+    """
+    model = get_model(spec, {}, options)
+    if not isinstance(model, OpenAIModel):
+        raise ConfigError(f"--instruction-model {spec}: give an openai:<name> model")
+    return partial(rewrite_wording, model)
+
+
+def rewrite_wording(model: OpenAIModel, template: Wording, keep: Sequence[str]) -> Wording:
+    """The model's rewrite of `template`; the template itself, with a note saying why, when
+    the model fails, replies nothing, or drops one of the words in `keep` (the failing test a
+    grader names, the API a global task changes)."""
+    prompt = f"Title: {template.title}\n\nRequest:\n{template.instruction}\n"
+    try:
+        reply = model.complete(REWRITE_SYSTEM, prompt)
+    except ModelError as exc:
+        return Wording(template.title, template.instruction, f"{model.spec} failed ({exc})")
+    parsed = parse_rewrite(reply)
+    if parsed is None:
+        return Wording(template.title, template.instruction, f"{model.spec} replied nothing")
+    title, request = parsed
+    dropped = [word for word in keep if word not in request]
+    if dropped:
+        note = f"{model.spec} dropped {', '.join(dropped)}: the template is the instruction"
+        return Wording(template.title, template.instruction, note)
+    return Wording(title, request)

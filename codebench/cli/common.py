@@ -69,6 +69,21 @@ SinceOpt = Annotated[
         "tasks without created_at are left out.",
     ),
 ]
+InstructionModelOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--instruction-model",
+        help="openai:<name> rewrites each task's title and instruction as a user's request.",
+    ),
+]
+BaseUrlOpt = Annotated[
+    str | None,
+    typer.Option("--base-url", help="OpenAI-compatible endpoint (else OPENAI_BASE_URL)."),
+]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", help="Configuration file (default: ./codebench.toml)."),
+]
 TestCommandOpt = Annotated[
     str,
     typer.Option(

@@ -16,6 +16,8 @@ from codebench.cli.app import tasks_app
 from codebench.cli.common import (
     DATE_FORMATS,
     BackendOpt,
+    BaseUrlOpt,
+    ConfigOpt,
     EnvironmentOpt,
     TasksRootOpt,
     TestCommandOpt,
@@ -85,12 +87,8 @@ def tasks_mine(
             "commit message is the draft)."
         ),
     ] = None,
-    base_url: Annotated[
-        str | None, typer.Option(help="OpenAI-compatible endpoint (else OPENAI_BASE_URL).")
-    ] = None,
-    config: Annotated[
-        Path | None, typer.Option(help="Configuration file (default: ./codebench.toml).")
-    ] = None,
+    base_url: BaseUrlOpt = None,
+    config: ConfigOpt = None,
     backend: BackendOpt = Backend.DOCKER,
     tasks_dir: TasksRootOpt = None,
 ) -> None:

@@ -15,7 +15,10 @@ from rich.text import Text
 from codebench.cli.app import tasks_app
 from codebench.cli.common import (
     BackendOpt,
+    BaseUrlOpt,
+    ConfigOpt,
     EnvironmentOpt,
+    InstructionModelOpt,
     TasksRootOpt,
     TestCommandOpt,
     WorkersOpt,
@@ -51,7 +54,9 @@ def tasks_synth(
             help=f"Comma-separated corruption kinds (default all: {', '.join(Corruption)})."
         ),
     ] = None,
-    per_file: Annotated[int, typer.Option(min=1, help="Tasks per corrupted file, at most.")] = 3,
+    per_file: Annotated[
+        int, typer.Option(min=1, help="Tasks per corrupted file, at most (local and global apart).")
+    ] = 3,
     test_command: TestCommandOpt = DEFAULT_TEST_COMMAND,
     environment: EnvironmentOpt = DEFAULT_IMAGE,
     workers: WorkersOpt = 2,
@@ -63,13 +68,22 @@ def tasks_synth(
             help="Seconds for one test run of the original tree; the task's timeout.",
         ),
     ] = DEFAULT_TIMEOUT,
+    instruction_model: InstructionModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    config: ConfigOpt = None,
     backend: BackendOpt = Backend.DOCKER,
     tasks_dir: TasksRootOpt = None,
 ) -> None:
     """Synthesize tasks: corrupt the repository's own functions in known ways (libcst) and keep
     the corruptions its tests detect. A rerun decides only candidates not decided before."""
     from codebench.authoring import Reason, SynthRequest, synth
+    from codebench.authoring.synth_text import model_rewriter
+    from codebench.models import ModelOptions
     from codebench.runner import SandboxSettings, images_for
+
+    rewriter = None
+    if instruction_model is not None:
+        rewriter = model_rewriter(instruction_model, ModelOptions.load(config, base_url=base_url))
 
     request = SynthRequest(
         repo=repo,
@@ -82,6 +96,7 @@ def tasks_synth(
         timeout=timeout,
         workers=workers,
         per_file=per_file,
+        rewriter=rewriter,
     )
     images = images_for(warn_if_unsafe(backend), {environment}, prepare_images)
     settings = SandboxSettings(backend, images, slots=threading.Semaphore(workers))
@@ -125,6 +140,9 @@ def print_summary(summary: SynthSummary) -> None:
                 str(len(task.pass_to_pass)),
             )
         out.print(table)
+    for _, task in summary.kept:
+        if task.note:
+            say(f"{task.task_id}: {task.note}")
     listed = [(s, r) for s, r in summary.rejected if r.reason is not Reason.FILE_CAP]
     if listed:
         table = Table("kind", "site", "reason", title="rejected (file cap: only counted)")

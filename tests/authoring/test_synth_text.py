@@ -1,9 +1,22 @@
-"""The symptom a synthesized task's instruction quotes, from the end of pytest's output."""
+"""The symptom a synthesized task's instruction quotes, from the end of pytest's output; the
+templates; and a model's rewrite of them (`--instruction-model`)."""
 
 from __future__ import annotations
 
-from codebench.authoring.synth_text import instruction_for, symptom_of, title_for
+import pytest
+
+from codebench.authoring.synth_text import (
+    Wording,
+    instruction_for,
+    model_rewriter,
+    symptom_of,
+    title_for,
+)
+from codebench.errors import ConfigError
+from codebench.models import ModelOptions
+from codebench.models.config import BenchConfig, ModelConfig
 from codebench.tasks import Corruption
+from tests.fake_openai import FakeOpenAI, Reply, chat_body
 
 # pytest -q in a sandbox (80 columns): the summary cuts long lines to "Run..."
 CUT = """\
@@ -65,3 +78,50 @@ def test_the_instruction_names_three_tests_and_counts_the_rest() -> None:
     assert title_for(Corruption.NEW_PARAMETER, tests) == (
         "Finish a new parameter: the rest of the code still uses the old API (t.py::test_0)"
     )
+
+
+TEMPLATE = Wording(
+    "Fix the bug behind the failing tests/t.py::test_a",
+    "The tests `tests/t.py::test_a` fail:\n\n    assert 0 == 12\n\nFind the bug.",
+)
+KEEP = ("tests/t.py::test_a",)
+
+
+def fake_options(url: str) -> ModelOptions:
+    config = ModelConfig(backoff_seconds=0.01, timeout=5.0, max_attempts=1)
+    return ModelOptions(config=BenchConfig(models={"openai:fake": config}), base_url=url)
+
+
+def test_a_model_rewrite_is_shown_only_the_template_and_kept_when_it_names_the_test() -> None:
+    reply = "Area is wrong\n\nRunning tests/t.py::test_a gives `assert 0 == 12`; it should pass."
+    with FakeOpenAI(lambda path, body: Reply(body=chat_body(reply))) as server:
+        wording = model_rewriter("openai:fake", fake_options(server.url))(TEMPLATE, KEEP)
+        prompt = server.requests[0][1]["messages"][1]["content"]
+    assert wording == Wording(
+        "Area is wrong", "Running tests/t.py::test_a gives `assert 0 == 12`; it should pass."
+    )
+    assert prompt == f"Title: {TEMPLATE.title}\n\nRequest:\n{TEMPLATE.instruction}\n"
+
+
+@pytest.mark.parametrize(
+    ("reply", "note"),
+    [
+        (Reply(body=chat_body("Title\n\nSomething fails somewhere.")), "dropped tests/t.py"),
+        (Reply(body=chat_body("")), "replied nothing"),
+        (Reply(status=400, body={"error": {"message": "no"}}), "openai:fake failed"),
+    ],
+)
+def test_a_rewrite_that_drops_the_test_or_fails_leaves_the_template(
+    reply: Reply, note: str
+) -> None:
+    """A rewrite that no longer names the failing test cannot be checked against the
+    grading: the template stays, and the note says why."""
+    with FakeOpenAI(lambda path, body: reply) as server:
+        wording = model_rewriter("openai:fake", fake_options(server.url))(TEMPLATE, KEEP)
+    assert (wording.title, wording.instruction) == (TEMPLATE.title, TEMPLATE.instruction)
+    assert wording.note is not None and note in wording.note
+
+
+def test_only_an_openai_model_can_rewrite() -> None:
+    with pytest.raises(ConfigError, match="give an openai:<name> model"):
+        model_rewriter("gold", ModelOptions())
