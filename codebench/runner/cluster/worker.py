@@ -9,6 +9,7 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 from codebench.errors import ConfigError, SandboxError
@@ -72,26 +73,32 @@ def run_remote_attempt(
 ) -> AttemptReport | AttemptFailure:
     """Run one attempt on this node and report it; an attempt that cannot start here (no
     usable engine, a model that cannot be built) is an `AttemptFailure` naming this host.
+    The task's starting tree stays in this node's cache (never pruned) until it ends.
 
     Cancellation (KeyboardInterrupt from `ray.cancel`) removes the attempt's sandboxes first.
     """
     host = socket.gethostname()
-    try:
-        task = job.bundle.on_node(tree)
-        images = _images(node, task.spec.image)
-    except (SandboxError, ConfigError) as exc:
-        return AttemptFailure(Status.SANDBOX_ERROR, f"on node {host}: {exc}")
-    except Exception as exc:  # a broken node costs its attempt, never the run
-        reason = f"on node {host}: {describe_exception(exc)}"
-        return AttemptFailure(Status.SANDBOX_ERROR, reason)
-    try:
-        model = _model(job, node)
-    except Exception as exc:  # e.g. a brought model not installed on this node
-        reason = f"on node {host}: the model cannot be built: {describe_exception(exc)}"
-        return AttemptFailure(Status.MODEL_ERROR, reason)
+    with ExitStack() as held:
+        try:
+            task = held.enter_context(job.bundle.on_node(tree))
+            images = _images(node, task.spec.image)
+        except (SandboxError, ConfigError) as exc:
+            return AttemptFailure(Status.SANDBOX_ERROR, f"on node {host}: {exc}")
+        except Exception as exc:  # a broken node costs its attempt, never the run
+            reason = f"on node {host}: {describe_exception(exc)}"
+            return AttemptFailure(Status.SANDBOX_ERROR, reason)
+        try:
+            model = _model(job, node)
+        except Exception as exc:  # e.g. a brought model not installed on this node
+            reason = f"on node {host}: the model cannot be built: {describe_exception(exc)}"
+            return AttemptFailure(Status.MODEL_ERROR, reason)
+        return _run(WorkItem(task, model, job.sample, job.analyse, job.tries), job, node, images)
+
+
+def _run(item: WorkItem, job: RemoteAttempt, node: NodeSettings, images: ImageSet) -> AttemptReport:
+    """The attempt itself, its writes kept for the driver."""
     store = RecordingStore(job.stored)
     settings = SandboxSettings(node.backend, images, node.limits, threading.Semaphore(1))
-    item = WorkItem(task, model, job.sample, job.analyse, job.tries)
     try:
         outcome = attempt(item, store, settings, threading.Event())
     except BaseException:
@@ -100,6 +107,7 @@ def run_remote_attempt(
     finally:
         finish_closing()
     trajectories = tuple(store.trajectories)
+    host = socket.gethostname()
     return AttemptReport(outcome.result, outcome.reused, store.saved, trajectories, host)
 
 
