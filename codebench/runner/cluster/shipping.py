@@ -157,7 +157,8 @@ class AttemptReport:
     reused: bool
     saved: TaskResult | None = None  # the result to write (None: the stored one stands)
     trajectories: tuple[SavedTrajectory, ...] = ()
-    node: str = ""
+    node: str = ""  # the host
+    node_id: str = ""  # the Ray node's id ("": unknown)
 
     def write(self, store: AttemptStore, model_slug: str) -> None:
         """Write the attempt's files as the local pool would have: trajectories first (the
@@ -178,6 +179,8 @@ class AttemptFailure:
 
     status: Status
     reason: str
+    node: str = ""  # the host
+    node_id: str = ""  # the Ray node's id ("": unknown)
 
 
 @dataclass
