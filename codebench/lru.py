@@ -1,11 +1,13 @@
-"""A bounded, thread-safe LRU mapping: the one home of every cache that must not grow
-without limit (per-file digests, sandbox archives, per-repository analysis)."""
+"""The one home of every cache that must not grow without limit: a bounded, thread-safe LRU
+mapping in memory (per-file digests, sandbox archives, per-repository analysis), and which
+entries of a cache on disk (kept checkouts, a node's starting trees) fall past its bound."""
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
+from pathlib import Path
 from typing import Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
@@ -53,3 +55,16 @@ class BoundedCache(Generic[K, V]):
         """Forget every entry."""
         with self._lock:
             self._entries.clear()
+
+
+def past_bound(paths: Iterable[Path], bound: int) -> list[Path]:
+    """The `paths` past the `bound` most recently used, for an on-disk cache to remove (each
+    use of an entry touches its mtime); one that vanished meanwhile counts as the oldest."""
+    return sorted(paths, key=_used_at, reverse=True)[max(bound, 0) :]
+
+
+def _used_at(path: Path) -> int:
+    try:
+        return path.stat(follow_symlinks=False).st_mtime_ns
+    except OSError:
+        return -1

@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 
 from codebench.errors import SandboxError
 from codebench.io import write_bytes_atomic
-from codebench.lru import BoundedCache
+from codebench.lru import BoundedCache, past_bound
 from codebench.sandbox.engine import STATE_DIR
 from codebench.tasks.tree import executable_paths, iter_tree, tree_digest
 
@@ -123,8 +123,7 @@ def _to_disk(key: str, archive: bytes) -> None:
     root = checkouts_root()
     with contextlib.suppress(OSError):
         write_bytes_atomic(root / f"{key}.tar.gz", archive)
-        kept = sorted(root.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-        for stale in kept[CHECKOUTS_KEPT:]:
+        for stale in past_bound(root.glob("*.tar.gz"), CHECKOUTS_KEPT):
             stale.unlink(missing_ok=True)
 
 

@@ -4,7 +4,9 @@ written by the driver to the run's one store, exactly as the local pool writes t
 Each attempt asks for one sandbox slot (the resource `SLOT_RESOURCE`, which each node offers
 as many of as it may run sandboxes at once); model calls at once are bounded for the whole
 cluster by one `CallSlots` actor. A worker that dies mid-attempt is retried on another
-(Ray's own task retries); the attempt is recorded once, by the driver.
+(Ray's own task retries); the attempt is recorded once, by the driver. Attempts are sent a
+window at a time, so that a node set aside (`health`: infrastructure failures in a row) gets
+no more of them.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ import os
 import re
 import socket
 import uuid
-from collections.abc import Iterator, Mapping
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +33,7 @@ from codebench.models.openai_model import is_loopback as url_is_loopback
 from codebench.models.replay import ReplayModel
 from codebench.results import Status
 from codebench.runner.attempt import AttemptOutcome, WorkItem, failed_attempt
+from codebench.runner.cluster.health import NodeHealth, Verdict
 from codebench.runner.cluster.limiter import CallSlots, ClusterCallLimiter
 from codebench.runner.cluster.shipping import AttemptFailure, AttemptReport, PackedTree, TaskBundle
 from codebench.runner.cluster.worker import (
@@ -48,6 +52,11 @@ CANCEL_GRACE_SECONDS = 30.0  # after Ctrl-C, for attempts to remove their sandbo
 SWEEP_SECONDS = 120.0
 CONNECT_SECONDS = 5.0  # for the head's port to accept a connection
 WAIT_SECONDS = 0.5  # the progress bar's refresh while attempts run
+# each attempt holds one sandbox slot; Ray retries it only when its worker died
+ATTEMPT_OPTIONS: dict[str, Any] = {
+    "num_cpus": 0, "resources": {SLOT_RESOURCE: 1}, "max_retries": RETRIES,
+}  # fmt: skip
+WINDOW_SPARE = 4  # attempts sent beyond the cluster's slots (at least twice its slots)
 INSTALL_HINT = "pip install 'codebench[ray]'"
 # a cluster on loopback only: Ray then binds and announces 127.0.0.1, not the host's address
 LOOPBACK_VARIABLE = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"
@@ -191,17 +200,15 @@ def _execute(
     pending: dict[Any, WorkItem] = {}
     outcomes: list[AttemptOutcome] = []
     try:
-        _submit(ray, items, store, job, pending)
+        sender = _sender(ray, items, store, job)
         with attempt_progress(console) as progress:
             bar = progress.add_task("attempts", total=len(items), last="")
-            waiting = list(pending)
-            while waiting:
-                # all that finished within the wait: one call per refresh, not per attempt
-                ready, waiting = ray.wait(waiting, num_returns=len(waiting), timeout=WAIT_SECONDS)
-                for ref in ready:
-                    outcome = _record(ray, ref, pending.pop(ref), store)
-                    outcomes.append(outcome)
-                    progress.update(bar, advance=1, last=progress_note(outcome))
+
+            def ended(outcome: AttemptOutcome) -> None:
+                outcomes.append(outcome)
+                progress.update(bar, advance=1, last=progress_note(outcome))
+
+            _dispatch(_Dispatch(ray, sender, store, console, ended, pending), deque(items))
     except BaseException as exc:  # Ctrl-C, or a fatal error (the run dir is full)
         cancelled = _cancel(ray, list(pending))
         _sweep(ray, job, console)
@@ -215,36 +222,107 @@ def _execute(
     return outcomes
 
 
-def _submit(
-    ray: Any, items: list[WorkItem], store: ResultStore, job: RayJob, pending: dict[Any, WorkItem]
-) -> None:
-    """Every attempt as a Ray task, into `pending` as it is submitted (so that Ctrl-C while
-    submitting cancels those already sent); each starting tree is put in the object store
-    once."""
+@dataclass
+class _Sender:
+    """Sends attempts to the cluster; each starting tree is put in the object store once."""
+
+    ray: Any
+    store: ResultStore
+    remote: Any  # `run_remote_attempt` as a Ray remote function
+    node_ref: Any  # the run's `NodeSettings`, in the object store
+    trees: dict[Path, tuple[PackedTree, Any]] = field(default_factory=dict)
+
+    def send(self, item: WorkItem, avoid: dict[str, str]) -> Any:
+        """Submit `item`, kept off the nodes `avoid` (a label selector) selects against;
+        return its ObjectRef."""
+        task = item.task
+        if task.repo_dir not in self.trees:
+            packed = PackedTree.of(task.repo_dir)
+            self.trees[task.repo_dir] = (packed, self.ray.put(packed))
+        packed, tree_ref = self.trees[task.repo_dir]
+        stored = self.store.load(task.id, item.model.slug, item.sample)
+        shipped = item.model if _travels_whole(item) else None
+        attempt = RemoteAttempt(
+            TaskBundle.of(task, packed), item.model.spec, item.sample, item.analyse,
+            item.tries, stored, shipped,
+        )  # fmt: skip
+        options: dict[str, Any] = {"label_selector": avoid} if avoid else {}
+        remote = self.remote.options(**ATTEMPT_OPTIONS, **options)
+        return remote.remote(attempt, tree_ref, self.node_ref)
+
+
+def _sender(ray: Any, items: list[WorkItem], store: ResultStore, job: RayJob) -> _Sender:
+    """The run's sender: its call slots actor and node settings made and put once."""
     slots = ray.remote(CallSlots).options(max_concurrency=1000).remote(job.cluster.model_calls)
     options = replace(job.options, call_limiter=ClusterCallLimiter(slots))
     gold = {item.task.id: item.task.gold_patch for item in items}
     node = NodeSettings(
         uuid.uuid4().hex, job.backend, job.limits, options, gold, job.prepare_images
     )
-    node_ref = ray.put(node)
-    remote = ray.remote(run_remote_attempt).options(
-        num_cpus=0, resources={SLOT_RESOURCE: 1}, max_retries=RETRIES
-    )
-    trees: dict[Path, tuple[PackedTree, Any]] = {}
-    for item in items:
-        task = item.task
-        if task.repo_dir not in trees:
-            packed = PackedTree.of(task.repo_dir)
-            trees[task.repo_dir] = (packed, ray.put(packed))
-        packed, tree_ref = trees[task.repo_dir]
-        stored = store.load(task.id, item.model.slug, item.sample)
-        shipped = item.model if _travels_whole(item) else None
-        bundle = TaskBundle.of(task, packed)
-        attempt = RemoteAttempt(
-            bundle, item.model.spec, item.sample, item.analyse, item.tries, stored, shipped
-        )
-        pending[remote.remote(attempt, tree_ref, node_ref)] = item
+    return _Sender(ray, store, ray.remote(run_remote_attempt), ray.put(node))
+
+
+@dataclass
+class _Dispatch:
+    """A run's attempts in flight, and the nodes it no longer sends attempts to."""
+
+    ray: Any
+    sender: _Sender
+    store: ResultStore
+    console: Console
+    ended: Callable[[AttemptOutcome], None]  # each attempt's outcome, once
+    pending: dict[Any, WorkItem]  # ObjectRef -> its attempt; the caller cancels these
+    health: NodeHealth = field(default_factory=NodeHealth)
+
+
+def _dispatch(run: _Dispatch, queue: deque[WorkItem]) -> None:
+    """Send `queue`'s attempts a window at a time (so that one sent after a node was set
+    aside avoids it) until every attempt ended; one that failed on a node already set aside
+    goes back to the queue, to run on another node.
+
+    Raises:
+        ResultStoreError: a result cannot be written.
+    """
+    while queue or run.pending:
+        _top_up(run, queue)
+        if not run.pending:
+            continue
+        # all that finished within the wait: one call per refresh, not per attempt
+        waiting = list(run.pending)
+        ready, _ = run.ray.wait(waiting, num_returns=len(waiting), timeout=WAIT_SECONDS)
+        for ref in ready:
+            item = run.pending.pop(ref)
+            outcome = _settle(run, ref, item)
+            if outcome is None:
+                queue.appendleft(item)
+            else:
+                run.ended(outcome)
+
+
+def _top_up(run: _Dispatch, queue: deque[WorkItem]) -> None:
+    """Send attempts until the window is full; when every node was set aside, end the
+    queue's attempts as `sandbox_error`, saying so."""
+    if run.health.set_aside and not _healthy_nodes(run.ray, run.health):
+        while queue:
+            reason = run.health.all_set_aside()
+            run.ended(failed_attempt(queue.popleft(), run.store, Status.SANDBOX_ERROR, reason))
+        return
+    slots = int(run.ray.cluster_resources().get(SLOT_RESOURCE, 0))
+    window = max(2 * slots, slots + WINDOW_SPARE)
+    while queue and len(run.pending) < window:
+        item = queue.popleft()
+        run.pending[run.sender.send(item, run.health.avoided())] = item
+
+
+def _healthy_nodes(ray: Any, health: NodeHealth) -> list[str]:
+    """The live nodes that offer a sandbox slot and were not set aside."""
+    return [
+        node["NodeID"]
+        for node in ray.nodes()
+        if node.get("Alive")
+        and node.get("Resources", {}).get(SLOT_RESOURCE, 0) >= 1
+        and node["NodeID"] not in health.set_aside
+    ]
 
 
 def _travels_whole(item: WorkItem) -> bool:
@@ -254,18 +332,39 @@ def _travels_whole(item: WorkItem) -> bool:
     return isinstance(inner, ReplayModel)
 
 
-def _record(ray: Any, ref: Any, item: WorkItem, store: ResultStore) -> AttemptOutcome:
-    """The attempt's outcome, its files written to the run's store."""
+def _settle(run: _Dispatch, ref: Any, item: WorkItem) -> AttemptOutcome | None:
+    """The attempt's outcome, its files written to the run's store; None when it failed on a
+    node already set aside (it is to run on another). Setting a node aside is said on the
+    console."""
     try:
-        report = ray.get(ref)
-    except ray.exceptions.RayError as exc:  # every worker that ran it died, or its node
+        report = run.ray.get(ref)
+    except run.ray.exceptions.RayError as exc:  # every worker that ran it died, or its node
         reason = f"the cluster could not run the attempt ({RETRIES} retries): {_first_line(exc)}"
-        return failed_attempt(item, store, Status.SANDBOX_ERROR, reason)
+        return failed_attempt(item, run.store, Status.SANDBOX_ERROR, reason)
+    assert isinstance(report, AttemptReport | AttemptFailure)
+    verdict = run.health.note(report.node_id, report.node, _infra_failure(report))
+    if verdict is Verdict.RUN_ELSEWHERE:
+        return None
+    if verdict is Verdict.SET_ASIDE:
+        aside = run.health.set_aside[report.node_id]
+        run.console.print(
+            f"[yellow]{escape(aside.describe())}: the run's other attempts avoid it[/]",
+            soft_wrap=True,
+        )
     if isinstance(report, AttemptFailure):
-        return failed_attempt(item, store, report.status, report.reason)
-    assert isinstance(report, AttemptReport)
-    report.write(store, item.model.slug)
+        return failed_attempt(item, run.store, report.status, report.reason)
+    report.write(run.store, item.model.slug)
     return AttemptOutcome(report.result, report.reused)
+
+
+def _infra_failure(report: AttemptReport | AttemptFailure) -> str | None:
+    """The reason of an infrastructure failure (`sandbox_error`) on the report's node, or
+    None for any other outcome (one the model or the task earned, or a reused result)."""
+    if isinstance(report, AttemptFailure):
+        return report.reason if report.status is Status.SANDBOX_ERROR else None
+    if not report.reused and report.result.status is Status.SANDBOX_ERROR:
+        return report.result.reason
+    return None
 
 
 def _cancel(ray: Any, refs: list[Any]) -> int:

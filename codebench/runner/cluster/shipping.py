@@ -3,7 +3,8 @@ tree as one archive, and what the attempt wrote, for the driver to write.
 
 A worker may be on another machine: it gets the task's spec, patches and starting tree, never a
 path of the driver's. It unpacks the tree once per node into a folder named by its digest and
-checks the digest, so a damaged transfer is never graded.
+checks the digest, so a damaged transfer is never graded; the node's cache of trees is pruned
+to the most recently used (`trees`).
 """
 
 from __future__ import annotations
@@ -13,12 +14,15 @@ import os
 import shutil
 import tarfile
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from codebench.errors import SandboxError
 from codebench.models.trajectory import Trajectory
 from codebench.results import Status, TaskResult
+from codebench.runner.cluster import trees
 from codebench.runner.store import AttemptStore
 from codebench.sandbox.checkout import tar_of
 from codebench.sandbox.engine import STATE_DIR
@@ -62,13 +66,19 @@ class TaskBundle:
             task.content_hash, tree.digest,
         )  # fmt: skip
 
-    def on_node(self, tree: PackedTree, root: Path | None = None) -> Task:
-        """The task, its tree unpacked under `root` (default: this node's cache).
+    @contextmanager
+    def on_node(self, tree: PackedTree, root: Path | None = None) -> Iterator[Task]:
+        """The task for the block, its tree unpacked under `root` (default: this node's
+        cache) and never pruned meanwhile; unpacking a new tree prunes the cache.
 
         Raises:
-            SandboxError: the tree or the rebuilt task does not match what the driver sent.
+            SandboxError: the tree or the rebuilt task does not match what the driver sent,
+                or the cache cannot be used.
         """
-        repo_dir = unpack(tree, root or STATE_DIR / TREES_DIR)
+        with held_tree(tree, root or STATE_DIR / TREES_DIR) as repo_dir:
+            yield self._rebuilt(repo_dir)
+
+    def _rebuilt(self, repo_dir: Path) -> Task:
         task = Task(self.spec, Path(self.task_dir), repo_dir, self.gold_patch, self.tests_patch)
         if task.content_hash != self.content_hash:
             raise SandboxError(
@@ -78,18 +88,39 @@ class TaskBundle:
         return task
 
 
-def unpack(tree: PackedTree, root: Path) -> Path:
-    """`root/<digest>`, unpacked from `tree` unless it is there already (another attempt of
-    the node's made it): unpacked beside it, checked, then renamed into place.
+@contextmanager
+def held_tree(tree: PackedTree, root: Path, keep: int = trees.TREES_KEPT) -> Iterator[Path]:
+    """`root/<digest>` for the block, unpacked unless it is there already, marked as just
+    used and never pruned meanwhile; after unpacking a new tree, the cache is pruned to the
+    `keep` most recently used (and those in use).
 
     Raises:
-        SandboxError: the archive is damaged, unsafe, or unpacks to another digest.
+        SandboxError: as `unpack`, or the tree's lock cannot be taken.
     """
+    with trees.using(root, tree.digest) as final:
+        new = not final.is_dir()
+        repo_dir = unpack(tree, root)
+        trees.touch(repo_dir)
+        if new:
+            trees.prune(root, keep)
+        yield repo_dir
+
+
+def unpack(tree: PackedTree, root: Path) -> Path:
+    """`root/<digest>`, unpacked from `tree` unless it is there already (another attempt of
+    the node's made it): unpacked beside it, checked, then renamed into place. The caller
+    holds the digest's lock (`trees.using`), or the tree may be pruned under it.
+
+    Raises:
+        SandboxError: the digest is malformed; the archive is damaged, unsafe, or unpacks to
+            another digest.
+    """
+    trees.check_digest(tree.digest)
     final = root / tree.digest
     if final.is_dir():
         return final
     root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".unpacking-", dir=root))
+    staging = Path(tempfile.mkdtemp(prefix=trees.staging_prefix(tree.digest), dir=root))
     try:
         with tarfile.open(fileobj=io.BytesIO(tree.archive), mode="r:gz") as archive:
             archive.extractall(staging, filter="data")  # no links out, no absolute paths
@@ -126,7 +157,8 @@ class AttemptReport:
     reused: bool
     saved: TaskResult | None = None  # the result to write (None: the stored one stands)
     trajectories: tuple[SavedTrajectory, ...] = ()
-    node: str = ""
+    node: str = ""  # the host
+    node_id: str = ""  # the Ray node's id ("": unknown)
 
     def write(self, store: AttemptStore, model_slug: str) -> None:
         """Write the attempt's files as the local pool would have: trajectories first (the
@@ -147,6 +179,8 @@ class AttemptFailure:
 
     status: Status
     reason: str
+    node: str = ""  # the host
+    node_id: str = ""  # the Ray node's id ("": unknown)
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """One attempt on a Ray worker: the same `attempt()` as the local pool's, on this node's engine
 and images, its writes kept for the driver (`shipping.RecordingStore`).
 
-Nothing here imports ray: Ray calls `run_remote_attempt` and `sweep_node` as plain functions.
+Ray calls `run_remote_attempt` and `sweep_node` as plain functions; ray is imported only to
+name the node an attempt ran on.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 from codebench.errors import ConfigError, SandboxError
@@ -72,26 +74,46 @@ def run_remote_attempt(
 ) -> AttemptReport | AttemptFailure:
     """Run one attempt on this node and report it; an attempt that cannot start here (no
     usable engine, a model that cannot be built) is an `AttemptFailure` naming this host.
+    The task's starting tree stays in this node's cache (never pruned) until it ends.
 
     Cancellation (KeyboardInterrupt from `ray.cancel`) removes the attempt's sandboxes first.
     """
+    with ExitStack() as held:
+        try:
+            task = held.enter_context(job.bundle.on_node(tree))
+            images = _images(node, task.spec.image)
+        except (SandboxError, ConfigError) as exc:
+            return _failure(Status.SANDBOX_ERROR, str(exc))
+        except Exception as exc:  # a broken node costs its attempt, never the run
+            return _failure(Status.SANDBOX_ERROR, describe_exception(exc))
+        try:
+            model = _model(job, node)
+        except Exception as exc:  # e.g. a brought model not installed on this node
+            reason = f"the model cannot be built: {describe_exception(exc)}"
+            return _failure(Status.MODEL_ERROR, reason)
+        return _run(WorkItem(task, model, job.sample, job.analyse, job.tries), job, node, images)
+
+
+def _failure(status: Status, reason: str) -> AttemptFailure:
+    """An attempt that could not start on this node, the node named in its reason."""
     host = socket.gethostname()
+    return AttemptFailure(status, f"on node {host}: {reason}", host, node_id())
+
+
+def node_id() -> str:
+    """The id of the Ray node this process runs on ("" outside a Ray worker)."""
     try:
-        task = job.bundle.on_node(tree)
-        images = _images(node, task.spec.image)
-    except (SandboxError, ConfigError) as exc:
-        return AttemptFailure(Status.SANDBOX_ERROR, f"on node {host}: {exc}")
-    except Exception as exc:  # a broken node costs its attempt, never the run
-        reason = f"on node {host}: {describe_exception(exc)}"
-        return AttemptFailure(Status.SANDBOX_ERROR, reason)
-    try:
-        model = _model(job, node)
-    except Exception as exc:  # e.g. a brought model not installed on this node
-        reason = f"on node {host}: the model cannot be built: {describe_exception(exc)}"
-        return AttemptFailure(Status.MODEL_ERROR, reason)
+        import ray
+
+        return str(ray.get_runtime_context().get_node_id())
+    except Exception:  # no ray, or not connected: the node cannot be told apart
+        return ""
+
+
+def _run(item: WorkItem, job: RemoteAttempt, node: NodeSettings, images: ImageSet) -> AttemptReport:
+    """The attempt itself, its writes kept for the driver."""
     store = RecordingStore(job.stored)
     settings = SandboxSettings(node.backend, images, node.limits, threading.Semaphore(1))
-    item = WorkItem(task, model, job.sample, job.analyse, job.tries)
     try:
         outcome = attempt(item, store, settings, threading.Event())
     except BaseException:
@@ -100,7 +122,8 @@ def run_remote_attempt(
     finally:
         finish_closing()
     trajectories = tuple(store.trajectories)
-    return AttemptReport(outcome.result, outcome.reused, store.saved, trajectories, host)
+    host = socket.gethostname()
+    return AttemptReport(outcome.result, outcome.reused, store.saved, trajectories, host, node_id())
 
 
 def sweep_node() -> tuple[str, int, str]:

@@ -99,6 +99,14 @@ def engineless_node() -> Iterator[LocalCluster]:
     local.cluster.shutdown()
 
 
+@pytest.fixture
+def healthy_and_engineless() -> Iterator[LocalCluster]:
+    """A head with an engine and a node whose DOCKER_HOST leads nowhere, one slot each."""
+    local = start_cluster(slots(1), {**slots(1), "env_vars": {"DOCKER_HOST": NO_ENGINE}})
+    yield local
+    local.cluster.shutdown()
+
+
 def parent_of(pid: int) -> int | None:
     """The parent pid of a live process (None once it is gone)."""
     try:

@@ -1,20 +1,32 @@
 """The driver's checks before any attempt runs: loopback addresses, a cluster without sandbox
-slots, ray missing."""
+slots, ray missing; and how it dispatches attempts around a node set aside (on a fake ray)."""
 
 from __future__ import annotations
 
 import builtins
+import io
 import socket
 import subprocess
 import sys
+from collections import deque
+from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from rich.console import Console
 
 from codebench.errors import ConfigError
+from codebench.models import get_model
+from codebench.results import Status
+from codebench.runner import ResultStore
+from codebench.runner.attempt import AttemptOutcome, WorkItem
 from codebench.runner.cluster import driver
 from codebench.runner.cluster.driver import ClusterSettings, is_loopback
+from codebench.runner.cluster.health import FAILURES_IN_A_ROW, NODE_ID_LABEL
+from codebench.runner.cluster.shipping import AttemptFailure, AttemptReport
+from codebench.tasks import Scope, Task
+from tests.conftest import result
 
 
 @pytest.mark.parametrize(
@@ -109,3 +121,95 @@ def test_ray_is_imported_only_when_a_run_asks_for_it() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+class FakeRay:
+    """What `_dispatch` asks of ray: every attempt sent is ready at the next wait."""
+
+    class exceptions:  # noqa: N801 (ray's own name)
+        RayError = RuntimeError
+
+    def __init__(self, node_ids: list[str]) -> None:
+        self.node_ids = node_ids
+        self.reports: dict[int, object] = {}
+
+    def wait(self, refs: list[int], num_returns: int, timeout: float) -> tuple[list[int], list]:
+        return list(refs), []
+
+    def get(self, ref: int) -> object:
+        return self.reports[ref]
+
+    def cluster_resources(self) -> dict[str, float]:
+        return {driver.SLOT_RESOURCE: float(len(self.node_ids))}
+
+    def nodes(self) -> list[dict[str, Any]]:
+        return [
+            {"NodeID": node, "Alive": True, "Resources": {driver.SLOT_RESOURCE: 1.0}}
+            for node in self.node_ids
+        ]
+
+
+class FakeSender:
+    """Ray's scheduler as a test wants it: every attempt goes to node "bad" (no engine) unless
+    the label selector avoids it, then to "good", which grades it."""
+
+    def __init__(self, ray: FakeRay) -> None:
+        self.ray = ray
+        self.sent: list[tuple[int, dict[str, str]]] = []
+
+    def send(self, item: WorkItem, avoid: dict[str, str]) -> int:
+        ref = len(self.sent)
+        self.sent.append((item.sample, avoid))
+        if "bad" in avoid.get(NODE_ID_LABEL, ""):
+            graded = result(item.task.id, Scope.LOCAL, item.model.slug, Status.RESOLVED,
+                            sample=item.sample)  # fmt: skip
+            self.ray.reports[ref] = AttemptReport(graded, False, graded, (), "h", "good")
+        else:
+            reason = "on node h: no Docker engine answers"
+            self.ray.reports[ref] = AttemptFailure(Status.SANDBOX_ERROR, reason, "h", "bad")
+        return ref
+
+
+def dispatched(
+    mini_tasks: dict[str, Task], tmp_path: Path, node_ids: list[str]
+) -> tuple[list[AttemptOutcome], FakeSender, str]:
+    """Ten attempts dispatched on a fake cluster of `node_ids`: their outcomes, the sender,
+    what the console said."""
+    fake = FakeRay(node_ids)
+    sender = FakeSender(fake)
+    task, model = mini_tasks["mini-div-zero"], get_model("gold", {})
+    queue = deque(WorkItem(task, model, sample) for sample in range(10))
+    outcomes: list[AttemptOutcome] = []
+    out = io.StringIO()
+    run = driver._Dispatch(fake, cast(Any, sender), ResultStore(tmp_path),
+                           Console(file=out, width=300), outcomes.append, {})  # fmt: skip
+    driver._dispatch(run, queue)
+    return outcomes, sender, out.getvalue()
+
+
+def test_attempts_sent_to_a_node_before_it_was_set_aside_run_on_another(
+    mini_tasks: dict[str, Task], tmp_path: Path
+) -> None:
+    outcomes, sender, said = dispatched(mini_tasks, tmp_path, ["bad", "good"])
+    statuses = sorted(o.result.status.value for o in outcomes)
+    assert statuses == ["resolved"] * 7 + ["sandbox_error"] * FAILURES_IN_A_ROW
+    assert sorted(o.result.sample for o in outcomes) == list(range(10))  # each ended once
+    window = 2 + driver.WINDOW_SPARE  # twice the slots, at least slots + WINDOW_SPARE
+    assert all(avoid == {} for _, avoid in sender.sent[:window])  # all go to "bad"
+    assert all(avoid == {NODE_ID_LABEL: "!in(bad)"} for _, avoid in sender.sent[window:])
+    again = window - FAILURES_IN_A_ROW  # in flight to "bad" when it was set aside
+    assert len(sender.sent) == 10 + again, "those in flight to the bad node ran again"
+    assert "node bad (h) set aside after 3 infrastructure failures" in said
+
+
+def test_when_no_node_is_left_the_attempts_end_as_sandbox_errors_saying_why(
+    mini_tasks: dict[str, Task], tmp_path: Path
+) -> None:
+    outcomes, sender, _ = dispatched(mini_tasks, tmp_path, ["bad"])
+    assert [o.result.status for o in outcomes] == [Status.SANDBOX_ERROR] * 10
+    reasons = [o.result.reason for o in outcomes]
+    assert sum(r.startswith("on node h") for r in reasons) == FAILURES_IN_A_ROW
+    assert sum(r.startswith("not run: every node") for r in reasons) == 7
+    assert len(sender.sent) == driver.WINDOW_SPARE + 1  # never sent where it cannot run
+    stored = ResultStore(tmp_path).load("mini-div-zero", "gold", 9)
+    assert stored is not None and stored.reason.startswith("not run: every node")

@@ -1,9 +1,10 @@
 """`--executor ray` on a local cluster of two nodes: the same results as the local pool,
-resumed and reused; a worker killed mid-attempt; a node without an engine; Ctrl-C."""
+resumed and reused; a worker killed mid-attempt; a node without an engine, set aside; Ctrl-C."""
 
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
 import signal
 import subprocess
@@ -14,10 +15,12 @@ import uuid
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from codebench.cli.common import prepare_images
 from codebench.results import Status
 from codebench.runner import Executor, ResultStore, RunSettings, run
+from codebench.runner.cluster.health import FAILURES_IN_A_ROW
 from codebench.sandbox import ImageSet
 from tests.conftest import FIXTURE_TASKS, ROOT, quiet
 from tests.runner.cluster.conftest import LocalCluster, OwnContainers, parent_of
@@ -126,6 +129,46 @@ def test_a_node_without_an_engine_fails_its_attempts_as_sandbox_errors(
         assert "on node" in result.reason and "no Docker engine answers" in result.reason
     stored = ResultStore(tmp_path).load("mini-div-zero", "gold", 0)
     assert stored is not None and stored.status is Status.SANDBOX_ERROR
+
+
+def test_a_node_without_an_engine_is_set_aside_and_the_healthy_node_runs_the_rest(
+    tmp_path: Path, healthy_and_engineless: LocalCluster, docker_images: ImageSet
+) -> None:
+    """An engineless node used to take attempts until the run ended, each failing at once, so
+    it swallowed most of a run: after FAILURES_IN_A_ROW it is set aside, and the console says
+    which node and why."""
+    console, out = recording()
+    outcome = run(on_cluster(tmp_path, healthy_and_engineless, model_specs=("gold",),
+                             samples=5), prepare_images, console)  # fmt: skip
+    failed = [r for r in outcome.results if r.status is Status.SANDBOX_ERROR]
+    assert len(outcome.results) == 10
+    assert len(failed) == FAILURES_IN_A_ROW, "the engineless node took attempts until set aside"
+    assert all("no Docker engine answers" in r.reason for r in failed)
+    assert {r.status for r in outcome.results} - {Status.SANDBOX_ERROR} == {Status.RESOLVED}
+    bad = healthy_and_engineless.nodes[1].node_id
+    said = " ".join(out.getvalue().split())
+    assert f"node {bad[:12]}" in said and "set aside" in said and "no Docker engine" in said
+
+
+def test_when_every_node_is_set_aside_the_rest_end_as_sandbox_errors_saying_why(
+    tmp_path: Path, engineless_node: LocalCluster, docker_images: ImageSet
+) -> None:
+    outcome = run(on_cluster(tmp_path, engineless_node, model_specs=("gold",), samples=4),
+                  prepare_images, quiet())  # fmt: skip
+    assert [r.status for r in outcome.results] == [Status.SANDBOX_ERROR] * 8
+    tried = [r for r in outcome.results if r.reason.startswith("on node")]
+    assert len(tried) == FAILURES_IN_A_ROW
+    assert all("no Docker engine answers" in r.reason for r in tried)
+    for result in outcome.results:
+        if result not in tried:
+            assert result.reason.startswith("not run: every node of the cluster")
+            assert "set aside" in result.reason and "no Docker engine answers" in result.reason
+
+
+def recording() -> tuple[Console, io.StringIO]:
+    """A console that keeps what the run says."""
+    out = io.StringIO()
+    return Console(file=out, width=300), out
 
 
 def test_ctrl_c_on_the_driver_cancels_the_clusters_attempts(

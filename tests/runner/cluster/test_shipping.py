@@ -98,12 +98,15 @@ def test_a_task_rebuilt_on_a_node_has_the_drivers_content_hash(
     task = mini_tasks["mini-div-zero"]
     packed = PackedTree.of(task.repo_dir)
     bundle = TaskBundle.of(task, packed)
-    rebuilt = bundle.on_node(packed, tmp_path / "cache")
-    assert rebuilt.content_hash == task.content_hash
-    assert rebuilt.repo_dir != task.repo_dir and rebuilt.task_dir == task.task_dir
+    with bundle.on_node(packed, tmp_path / "cache") as rebuilt:
+        assert rebuilt.content_hash == task.content_hash
+        assert rebuilt.repo_dir != task.repo_dir and rebuilt.task_dir == task.task_dir
     tampered = TaskBundle(**{**vars(bundle), "gold_patch": bundle.gold_patch + "\n"})
-    with pytest.raises(SandboxError, match="transfer was damaged"):
-        tampered.on_node(packed, tmp_path / "cache")
+    with (
+        pytest.raises(SandboxError, match="transfer was damaged"),
+        tampered.on_node(packed, tmp_path / "cache"),
+    ):
+        pass
 
 
 def test_the_recording_store_gives_only_this_attempts_stored_result() -> None:
