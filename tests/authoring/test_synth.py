@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from codebench.authoring import (
 )
 from codebench.authoring.corruptions import Site
 from codebench.authoring.synth import taking_turns
+from codebench.authoring.synth_text import Wording
 from codebench.errors import ConfigError
 from codebench.runner import SandboxSettings
 from codebench.sandbox import Backend
@@ -356,3 +358,26 @@ def test_deleting_a_task_folder_frees_its_site(tmp_path: Path) -> None:
     assert again.kept_before == 1
     assert [site for site, _ in again.kept] == [first.kept[0][0]]
     assert len(list(suite.glob("*/task.toml"))) == 2
+
+
+def test_a_rewriter_words_the_instruction_and_must_keep_the_api_name(tmp_path: Path) -> None:
+    """`--instruction-model`: the rewriter gets the template and the words to keep (the first
+    failing test, and a global task's API name); what it returns is written."""
+    seen: list[tuple[Wording, tuple[str, ...]]] = []
+
+    def rewriter(template: Wording, keep: Sequence[str]) -> Wording:
+        seen.append((template, tuple(keep)))
+        return Wording("Reports break", f"Since the rename, {' and '.join(keep)} fail.", None)
+
+    repo = shapes_repo(tmp_path / "shapes")
+    kinds = (Corruption.RENAMED_FUNCTION,)
+    request = SynthRequest(repo.root, tmp_path / "s", count=1, kinds=kinds, rewriter=rewriter)
+    ((site, kept),) = synth(request, LOCAL, quiet()).kept
+    task = load_task(kept.task_dir)
+    ((template, keep),) = seen
+    assert keep == (task.spec.fail_to_pass[0], site.function)
+    assert template.instruction.startswith("The function `")
+    assert (task.spec.title, task.spec.instruction.strip()) == (
+        "Reports break",
+        f"Since the rename, {keep[0]} and {site.function} fail.",
+    )
