@@ -190,13 +190,14 @@ def test_a_follow_up_that_fails_the_tests_is_rejected(new_parameters: Synthesize
     )
 
 
-def test_the_kept_tasks_validate(every: Synthesized) -> None:
-    for kind, function in (
-        (Corruption.REMOVED_GUARD, "clamp"),
-        (Corruption.RENAMED_FUNCTION, "area"),
-        (Corruption.MOVED_CONSTANT, "UNIT"),
+def test_the_kept_tasks_validate(every: Synthesized, new_parameters: Synthesized) -> None:
+    for synthesized, kind, function in (
+        (every, Corruption.REMOVED_GUARD, "clamp"),
+        (every, Corruption.RENAMED_FUNCTION, "area"),
+        (every, Corruption.MOVED_CONSTANT, "UNIT"),
+        (new_parameters, Corruption.NEW_PARAMETER, "area"),
     ):
-        verdict = validate_task(every.kept(kind, function), LOCAL, gold_runs=1)
+        verdict = validate_task(synthesized.kept(kind, function), LOCAL, gold_runs=1)
         assert verdict.problems == ()
 
 
