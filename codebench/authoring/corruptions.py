@@ -167,15 +167,16 @@ class Corruptor:
         return tuple(sorted(sites, key=lambda s: (s.path, s.line, s.column, s.kind.value)))
 
     def corrupt(self, site: Site) -> Corrupted | None:
-        """The corruption at `site` (one of `sites`); None when the corrupted text does not
-        parse or equals the original. Raises `KeyError` for a site not found here."""
+        """The corruption at `site` (one of `sites`); None when a changed text does not parse
+        or nothing changes. A global kind's follow-up may be empty (its users only pass the
+        function around): `synth` rejects it. Raises `KeyError` for a site not found here."""
         start, fixed = self._found[site.key].make()
         try:
             for text in (*start.values(), *fixed.values()):
                 parse_ast(text)  # the thread-safe parse (several sandboxes' candidates at once)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
-        if not start or (site.kind.scope is Scope.GLOBAL and not fixed):
+        if not start:
             return None
         originals = {p: self._texts.get(p) for p in (*start, *fixed)}
         return Corrupted(site, originals, start, fixed)

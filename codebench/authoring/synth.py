@@ -350,7 +350,13 @@ def _evaluate(run: _Run, site: Site) -> _Verdict | Rejection:
     them (a failing sandbox is a rejection a rerun retries)."""
     corrupted = run.corruptor.corrupt(site)
     if corrupted is None:
-        return Rejection(Reason.INVALID_CORRUPTION, "the corrupted file does not parse")
+        return Rejection(Reason.INVALID_CORRUPTION, "a changed file does not parse")
+    if site.kind.scope is Scope.GLOBAL and len(corrupted.fixed) < MIN_FOLLOWERS:
+        files = listing(sorted(corrupted.fixed)) or "none"
+        detail = (
+            f"the follow-up edits {len(corrupted.fixed)} file(s) ({files}): a fix in one would do"
+        )
+        return Rejection(Reason.SINGLE_FILE_FIX, detail)
     try:
         verdict = _judge(run, corrupted, _baseline(run))
         if isinstance(verdict, _Verdict) and site.kind.scope is Scope.GLOBAL:

@@ -382,3 +382,26 @@ def test_a_rewriter_words_the_instruction_and_must_keep_the_api_name(tmp_path: P
         "Reports break",
         f"Since the rename, {keep[0]} and {site.function} fail.",
     )
+
+
+def test_a_follow_up_of_fewer_than_two_files_is_rejected_before_any_run(tmp_path: Path) -> None:
+    """toolz 0.12.1: `pipe`'s users only pass it around (no call gets the new argument), so
+    the follow-up was empty and reported as a corruption that does not parse; `pluck`'s
+    follow-up was one file, and leaving it out made an empty patch, reported as a patch that
+    does not apply."""
+    repo = GitHistory(tmp_path / "r")
+    files: dict[str, str | bytes | None] = {
+        "m.py": "def f(x):\n    return x + 1\n",
+        "a.py": "from m import f\n\nSTEPS = (f,)\n",
+        "b.py": "from m import f\n\n\ndef g():\n    return f(1)\n",
+        "tests/test_m.py": "from m import f\n\n\ndef test_f():\n    assert f(1) == 2\n",
+    }
+    repo.commit("r", files, "2024-01-01T00:00:00+00:00")
+    request = SynthRequest(repo.root, tmp_path / "s", kinds=(Corruption.NEW_PARAMETER,))
+    summary = synth(request, LOCAL, quiet())
+    assert [r for _, r in summary.rejected] == [
+        Rejection(
+            Reason.SINGLE_FILE_FIX, "the follow-up edits 1 file(s) (b.py): a fix in one would do"
+        )
+    ]
+    assert summary.baseline is None  # nothing ran
