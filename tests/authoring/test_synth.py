@@ -270,7 +270,7 @@ def test_a_larger_count_later_ends_where_one_run_would(tmp_path: Path) -> None:
     first = synth(SynthRequest(repo.root, grown, count=2, workers=2), LOCAL, quiet())
     second = synth(SynthRequest(repo.root, grown, count=4, workers=2), LOCAL, quiet())
     assert (len(first.kept), second.kept_before, len(second.kept)) == (2, 2, 2)
-    once = synth(SynthRequest(repo.root, tmp_path / "once", count=4), LOCAL, quiet())
+    once = synth(SynthRequest(repo.root, tmp_path / "once", count=4, workers=2), LOCAL, quiet())
     assert suite_files(first) | suite_files(second) == suite_files(once)
 
 
