@@ -30,21 +30,27 @@ MINI = load_suite("mini", FIXTURE_TASKS)
 
 
 class CountingReplies:
-    """The gold replies, each after a pause, counting how many requests are answered at once."""
+    """The gold replies, counting how many requests are answered at once. The first request
+    is held until a second one arrives (or `OVERLAP_WAIT` passes): a fixed pause of 0.4 s
+    let a loaded machine's two nodes call one after the other, and the peak of 2 was 1."""
+
+    OVERLAP_WAIT = 6.0  # seconds: the other node's attempt calls well within this
+    PAUSE = 0.4  # the later requests' answer time
 
     def __init__(self) -> None:
         from codebench.models.formats import EditFormat
 
         self.gold = responder(EditFormat.UDIFF)
-        self.lock = threading.Lock()
-        self.now = self.peak = 0
+        self.changed = threading.Condition()
+        self.now = self.peak = self.seen = 0
 
     def __call__(self, path: str, body: dict[str, Any]) -> Reply:
-        with self.lock:
-            self.now += 1
+        with self.changed:
+            self.now, self.seen = self.now + 1, self.seen + 1
             self.peak = max(self.peak, self.now)
-        threading.Event().wait(0.4)  # long enough for two nodes' calls to overlap
-        with self.lock:
+            self.changed.notify_all()
+            wait = self.OVERLAP_WAIT if self.seen == 1 else self.PAUSE
+            self.changed.wait_for(lambda: self.peak >= 2, timeout=wait)
             self.now -= 1
         return self.gold(path, body)
 
