@@ -22,7 +22,7 @@ from codebench.authoring import (
     testruns,
     validate_task,
 )
-from codebench.authoring.corruptions import Site
+from codebench.authoring.corruptions import LOCAL_KINDS, Site
 from codebench.authoring.synth import taking_turns
 from codebench.authoring.synth_text import Wording
 from codebench.errors import ConfigError
@@ -264,13 +264,15 @@ def test_the_same_seed_gives_the_same_suite_whatever_the_workers(tmp_path: Path)
 
 
 def test_a_larger_count_later_ends_where_one_run_would(tmp_path: Path) -> None:
-    """Resuming decides only new candidates, and lands on the suite a single run makes."""
+    """Resuming decides only new candidates, and lands on the suite a single run makes (local
+    kinds: a global candidate costs several runs, and resuming is the same for every kind)."""
     repo = shapes_repo(tmp_path / "shapes")
-    grown = tmp_path / "grown"
-    first = synth(SynthRequest(repo.root, grown, count=2, workers=2), LOCAL, quiet())
-    second = synth(SynthRequest(repo.root, grown, count=4, workers=2), LOCAL, quiet())
+    grown, kinds = tmp_path / "grown", tuple(k for k in Corruption if k in LOCAL_KINDS)
+    first = synth(SynthRequest(repo.root, grown, count=2, kinds=kinds, workers=2), LOCAL, quiet())
+    second = synth(SynthRequest(repo.root, grown, count=4, kinds=kinds, workers=2), LOCAL, quiet())
     assert (len(first.kept), second.kept_before, len(second.kept)) == (2, 2, 2)
-    once = synth(SynthRequest(repo.root, tmp_path / "once", count=4, workers=2), LOCAL, quiet())
+    request = SynthRequest(repo.root, tmp_path / "once", count=4, kinds=kinds, workers=2)
+    once = synth(request, LOCAL, quiet())
     assert suite_files(first) | suite_files(second) == suite_files(once)
 
 

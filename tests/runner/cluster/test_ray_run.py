@@ -119,18 +119,6 @@ def test_a_worker_killed_mid_attempt_is_retried_and_recorded_once(
     assert not watcher.own.left(), "the killed worker's sandbox was removed"
 
 
-def test_a_node_without_an_engine_fails_its_attempts_as_sandbox_errors(
-    tmp_path: Path, engineless_node: LocalCluster, docker_images: ImageSet
-) -> None:
-    outcome = run(on_cluster(tmp_path, engineless_node, model_specs=("gold",)),
-                  prepare_images, quiet())  # fmt: skip
-    assert [r.status for r in outcome.results] == [Status.SANDBOX_ERROR] * 2
-    for result in outcome.results:
-        assert "on node" in result.reason and "no Docker engine answers" in result.reason
-    stored = ResultStore(tmp_path).load("mini-div-zero", "gold", 0)
-    assert stored is not None and stored.status is Status.SANDBOX_ERROR
-
-
 def test_a_node_without_an_engine_is_set_aside_and_the_healthy_node_runs_the_rest(
     tmp_path: Path, healthy_and_engineless: LocalCluster, docker_images: ImageSet
 ) -> None:
@@ -153,6 +141,8 @@ def test_a_node_without_an_engine_is_set_aside_and_the_healthy_node_runs_the_res
 def test_when_every_node_is_set_aside_the_rest_end_as_sandbox_errors_saying_why(
     tmp_path: Path, engineless_node: LocalCluster, docker_images: ImageSet
 ) -> None:
+    """A node without an engine fails its attempts as `sandbox_error` with the reason, and
+    they are stored; once it is set aside, the attempts left end saying why."""
     outcome = run(on_cluster(tmp_path, engineless_node, model_specs=("gold",), samples=4),
                   prepare_images, quiet())  # fmt: skip
     assert [r.status for r in outcome.results] == [Status.SANDBOX_ERROR] * 8
@@ -163,6 +153,8 @@ def test_when_every_node_is_set_aside_the_rest_end_as_sandbox_errors_saying_why(
         if result not in tried:
             assert result.reason.startswith("not run: every node of the cluster")
             assert "set aside" in result.reason and "no Docker engine answers" in result.reason
+    stored = ResultStore(tmp_path).load("mini-div-zero", "gold", 0)
+    assert stored is not None and stored.status is Status.SANDBOX_ERROR
 
 
 def recording() -> tuple[Console, io.StringIO]:
