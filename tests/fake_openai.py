@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from codebench.models import ModelOptions
+from codebench.models.config import BenchConfig, ModelConfig
+
 
 @dataclass
 class Reply:
@@ -209,3 +212,9 @@ class FakeOpenAI:
                 pass
 
         return Handler
+
+
+def fake_model_options(url: str) -> ModelOptions:
+    """Options for `openai:fake` against the server at `url`: one quick attempt, no backoff."""
+    config = ModelConfig(backoff_seconds=0.01, timeout=5.0, max_attempts=1)
+    return ModelOptions(config=BenchConfig(models={"openai:fake": config}), base_url=url)

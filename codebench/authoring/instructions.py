@@ -55,15 +55,23 @@ def draft_from_message(commit: CommitInfo, split: DiffSplit) -> Draft:
     )
 
 
-def model_instructor(spec: str, options: ModelOptions) -> Instructor:
-    """Drafts written by the model `spec` (an `openai:<name>` spec) from each commit.
+def instruction_model(spec: str, options: ModelOptions) -> OpenAIModel:
+    """The `--instruction-model` (an `openai:<name>` spec), for mined and synthesized tasks.
 
     Raises `ConfigError` for another kind of model, or a model without an API key.
     """
     model = get_model(spec, {}, options)
     if not isinstance(model, OpenAIModel):
         raise ConfigError(f"--instruction-model {spec}: give an openai:<name> model")
-    return partial(rewrite_with_model, model)
+    return model
+
+
+def model_instructor(spec: str, options: ModelOptions) -> Instructor:
+    """Drafts written by the model `spec` (an `openai:<name>` spec) from each commit.
+
+    Raises `ConfigError` for another kind of model, or a model without an API key.
+    """
+    return partial(rewrite_with_model, instruction_model(spec, options))
 
 
 def rewrite_with_model(model: OpenAIModel, commit: CommitInfo, split: DiffSplit) -> Draft:

@@ -10,9 +10,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
-from codebench.authoring.instructions import parse_rewrite
-from codebench.errors import ConfigError, ModelError
-from codebench.models import ModelOptions, get_model
+from codebench.authoring.instructions import instruction_model, parse_rewrite
+from codebench.errors import ModelError
+from codebench.models import ModelOptions
 from codebench.models.openai_model import OpenAIModel
 from codebench.tasks import Corruption, Scope
 
@@ -138,10 +138,7 @@ def model_rewriter(spec: str, options: ModelOptions) -> Rewriter:
 
     Raises `ConfigError` for another kind of model, or a model without an API key.
     """
-    model = get_model(spec, {}, options)
-    if not isinstance(model, OpenAIModel):
-        raise ConfigError(f"--instruction-model {spec}: give an openai:<name> model")
-    return partial(rewrite_wording, model)
+    return partial(rewrite_wording, instruction_model(spec, options))
 
 
 def rewrite_wording(model: OpenAIModel, template: Wording, keep: Sequence[str]) -> Wording:

@@ -27,14 +27,12 @@ from codebench.authoring.split import DiffSplit
 from codebench.authoring.writing import TaskFields, task_toml
 from codebench.errors import SandboxError
 from codebench.grading import TestStatus, TestTally
-from codebench.models import ModelOptions
-from codebench.models.config import BenchConfig, ModelConfig
 from codebench.runner import SandboxSettings
 from codebench.sandbox import Backend
 from codebench.tasks import Category, Scope, Source, Task, load_task
 from codebench.tasks.schema import DEFAULT_TEST_COMMAND
 from tests.conftest import GitHistory, quiet
-from tests.fake_openai import FakeOpenAI, Reply, chat_body
+from tests.fake_openai import FakeOpenAI, Reply, chat_body, fake_model_options
 
 LOCAL = SandboxSettings(Backend.LOCAL)
 ORIGIN = "https://ada:s3cret@example.org/acme/mathy.git"
@@ -364,15 +362,10 @@ SPLIT = DiffSplit(
 )
 
 
-def fake_model(url: str) -> ModelOptions:
-    config = ModelConfig(backoff_seconds=0.01, timeout=5.0, max_attempts=1)
-    return ModelOptions(config=BenchConfig(models={"openai:fake": config}), base_url=url)
-
-
 def test_a_model_rewrites_the_draft_as_a_request_still_marked_for_review() -> None:
     reply = "Title: Refuse division by zero\n\nDividing by zero should raise ValueError."
     with FakeOpenAI(lambda path, body: Reply(body=chat_body(reply))) as server:
-        draft = model_instructor("openai:fake", fake_model(server.url))(COMMIT, SPLIT)
+        draft = model_instructor("openai:fake", fake_model_options(server.url))(COMMIT, SPLIT)
         prompt = server.requests[0][1]["messages"][1]["content"]
     assert draft.title == "TODO: Refuse division by zero"
     assert draft.instruction.startswith("TODO: a model rewrote the commit message")
@@ -385,7 +378,7 @@ def test_a_failing_model_leaves_the_commit_message_draft_with_a_note() -> None:
     with FakeOpenAI(
         lambda path, body: Reply(status=400, body={"error": {"message": "no"}})
     ) as server:
-        draft = model_instructor("openai:fake", fake_model(server.url))(COMMIT, SPLIT)
+        draft = model_instructor("openai:fake", fake_model_options(server.url))(COMMIT, SPLIT)
     assert draft.title == "TODO: Fix div by zero"
     assert draft.note is not None and "openai:fake failed" in draft.note
 

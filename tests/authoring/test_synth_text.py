@@ -14,9 +14,8 @@ from codebench.authoring.synth_text import (
 )
 from codebench.errors import ConfigError
 from codebench.models import ModelOptions
-from codebench.models.config import BenchConfig, ModelConfig
 from codebench.tasks import Corruption
-from tests.fake_openai import FakeOpenAI, Reply, chat_body
+from tests.fake_openai import FakeOpenAI, Reply, chat_body, fake_model_options
 
 # pytest -q in a sandbox (80 columns): the summary cuts long lines to "Run..."
 CUT = """\
@@ -87,15 +86,10 @@ TEMPLATE = Wording(
 KEEP = ("tests/t.py::test_a",)
 
 
-def fake_options(url: str) -> ModelOptions:
-    config = ModelConfig(backoff_seconds=0.01, timeout=5.0, max_attempts=1)
-    return ModelOptions(config=BenchConfig(models={"openai:fake": config}), base_url=url)
-
-
 def test_a_model_rewrite_is_shown_only_the_template_and_kept_when_it_names_the_test() -> None:
     reply = "Area is wrong\n\nRunning tests/t.py::test_a gives `assert 0 == 12`; it should pass."
     with FakeOpenAI(lambda path, body: Reply(body=chat_body(reply))) as server:
-        wording = model_rewriter("openai:fake", fake_options(server.url))(TEMPLATE, KEEP)
+        wording = model_rewriter("openai:fake", fake_model_options(server.url))(TEMPLATE, KEEP)
         prompt = server.requests[0][1]["messages"][1]["content"]
     assert wording == Wording(
         "Area is wrong", "Running tests/t.py::test_a gives `assert 0 == 12`; it should pass."
@@ -117,7 +111,7 @@ def test_a_rewrite_that_drops_the_test_or_fails_leaves_the_template(
     """A rewrite that no longer names the failing test cannot be checked against the
     grading: the template stays, and the note says why."""
     with FakeOpenAI(lambda path, body: reply) as server:
-        wording = model_rewriter("openai:fake", fake_options(server.url))(TEMPLATE, KEEP)
+        wording = model_rewriter("openai:fake", fake_model_options(server.url))(TEMPLATE, KEEP)
     assert (wording.title, wording.instruction) == (TEMPLATE.title, TEMPLATE.instruction)
     assert wording.note is not None and note in wording.note
 
